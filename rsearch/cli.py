@@ -1,0 +1,149 @@
+"""The ``rsearch`` command: a thin click layer over the library.
+
+Connection options are shared by every command and read from ``RSEARCH_*``
+environment variables too (see rsearch.settings). Errors the user can act on
+are printed as one ``Error:`` line and exit non-zero; no tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import click
+
+from .errors import RsearchError
+from .settings import Settings
+
+
+class Context:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def fail(err: RsearchError) -> None:
+    click.secho(f"Error: {err}", fg="red", err=True)
+    if getattr(err, "details", None):
+        click.echo(err.details, err=True)
+    sys.exit(err.exit_code)
+
+
+class RsearchGroup(click.Group):
+    """Turn library errors and unreachable clusters into one-line messages."""
+
+    def invoke(self, ctx):
+        from elastic_transport import ConnectionError as TransportConnectionError
+        from elasticsearch import ApiError, AuthenticationException
+
+        try:
+            return super().invoke(ctx)
+        except RsearchError as err:
+            fail(err)
+        except TransportConnectionError:
+            url = ctx.obj.settings.resolved_url if ctx.obj else "Elasticsearch"
+            fail(RsearchError(
+                f"cannot reach Elasticsearch at {url}: start the local node with "
+                "`rsearch es start` or set RSEARCH_ES_URL / --es-url"))
+        except AuthenticationException:
+            fail(RsearchError("Elasticsearch rejected the credentials: check "
+                              "RSEARCH_ES_API_KEY or RSEARCH_ES_USER/RSEARCH_ES_PASSWORD"))
+        except ApiError as err:
+            fail(RsearchError(f"Elasticsearch answered {err.meta.status}: {err.message}"))
+
+
+@click.group(cls=RsearchGroup)
+@click.option("--es-url", envvar="RSEARCH_ES_URL", help="Elasticsearch URL [env RSEARCH_ES_URL; default: the local node].")
+@click.option("--index", "index_name", envvar="RSEARCH_INDEX", help="Index alias name [env RSEARCH_INDEX; default: reports].")
+@click.option("--api-key", envvar="RSEARCH_ES_API_KEY", help="API key [env RSEARCH_ES_API_KEY].")
+@click.option("--user", envvar="RSEARCH_ES_USER", help="User for basic auth [env RSEARCH_ES_USER].")
+@click.option("--password", envvar="RSEARCH_ES_PASSWORD", help="Password for basic auth [env RSEARCH_ES_PASSWORD].")
+@click.option("--ca-certs", envvar="RSEARCH_ES_CA_CERTS", type=click.Path(exists=True, dir_okay=False),
+              help="CA certificate file for HTTPS [env RSEARCH_ES_CA_CERTS].")
+@click.version_option(package_name="rsearch")
+@click.pass_context
+def cli(ctx, es_url, index_name, api_key, user, password, ca_certs):
+    """Full-text search for Chinese reports, backed by Elasticsearch."""
+    ctx.obj = Context(Settings.from_env(
+        url=es_url, index=index_name, api_key=api_key, username=user,
+        password=password, ca_certs=ca_certs,
+    ))
+
+
+# -- es: the local node ------------------------------------------------------
+@cli.group()
+def es():
+    """Manage the local Elasticsearch node (no Docker needed)."""
+
+
+def _node(ctx: Context):
+    from .localnode import LocalNode
+
+    return LocalNode(ctx.settings.home)
+
+
+@es.command("start")
+@click.option("--port", type=int, default=9200, show_default=True, help="HTTP port; 0 picks a free one.")
+@click.option("--heap", envvar="RSEARCH_ES_HEAP", help="JVM heap, e.g. 1g or 512m [env RSEARCH_ES_HEAP; default 1g].")
+@click.option("--timeout", type=float, default=120, show_default=True, help="Seconds to wait for the node.")
+@pass_ctx
+def es_start(ctx, port, heap, timeout):
+    """Start the local node and wait until it answers."""
+    from .localnode import LocalNode
+    from .localnode.node import AlreadyRunning
+
+    node = LocalNode(ctx.settings.home, heap=heap)
+    t0 = time.monotonic()
+    try:
+        status = node.start(port=port, timeout=timeout)
+    except AlreadyRunning as err:
+        click.echo(str(err))
+        return
+    click.echo(f"Elasticsearch {status.version} is up at {status.url} "
+               f"(cluster {status.health}, {time.monotonic() - t0:.1f}s; state in {status.directory})")
+
+
+@es.command("stop")
+@pass_ctx
+def es_stop(ctx):
+    """Stop the local node."""
+    if _node(ctx).stop():
+        click.echo("Elasticsearch stopped.")
+    else:
+        click.echo("Elasticsearch is not running.")
+
+
+@es.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@pass_ctx
+def es_status(ctx, as_json):
+    """Is the local node running? URL, version, health, memory."""
+    status = _node(ctx).status()
+    if as_json:
+        click.echo(json.dumps(status.to_dict(), ensure_ascii=False))
+    elif status.running:
+        click.echo(f"running: {status.url} (Elasticsearch {status.version}, cluster {status.health}, "
+                   f"pid {status.pid}, {status.rss_mb:.0f} MB resident; state in {status.directory})")
+    else:
+        click.echo(f"not running (state in {status.directory}); start it with `rsearch es start`")
+    sys.exit(0 if status.running else 3)
+
+
+@es.command("logs")
+@click.option("-n", "--lines", type=int, default=50, show_default=True)
+@pass_ctx
+def es_logs(ctx, lines):
+    """Print the last lines of the local node's log."""
+    text = _node(ctx).log_tail(lines)
+    click.echo(text if text else "no log yet")
+
+
+def main():
+    cli(prog_name="rsearch")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,303 @@
+"""Start, stop and inspect one local Elasticsearch node.
+
+Everything the node owns sits under one directory (``<home>/node`` for the
+CLI's node): ``config/``, ``data/``, ``logs/``, ``stdout.log`` and
+``node.json`` (pid, port, url). Delete the directory to start afresh.
+
+Elasticsearch refuses to run as root. When we are root (CI is), the node runs
+as the unprivileged system user ``rsearch`` (created if missing), which owns
+the node directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psutil
+
+from ..errors import RsearchError
+from ..settings import DEFAULT_HEAP, ES_VERSION
+from .distribution import ensure_distribution
+from .java import find_java_home
+
+SERVICE_USER = "rsearch"
+
+# Security is off: acceptable only because the node binds to 127.0.0.1 and is
+# unreachable from other machines. Point rsearch at a secured cluster for
+# anything shared (see README, "Another cluster").
+CONFIG_TEMPLATE = """\
+# Written by rsearch. Loopback-only development node.
+cluster.name: rsearch-local
+node.name: rsearch-local
+network.host: 127.0.0.1
+http.port: {http_port}
+transport.port: {transport_port}
+discovery.type: single-node
+# Security off is acceptable ONLY because this node listens on loopback only.
+xpack.security.enabled: false
+path.data: {data}
+path.logs: {logs}
+# A developer machine's disk may be fuller than a server's; do not turn
+# indices read-only at 90% disk use.
+cluster.routing.allocation.disk.threshold_enabled: false
+action.auto_create_index: false
+"""
+
+
+class PortInUse(RsearchError):
+    pass
+
+
+class NodeFailedToStart(RsearchError):
+    pass
+
+
+class AlreadyRunning(RsearchError):
+    exit_code = 0
+
+
+@dataclass
+class NodeStatus:
+    running: bool
+    url: str
+    version: str
+    health: str | None = None
+    pid: int | None = None
+    rss_mb: float | None = None
+    directory: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _get_json(url: str, timeout: float = 2.0) -> dict:
+    with urllib.request.urlopen(url, timeout=timeout) as resp:
+        return json.loads(resp.read())
+
+
+def _service_user() -> pwd.struct_passwd | None:
+    """The user the node runs as: None (ourselves) unless we are root."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        return pwd.getpwnam(SERVICE_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER],
+            check=True, capture_output=True,
+        )
+        return pwd.getpwnam(SERVICE_USER)
+
+
+def _chown_tree(path: Path, user: pwd.struct_passwd) -> None:
+    for root, dirs, files in os.walk(path):
+        os.chown(root, user.pw_uid, user.pw_gid)
+        for name in files:
+            os.chown(os.path.join(root, name), user.pw_uid, user.pw_gid, follow_symlinks=False)
+
+
+class LocalNode:
+    """One node living in ``directory``; ``home`` holds the shared distribution."""
+
+    def __init__(self, home: Path, directory: Path | None = None, heap: str | None = None,
+                 version: str = ES_VERSION):
+        self.home = Path(home)
+        self.directory = Path(directory) if directory else self.home / "node"
+        self.heap = heap or os.environ.get("RSEARCH_ES_HEAP") or DEFAULT_HEAP
+        self.version = version
+
+    # -- state -------------------------------------------------------------
+    @property
+    def state_file(self) -> Path:
+        return self.directory / "node.json"
+
+    @property
+    def stdout_log(self) -> Path:
+        return self.directory / "stdout.log"
+
+    def _state(self) -> dict | None:
+        try:
+            return json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
+            return None
+
+    def _alive(self, state: dict | None) -> bool:
+        if not state:
+            return False
+        try:
+            proc = psutil.Process(state["pid"])
+            return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+        except (psutil.Error, KeyError):
+            return False
+
+    @property
+    def url(self) -> str | None:
+        state = self._state()
+        return state["url"] if state else None
+
+    def status(self) -> NodeStatus:
+        state = self._state()
+        if not self._alive(state):
+            return NodeStatus(False, state["url"] if state else "", "", directory=str(self.directory))
+        url = state["url"]
+        version, health = "", None
+        try:
+            nodes = _get_json(f"{url}/_nodes/_local?filter_path=nodes.*.version")
+            version = next(iter(nodes["nodes"].values()))["version"]
+            health = _get_json(f"{url}/_cluster/health")["status"]
+        except (urllib.error.URLError, OSError, ValueError, KeyError, StopIteration):
+            pass
+        rss = None
+        try:
+            proc = psutil.Process(state["pid"])
+            rss = sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)]) / 2**20
+        except psutil.Error:
+            pass
+        return NodeStatus(True, url, version, health, state["pid"], rss, str(self.directory))
+
+    # -- start -------------------------------------------------------------
+    def _write_config(self, es_home: Path, http_port: int, transport_port: int) -> Path:
+        config = self.directory / "config"
+        data, logs = self.directory / "data", self.directory / "logs"
+        for d in (config / "jvm.options.d", data, logs):
+            d.mkdir(parents=True, exist_ok=True)
+        for name in ("jvm.options", "log4j2.properties"):
+            (config / name).write_bytes((es_home / "config" / name).read_bytes())
+        (config / "elasticsearch.yml").write_text(
+            CONFIG_TEMPLATE.format(http_port=http_port, transport_port=transport_port,
+                                   data=data, logs=logs)
+        )
+        # Heap bounded: Elasticsearch would otherwise take half the machine.
+        (config / "jvm.options.d" / "heap.options").write_text(f"-Xms{self.heap}\n-Xmx{self.heap}\n")
+        return config
+
+    def start(self, port: int | None = 9200, timeout: float = 120.0) -> NodeStatus:
+        """Start the node and wait until it answers with a yellow/green cluster.
+
+        ``port=0`` picks a free port. Raises AlreadyRunning if this node is up.
+        """
+        state = self._state()
+        if self._alive(state):
+            raise AlreadyRunning(f"Elasticsearch is already running at {state['url']} (pid {state['pid']})")
+        if port and not port_is_free(port):
+            raise PortInUse(
+                f"port {port} on 127.0.0.1 is in use: stop what uses it, or start on another "
+                "port with --port N (--port 0 picks a free one)"
+            )
+        http_port = port or free_port()
+        transport_port = free_port()
+        java_home = find_java_home()
+        self.home.mkdir(parents=True, exist_ok=True)
+        es_home = ensure_distribution(self.home, self.version)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        config = self._write_config(es_home, http_port, transport_port)
+
+        user = _service_user()
+        if user:
+            _chown_tree(self.directory, user)
+            # The service user must be able to reach the distribution and its node dir.
+            for p in (self.home, self.directory.parent):
+                os.chmod(p, os.stat(p).st_mode | 0o755)
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "ES_JAVA_HOME": str(java_home),
+            "ES_PATH_CONF": str(config),
+            "LANG": "C.UTF-8",
+            # The CLI launcher's own JVM; keep it small.
+            "CLI_JAVA_OPTS": "-Xmx64m",
+        }
+        if user:
+            env["HOME"] = str(self.directory)
+        url = f"http://127.0.0.1:{http_port}"
+        with open(self.stdout_log, "wb") as log:
+            proc = subprocess.Popen(
+                [str(es_home / "bin" / "elasticsearch")],
+                cwd=self.directory, env=env, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True,
+                user=user.pw_uid if user else None, group=user.pw_gid if user else None,
+                extra_groups=[] if user else None,
+            )
+        self.state_file.write_text(json.dumps({"pid": proc.pid, "port": http_port, "url": url}))
+        self._wait_until_ready(proc, url, timeout)
+        return self.status()
+
+    def _wait_until_ready(self, proc: subprocess.Popen, url: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            code = proc.poll()
+            if code is not None:
+                self.state_file.unlink(missing_ok=True)
+                raise NodeFailedToStart(
+                    f"Elasticsearch exited during start-up (exit code {code}); "
+                    f"see {self.stdout_log}", details=self.log_tail(15, prefer_stdout=True)
+                )
+            try:
+                health = _get_json(f"{url}/_cluster/health?wait_for_status=yellow&timeout=1s")
+                if health.get("status") in ("yellow", "green"):
+                    return
+            except (urllib.error.URLError, OSError, ValueError):
+                pass
+            time.sleep(0.25)
+        self.stop()
+        raise NodeFailedToStart(
+            f"Elasticsearch did not answer at {url} within {timeout:.0f}s; see {self.stdout_log}",
+            details=self.log_tail(15),
+        )
+
+    # -- stop --------------------------------------------------------------
+    def stop(self, timeout: float = 60.0) -> bool:
+        """Stop the node; True if one was running."""
+        state = self._state()
+        if not self._alive(state):
+            self.state_file.unlink(missing_ok=True)
+            return False
+        try:
+            proc = psutil.Process(state["pid"])
+            tree = [proc, *proc.children(recursive=True)]
+            # The launcher forwards SIGTERM to the server JVM, which shuts down cleanly.
+            os.killpg(proc.pid, signal.SIGTERM)
+            gone, alive = psutil.wait_procs(tree, timeout=timeout)
+            for p in alive:
+                p.kill()
+        except (psutil.Error, ProcessLookupError):
+            pass
+        self.state_file.unlink(missing_ok=True)
+        return True
+
+    # -- logs --------------------------------------------------------------
+    def log_tail(self, lines: int = 50, prefer_stdout: bool = False) -> str:
+        """Last lines of the node's log (start-up failures land in stdout.log)."""
+        candidates = [self.directory / "logs" / "rsearch-local.log", self.stdout_log]
+        if prefer_stdout:
+            candidates.reverse()
+        for path in candidates:
+            if path.is_file() and path.stat().st_size:
+                text = path.read_text(errors="replace").splitlines()
+                return "\n".join(text[-lines:])
+        return ""
