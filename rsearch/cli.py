@@ -28,7 +28,8 @@ pass_ctx = click.make_pass_decorator(Context)
 def fail(err: RsearchError) -> None:
     click.secho(f"Error: {err}", fg="red", err=True)
     if getattr(err, "details", None):
-        click.echo(err.details, err=True)
+        # Context (e.g. a log tail) is indented so the Error: line stays the one headline.
+        click.echo("\n".join("    " + line for line in err.details.splitlines()), err=True)
     sys.exit(err.exit_code)
 
 

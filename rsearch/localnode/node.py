@@ -101,6 +101,17 @@ def _get_json(url: str, timeout: float = 2.0) -> dict:
         return json.loads(resp.read())
 
 
+def _first_error(log: str) -> str:
+    """': <reason>' from the first error-looking line of a log, or ''."""
+    for line in log.splitlines():
+        text = line.strip()
+        if len(text.rstrip(":")) > 8 and not text.startswith("at ") and any(
+            key in text for key in ("Exception", "Error", "error", "Invalid", "fatal")
+        ):
+            return ": " + text[:200]
+    return ""
+
+
 def _service_user() -> pwd.struct_passwd | None:
     """The user the node runs as: None (ourselves) unless we are root."""
     if os.geteuid() != 0:
@@ -253,9 +264,10 @@ class LocalNode:
             code = proc.poll()
             if code is not None:
                 self.state_file.unlink(missing_ok=True)
+                tail = self.log_tail(15, prefer_stdout=True)
                 raise NodeFailedToStart(
-                    f"Elasticsearch exited during start-up (exit code {code}); "
-                    f"see {self.stdout_log}", details=self.log_tail(15, prefer_stdout=True)
+                    f"Elasticsearch exited during start-up (exit code {code}){_first_error(tail)}; "
+                    f"see {self.stdout_log}", details=tail,
                 )
             try:
                 health = _get_json(f"{url}/_cluster/health?wait_for_status=yellow&timeout=1s")
