@@ -1,0 +1,247 @@
+"""Metadata extracted from report text: places (省/市/区县) and dates.
+
+Places come from the ``cpca`` gazetteer (national administrative division
+codes, with cpca's short forms: 河南省 -> 河南, 洛阳市 -> 洛阳). cpca's own
+``transform_text_with_addrs`` takes the first candidate of an ambiguous name
+and matches every short form, which on news text gives 青海 for the person
+孙青海, 东方市 for 东方今报, 城区 (Shanxi) for 中心城区, 合作市 for
+合作意向书. So we build one Aho-Corasick automaton from cpca's table (it is
+also 2-3x faster than cpca's, whose root node fans out over more keys) and
+apply these rules:
+
+* Provinces and prefecture cities match by full name or short form.
+  County-level units (区, 县, 县级市) match only by full name: their short
+  forms (东方, 合作, 安宁) are ordinary words.
+* A 2-character short form right after a common surname is a person
+  (孙青海); a few short forms that are mostly words (大同, 日照, 来宾 ...)
+  are not used.
+* Overlapping matches: leftmost, then longest, wins (浙江西部 is 浙江).
+* A county name shared by several places is resolved by the text: the
+  candidate right after its own city (洛阳市老城区), else the candidates whose
+  city or province the text mentions. Parents are filled in only as far as
+  the remaining candidates agree; an unresolved ambiguous name is kept bare.
+* County names that are also common nouns (2-character ones like 城区/郊区/
+  矿区/南县, and 老城区, 新城区, 市中区 ...) count only when the text mentions
+  their city or province; X区 followed by 域 is the word 区域.
+
+``import indexer.metadata`` stays cheap: cpca and the automaton load on first
+use. Per text: one automaton pass, then work proportional to the matches.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+from indexer.models import Regions
+
+# Short forms that are ordinary words far more often than places.
+_SHORT_FORM_WORDS = frozenset(
+    "大同 来宾 安康 四平 白银 北海 日照 朝阳 中山 长治 普洱 新乡 安顺 三明 "
+    "安庆 白城 山南 海东 吉安 通化 中卫".split()
+)
+
+# Common surnames; a place short form right after one is read as a given
+# name (孙青海). Surnames that also end province/city names (江, 林, 南 ...)
+# or are prepositions (于, 向) are left out, so 浙江杭州 still works.
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁"
+    "潘蒋蔡余杜叶程魏吕丁任沈姚卢姜崔钟谭陆汪范廖贾韦付邹孟熊秦邱尹薛闫段"
+    "雷侯史陶黎贺顾毛郝龚邵钱严覃戴莫孔汤"
+)
+
+# County names that are also common nouns ("the old town", "city centre").
+_GENERIC_COUNTIES = frozenset(
+    "老城区 新城区 古城区 市中区 市北区 市南区 城东区 城西区 城北区 城中区 "
+    "城关区 新市区 新兴区 新建区 东城区 西城区 上城区 下城区 山城区 江城区 "
+    "河东区 河西区 江北区".split()
+)
+
+# cpca's rule for short forms (cpca.Matcher, cpca._init_data).
+_SHORT_SUFFIX = re.compile(r"([省市]|特别行政区|自治区)$")
+
+_COUNTY = 2  # cpca AddrInfo.rank: 0 province, 1 city, 2 county
+
+
+@lru_cache(maxsize=1)
+def _gazetteer():
+    """(automaton, adcode -> name); loads cpca's table on first call."""
+    import warnings
+
+    import ahocorasick  # cpca's own dependency
+
+    with warnings.catch_warnings():
+        # cpca reads its data through the deprecated pkg_resources.
+        warnings.simplefilter("ignore")
+        import cpca
+
+    places: dict[str, tuple[bool, list]] = {}  # key -> (is short form, entries)
+    names: dict[str, str] = {}
+    for code, info in cpca.ad_2_addr_dict.items():
+        names[code[:6]] = info.name
+        # Placeholders (市辖区, 省直辖县级行政区划) and 重庆's "县" are not places.
+        if info.name == "市辖区" or "直辖" in info.name or len(info.name) < 2:
+            continue
+        places.setdefault(info.name, (False, []))[1].append(info)
+        if info.rank < _COUNTY:
+            short = cpca.Matcher.special_abbre.get(info.name) or _SHORT_SUFFIX.sub("", info.name)
+            if short != info.name and len(short) >= 2 and short not in _SHORT_FORM_WORDS:
+                places.setdefault(short, (True, []))[1].append(info)
+
+    automaton = ahocorasick.Automaton()
+    for key, (short, infos) in places.items():
+        automaton.add_word(key, (len(key), short, infos))
+    automaton.make_automaton()
+    return automaton, names
+
+
+def _matches(text: str, automaton) -> list[tuple[int, int, list]]:
+    """Accepted (start, end, entries) place mentions, leftmost-longest, in order.
+
+    A rejected match does not block a shorter or later one overlapping it.
+    """
+    raw = sorted(
+        (end - size + 1, -size, short, infos) for end, (size, short, infos) in automaton.iter(text)
+    )  # entries compare only on a (start, -size) tie, which keys make impossible
+    found = []
+    last_end = -1
+    for start, neg_size, short, infos in raw:
+        size = -neg_size
+        end = start + size - 1
+        if start <= last_end:
+            continue
+        if short:
+            if size == 2 and start > 0 and text[start - 1] in _SURNAMES:
+                continue  # 孙青海: a person
+            infos = [a for a in infos if a.rank < _COUNTY]
+        elif infos[0].rank == _COUNTY and text[end + 1: end + 2] == "域":
+            continue  # 新兴区域 is "region", not 新兴区
+        found.append((start, end, infos))
+        last_end = end
+    return found
+
+
+def _common_prefix(codes: list[str]) -> str:
+    """Longest shared 2/4/6-digit adcode prefix: what all candidates agree on."""
+    for width in (6, 4, 2):
+        if len({c[:width] for c in codes}) == 1:
+            return codes[0][:width]
+    return ""  # different provinces: nothing to infer
+
+
+def extract_regions(text: str) -> Regions:
+    """Provinces, cities and counties/districts named in ``text`` (full names, sorted)."""
+    if not text:
+        return Regions([], [], [])
+    automaton, names = _gazetteer()
+    found = _matches(text, automaton)
+
+    # Provinces/cities stated in the text, to resolve counties against.
+    mentioned = {_parent_key(a.adcode) for _, _, infos in found for a in infos if a.rank < _COUNTY}
+
+    codes: set[str] = set()     # adcode prefixes: 2 = province, 4 = city, 6 = county
+    bare: set[str] = set()      # county names whose place stays ambiguous
+    prev_end, prev_codes = -2, []
+    for start, end, infos in found:
+        upper = [a for a in infos if a.rank < _COUNTY]
+        if upper:
+            # Province and city names are unique, except short 吉林 (province
+            # and city): take the province.
+            chosen = [min(upper, key=lambda a: a.rank).adcode]
+        else:
+            chosen = []
+            if start - prev_end <= 2:  # right after its city (洛阳市老城区, 洛阳市 老城区)
+                before = {_parent_key(c) for c in prev_codes}
+                chosen = [a.adcode for a in infos if _inside(a.adcode, before)]
+            if not chosen:
+                chosen = [a.adcode for a in infos if _inside(a.adcode, mentioned)]
+            if not chosen:
+                name = infos[0].name
+                if len(name) <= 2 or name in _GENERIC_COUNTIES:
+                    continue  # a common noun with no place around it
+                chosen = [a.adcode for a in infos]
+            if len(chosen) > 1:
+                bare.add(infos[0].name)
+        prefix = _common_prefix(chosen)
+        if prefix:
+            codes.add(prefix)
+        prev_end, prev_codes = end, chosen
+
+    provinces, cities, districts = set(), set(), set(bare)
+    for code in codes:
+        for width, bucket in ((2, provinces), (4, cities), (6, districts)):
+            part = code[:width]
+            if len(part) < width or part.endswith("00"):
+                break
+            name = names.get(part.ljust(6, "0"))
+            # 市辖区 / 省直辖县级行政区划 are placeholders, not places.
+            if name and name != "市辖区" and "直辖" not in name:
+                bucket.add(name)
+    return Regions(sorted(provinces), sorted(cities), sorted(districts))
+
+
+def _parent_key(code: str) -> str:
+    """41 for a province (410000), 4103 for a city (410300)."""
+    return code[:2] if code.endswith("0000") else code[:4]
+
+
+def _inside(code: str, parents: set[str]) -> bool:
+    """True if county ``code`` lies in one of the province/city keys ``parents``."""
+    return code[:4] in parents or code[:2] in parents
+
+
+# ---------------------------------------------------------------- dates
+
+_YEAR = r"(?P<y>(?:19|20)\d{2})"
+_DATE_RE = re.compile(
+    r"(?<!\d)(?:"
+    rf"{_YEAR}\s*年\s*(?:(?P<m>\d{{1,2}})\s*月(?:\s*(?P<d>\d{{1,2}})\s*[日号])?)?"
+    r"|(?P<y2>(?:19|20)\d{2})[-./](?P<m2>\d{1,2})[-./](?P<d2>\d{1,2})(?!\d)"
+    r"|(?P<m3>\d{1,2})\s*月\s*(?P<d3>\d{1,2})\s*[日号]"
+    r")"
+)
+
+
+def _iso(y: int, m: int, d: int | None) -> str | None:
+    if not 1 <= m <= 12:
+        return None
+    if d is None:
+        return f"{y:04d}-{m:02d}"
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def extract_dates(text: str) -> list[str]:
+    """Dates in ``text`` as sorted unique ISO strings (YYYY-MM-DD or YYYY-MM).
+
+    A bare year (2021年) only gives the year for later 月日 dates. 3月15日
+    without a year takes the latest year mentioned before it, and is dropped
+    when no year precedes it. "Latest" rather than "nearest" because reports
+    cite history between dated events: in seed 002 ``1921年成立`` sits
+    between 2021's 3月26日 and 3月31日, in 003 ``自2019年5月成立以来`` before
+    2021's 3月17日; the bare dates belong to the report's (latest) year.
+    Impossible dates (2月30日) are ignored.
+    """
+    out: set[str] = set()
+    year: int | None = None  # latest explicit year so far
+    for m in _DATE_RE.finditer(text):
+        if m.group("y"):
+            year = max(year or 0, int(m.group("y")))
+            if m.group("m"):
+                day = int(m.group("d")) if m.group("d") else None
+                iso = _iso(int(m.group("y")), int(m.group("m")), day)
+                if iso:
+                    out.add(iso)
+        elif m.group("y2"):
+            year = max(year or 0, int(m.group("y2")))
+            iso = _iso(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
+            if iso:
+                out.add(iso)
+        elif year is not None:
+            iso = _iso(year, int(m.group("m3")), int(m.group("d3")))
+            if iso:
+                out.add(iso)
+    return sorted(out)

@@ -1,0 +1,160 @@
+"""Places (via the cpca gazetteer) and dates extracted from report text."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from indexer.metadata import extract_dates, extract_regions
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def seed(prefix: str) -> str:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- regions
+
+# Checked by eye against the seeds. Notable non-places in them: 中心城区 /
+# 城区南滨路 (城区 is also a Shanxi district), 东方今报 (东方市), 孙青海
+# (青海), 合作意向书 (合作市), 《井冈山》 (a film; 井冈山市), 县处级 (县),
+# 中原工业精神 (中原 is no place name), 新西工 (西工 alone).
+SEED_REGIONS = {
+    "000": (["河南省"], ["洛阳市"], ["西工区"]),
+    "001": (["河南省"], ["洛阳市"], ["老城区"]),
+    # 武陵区 is unique in the gazetteer (常德市, 湖南省); 贵州省遵义市 is the
+    # delegation's trip.
+    "002": (["湖南省", "贵州省"], ["常德市", "遵义市"], ["武陵区"]),
+    # 遵义市美术馆 exhibition held in 中原区.
+    "003": (["河南省", "贵州省"], ["遵义市", "郑州市"], ["中原区"]),
+    "004": (["河南省"], ["郑州市"], ["中原区"]),
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(SEED_REGIONS))
+def test_seed_regions(prefix):
+    regions = extract_regions(seed(prefix))
+    assert (regions.provinces, regions.cities, regions.districts) == SEED_REGIONS[prefix]
+
+
+def test_all_is_sorted_union():
+    regions = extract_regions(seed("003"))
+    assert regions.all == sorted({"河南省", "贵州省", "遵义市", "郑州市", "中原区"})
+
+
+@pytest.mark.parametrize(
+    "text,provinces,cities,districts",
+    [
+        ("洛阳市老城区西关办事处", ["河南省"], ["洛阳市"], ["老城区"]),
+        ("洛阳老城区", ["河南省"], ["洛阳市"], ["老城区"]),
+        ("前往贵州省遵义市红军烈士陵园", ["贵州省"], ["遵义市"], []),
+        ("郑州美术馆", ["河南省"], ["郑州市"], []),
+        ("浙江杭州", ["浙江省"], ["杭州市"], []),
+        ("内蒙古包头", ["内蒙古自治区"], ["包头市"], []),
+        # Leftmost match wins: 浙江西部 is not 江西.
+        ("浙江西部", ["浙江省"], [], []),
+        # Ambiguous county resolved by its city right before it...
+        ("吉林省长春市朝阳区", ["吉林省"], ["长春市"], ["朝阳区"]),
+        ("北京市朝阳区", ["北京市"], [], ["朝阳区"]),
+        # ... or by its province elsewhere in the text.
+        ("河北省石家庄市有个新华区", ["河北省"], ["石家庄市"], ["新华区"]),
+        # Unresolved: keep the name, infer nothing.
+        ("鼓楼区", [], [], ["鼓楼区"]),
+        # Candidates agreeing on the province give the province only.
+        ("河北省的新华区", ["河北省"], [], ["新华区"]),
+        # Unique county: parents inferred.
+        ("武陵区", ["湖南省"], ["常德市"], ["武陵区"]),
+        ("海南省东方市", ["海南省"], [], ["东方市"]),
+        ("济南市市中区", ["山东省"], ["济南市"], ["市中区"]),
+        ("阳泉市城区", ["山西省"], ["阳泉市"], ["城区"]),
+        ("河南省新县", ["河南省"], ["信阳市"], ["新县"]),
+    ],
+)
+def test_regions(text, provinces, cities, districts):
+    regions = extract_regions(text)
+    assert (regions.provinces, regions.cities, regions.districts) == (provinces, cities, districts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中心城区综合服务配套",   # 城区 without 阳泉/长治/晋城 around
+        "老城区改造",             # generic noun without 洛阳
+        "新城区建设",
+        "副书记孙青海主持会议",   # a person
+        "东方今报",               # county-level 东方市 only by full name
+        "签订合作意向书",         # 合作市
+        "全国示范县",             # 范县
+        "长治久安",               # short-form word
+        "黄河南岸",               # 黄 + 河南
+        "全区35名县处级干部",     # 重庆's placeholder "县"
+        "赓续中原工业精神",
+        "新兴区域经济",           # 区域, not 新兴区
+        "市辖区",
+        "",
+    ],
+)
+def test_no_false_regions(text):
+    assert extract_regions(text).all == []
+
+
+def test_all_mentions_not_only_first():
+    text = "河南省郑州市中原区的代表，前往贵州省遵义市，又到湖南省长沙市岳麓区。"
+    regions = extract_regions(text)
+    assert regions.provinces == ["河南省", "湖南省", "贵州省"]
+    assert regions.cities == ["遵义市", "郑州市", "长沙市"]
+    assert regions.districts == ["中原区", "岳麓区"]
+
+
+def test_import_is_cheap():
+    # cpca (and pandas) load only when regions are first extracted.
+    code = "import sys, indexer.metadata; print('cpca' in sys.modules, 'pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+# ---------------------------------------------------------------- dates
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2021年3月15日", ["2021-03-15"]),
+        ("2018年1月", ["2018-01"]),
+        ("西关办事处于2018\n年1月建成了", ["2018-01"]),   # 001, broken line
+        ("2021-03-15", ["2021-03-15"]),
+        ("2021.3.15", ["2021-03-15"]),
+        ("2021/3/15", ["2021-03-15"]),
+        ("2021年3月15号", ["2021-03-15"]),
+        ("2021年，3月15日开班，4月1日结业", ["2021-03-15", "2021-04-01"]),
+        ("3月15日", []),                                  # no year at all
+        ("3月4日召开大会，2021年春季", []),               # year only after it
+        ("2021年2月30日", []),                            # impossible
+        ("2021年13月", []),
+        ("2019年2月29日", []),
+        ("2020年2月29日", ["2020-02-29"]),
+        ("12021年3月15日", []),                           # not a year
+        ("2021年3月1日与2021年3月1日", ["2021-03-01"]),   # unique
+        ("2021年5月，2020年3月", ["2020-03", "2021-05"]), # sorted
+        # A cited older year does not capture later bare dates.
+        ("2021年3月26日开讲。从1921年成立至今。3月31日参观", ["2021-03-26", "2021-03-31"]),
+        ("2021年", []),
+        ("20世纪60~80年代", []),
+    ],
+)
+def test_dates(text, expected):
+    assert extract_dates(text) == expected
+
+
+def test_seed_dates():
+    assert extract_dates(seed("001")) == ["2018-01"]
+    assert extract_dates(seed("002")) == [
+        "2021-03-06", "2021-03-26", "2021-03-31", "2021-04-20", "2021-04-23", "2021-05-13"]
+    # 003: the first dated events come before any year is named and are
+    # dropped; 2019年5月 is a full date of its own.
+    assert extract_dates(seed("003")) == ["2019-05", "2021-03-12", "2021-03-17"]
+    assert extract_dates(seed("004")) == []
