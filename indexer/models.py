@@ -1,0 +1,75 @@
+"""Plain data records shared by the indexer modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Person:
+    name: str
+    role: str  # "reporter" | "correspondent" | "photographer" | "author"
+
+
+@dataclass
+class Byline:
+    publication: str | None
+    people: list[Person]
+    raw: str
+
+
+@dataclass
+class Regions:
+    provinces: list[str]
+    cities: list[str]
+    districts: list[str]
+
+    @property
+    def all(self) -> list[str]:
+        """Sorted unique names of all levels."""
+        return sorted(set(self.provinces) | set(self.cities) | set(self.districts))
+
+
+# --- Report structure (indexer.structure) ------------------------------------
+
+PARAGRAPH_KINDS = ("lede", "body", "caption")
+
+
+@dataclass
+class Paragraph:
+    text: str
+    kind: str  # "lede" | "body" | "caption"
+
+
+@dataclass
+class Section:
+    title: str | None  # None: the report's untitled lead section
+    index: int  # 1-based position in Report.sections (0 is the title chunk)
+    paragraphs: list[Paragraph]
+
+
+@dataclass
+class Report:
+    title: str | None
+    subtitle: str | None
+    kicker: str | None
+    publication: str | None
+    people: list[Person]
+    regions: Regions
+    dates: list[str]
+    source_path: str
+    content_hash: str
+    report_no: int  # 1-based position of the report in its file
+    sections: list[Section]
+
+    def paragraphs(self, kind: str | None = None) -> list[Paragraph]:
+        """All paragraphs in section order, optionally of one kind."""
+        return [p for s in self.sections for p in s.paragraphs if kind is None or p.kind == kind]
+
+    def names(self, role: str | None = None) -> list[str]:
+        """Names of the credited people (optionally of one role), in byline order, unique."""
+        seen: dict[str, None] = {}
+        for person in self.people:
+            if role is None or person.role == role:
+                seen.setdefault(person.name, None)
+        return list(seen)
