@@ -60,6 +60,7 @@ _BULLETS = "▶►▷●◆◇■□★☆•※▲△"
 _LEDE_LABELS = {"核心提示", "内容提要", "提要", "导读", "导语", "编者按", "摘要", "引言"}
 # A brief opens with a dateline: 本报讯 / 本报洛阳讯 / 新华社北京3月1日电.
 _DATELINE = re.compile(r"^[【\[（(]?(?:本报讯|本报[^\s，。]{1,10}讯|(?:新华社|中新社|中新网)[^\s，。]{0,16}电)")
+_BYLINE_MARKS = ("记者", "通讯员", "/", "／", "摄")
 _MARKDOWN = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
 
 # Short lines: headlines and captions are at most this wide (CJK = 1).
@@ -69,10 +70,10 @@ _LONG = 40
 
 
 def width(line: str) -> float:
-    """Display width in CJK cells: half-width characters count one half."""
-    if len(line) > 4 * _LONG:  # only compared against small thresholds
-        return float(len(line))
-    return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in line)
+    """Display width in CJK cells: ASCII (half-width) characters count one
+    half, everything else one. Counted in C (encode), not per character in
+    Python: this is called for every line."""
+    return len(line) - 0.5 * len(line.encode("ascii", "ignore"))
 
 
 def ends_sentence(text: str) -> bool:
@@ -261,7 +262,9 @@ def _line_kind(line: str) -> tuple[str, object]:
     m = _MARKDOWN.match(line)
     if m and m.group(2):
         return "md", (len(m.group(1)), m.group(2))
-    if len(line) <= 80:
+    # Every byline has a role word or a credit mark (记者, 通讯员, 文/图, 摄);
+    # checking for them first spares the full parse on ordinary lines.
+    if len(line) <= 80 and any(mark in line for mark in _BYLINE_MARKS):
         from indexer.bylines import parse_byline
 
         byline = parse_byline(line)
@@ -286,6 +289,7 @@ class _Template:
 def _units(blocks: list[_Block], col_width: float | None, templates: list[_Template]) -> list[_Unit]:
     units: list[_Unit] = []
     for block in blocks:
+        block_from = len(units)
         first = True
         pending: list[str] = []  # text lines waiting to become units
         pending_no = block.start
@@ -320,29 +324,22 @@ def _units(blocks: list[_Block], col_width: float | None, templates: list[_Templ
                 units.append(_Unit("bullet", line, [line], no, block, first))
             first = False
         flush()
-        _attach_bullet_continuations(units, block)
+        units[block_from:] = _attach_bullet_continuations(units[block_from:])
     return units
 
 
-def _attach_bullet_continuations(units: list[_Unit], block: _Block) -> None:
+def _attach_bullet_continuations(block_units: list[_Unit]) -> list[_Unit]:
     """Text units that follow a bullet in the same block belong to that
     bullet (wrapped ▶ items)."""
     merged: list[_Unit] = []
-    for u in units:
-        if (
-            merged
-            and u.block is block
-            and u.kind == "text"
-            and merged[-1].kind == "bullet"
-            and merged[-1].block is block
-            and not ends_sentence(merged[-1].text)
-        ):
+    for u in block_units:
+        if merged and u.kind == "text" and merged[-1].kind == "bullet" and not ends_sentence(merged[-1].text):
             bullet = merged[-1]
             bullet.text = join_lines(bullet.text, u.text)
             bullet.lines += u.lines
             continue
         merged.append(u)
-    units[:] = merged
+    return merged
 
 
 def _merge_byline(prev: _Unit, byline: Byline, line: str) -> None:
