@@ -1,0 +1,576 @@
+"""Chinese text analysis shared by indexing and querying.
+
+Elasticsearch here has only its built-in analyzers, so every piece of Chinese
+analysis happens in this module, and the indexer and the query side both call
+it: they cannot drift apart. For one field of a chunk the indexer stores
+
+* ``text``          the ``normalize()``d original (shown and highlighted);
+* ``<field>_chars`` :func:`char_tokens` -- one token per non-space character
+  of :func:`fold` (text), space-joined, analysed by ES ``whitespace``. A
+  phrase query over these tokens finds ANY verbatim substring, whatever the
+  dictionary says (this is the never-miss guarantee);
+* ``<field>_words`` :func:`word_tokens` -- jieba search-mode words of the
+  folded text, space-joined, analysed by ``whitespace``; BM25 over these
+  makes whole-word matches rank above mere character matches.
+
+:func:`fold` is the cross-script, case-insensitive view of a text: per
+character traditional -> simplified (derived from OpenCC ``t2s``) and Latin
+lowercasing. It is LENGTH-PRESERVING (``fold(t)[i]`` corresponds to ``t[i]``)
+and SUBSTRING-CONSISTENT (``fold(t[i:j]) == fold(t)[i:j]``), so a match found
+in ``fold(text)`` maps back to the same positions of ``text`` for
+highlighting. It is also idempotent.
+
+Query side: :func:`query_units` splits one query word into precise-mode
+segments, each a contiguous substring of ``fold(term)``, so if the query
+occurs verbatim in a chunk, every unit does too.
+
+Segmenter: jieba's dictionary and algorithm, run by ``rjieba`` (the Rust
+port, default) or by ``jieba`` (pure Python); ``RSEARCH_SEGMENTER=jieba|rjieba``
+selects. Both are given the same words with the same explicit frequencies and
+give identical tokens on the seeds and on CMRC (``bench/bench_segmenter.py``).
+The shipped domain dictionary ``data/user_dict.txt`` is loaded first, then the
+user's own file named by ``RSEARCH_USER_DICT`` (same format:
+``word [freq] [tag]`` per line, ``#`` starts a comment).
+:func:`dictionary_version` hashes everything that changes the tokens, so the
+index can record it and the CLI can ask for a rebuild when it changes.
+
+Everything heavy (OpenCC, the segmenter and its dictionary) loads on first
+use; importing this module costs only the standard library.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "Analyzed",
+    "analyze",
+    "char_tokens",
+    "dictionary_version",
+    "fold",
+    "query_units",
+    "segmenter_name",
+    "stopwords",
+    "word_tokens",
+]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SHIPPED_DICT = DATA_DIR / "user_dict.txt"
+STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
+
+ENV_USER_DICT = "RSEARCH_USER_DICT"
+ENV_SEGMENTER = "RSEARCH_SEGMENTER"
+SEGMENTERS = ("rjieba", "jieba")
+DEFAULT_SEGMENTER = "rjieba"
+
+# HMM discovery of out-of-vocabulary words (person names, new place names) is
+# on for both modes; bench/bench_segmenter.py has the figures.
+HMM = True
+
+# Bump when the analysis code changes in a way that changes tokens (it is part
+# of dictionary_version(), so old indexes are reported stale).
+ANALYSIS_SCHEME = "1"
+
+_lock = threading.RLock()
+
+
+# --------------------------------------------------------------------- fold
+
+
+class _FoldTable(dict):
+    """code point -> folded code point, filled lazily for str.translate.
+
+    A miss converts the one character with OpenCC ``t2s`` (kept only if the
+    result is exactly one character), repeats that until it stops changing (so
+    fold is idempotent: OpenCC maps 薴 -> 苧 and 苧 -> 苎), then lowercases it
+    when lowercasing keeps one character (U+0130 İ would become two, so it
+    stays). Every seen character is cached, identities included, so a warm
+    table never raises inside translate.
+    """
+
+    def __missing__(self, cp: int) -> int:
+        ch = chr(cp)
+        out = ch
+        if cp >= 0x80 and not 0xD800 <= cp <= 0xDFFF:  # lone surrogates stay
+            convert = _converter()
+            for _ in range(4):
+                conv = convert(out)
+                if len(conv) != 1 or conv == out:
+                    break
+                out = conv
+        low = out.lower()
+        if len(low) == 1:
+            out = low
+        res = ord(out)
+        self[cp] = res
+        return res
+
+
+_FOLD = _FoldTable()
+_opencc_convert = None
+
+
+def _converter():
+    global _opencc_convert
+    if _opencc_convert is None:
+        with _lock:
+            if _opencc_convert is None:
+                import opencc
+
+                _opencc_convert = opencc.OpenCC("t2s").convert
+    return _opencc_convert
+
+
+def fold(text: str) -> str:
+    """Per-character traditional -> simplified and Latin lowercase.
+
+    ``len(fold(t)) == len(t)`` and ``fold(t[i:j]) == fold(t)[i:j]``.
+    ``fold('黨史學習教育') == '党史学习教育'``.
+    """
+    return text.translate(_FOLD)
+
+
+# ---------------------------------------------------------------- segmenter
+
+
+class _Segmenter:
+    """One jieba-compatible backend with the dictionaries loaded."""
+
+    name: str
+
+    def cut(self, text: str) -> list[str]:  # precise mode
+        raise NotImplementedError
+
+    def cut_for_search(self, text: str) -> list[str]:
+        raise NotImplementedError
+
+    def add_word(self, word: str, freq: int | None, tag: str | None) -> None:
+        raise NotImplementedError
+
+
+def _load_rjieba_class():
+    """rjieba.Jieba without running ``rjieba/__init__.py``.
+
+    That file builds a module-level default instance with the whole default
+    dictionary (~0.1 s), and we want our own instance, not a shared mutable
+    global: loading the extension module directly halves the cold start.
+    The extension module is registered under its own name, so a later
+    ``import rjieba`` elsewhere reuses it instead of initialising it twice.
+    Falls back to a plain import when the layout is not the expected one.
+    """
+    import importlib.machinery
+    import importlib.util
+
+    for loaded in ("rjieba.rjieba", "rjieba"):
+        if loaded in sys.modules:
+            return sys.modules[loaded].Jieba
+    try:
+        spec = importlib.util.find_spec("rjieba")
+        if spec is not None and spec.submodule_search_locations:
+            for folder in spec.submodule_search_locations:
+                for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                    path = os.path.join(folder, "rjieba" + suffix)
+                    if os.path.isfile(path):
+                        loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", path)
+                        ext_spec = importlib.util.spec_from_file_location(
+                            "rjieba.rjieba", path, loader=loader
+                        )
+                        module = importlib.util.module_from_spec(ext_spec)
+                        loader.exec_module(module)
+                        sys.modules["rjieba.rjieba"] = module
+                        return module.Jieba
+    except (ImportError, OSError):  # pragma: no cover - unusual installs
+        pass
+    import rjieba  # pragma: no cover
+
+    return rjieba.Jieba  # pragma: no cover
+
+
+# jieba (Python) and rjieba 0.2.2 (jieba-rs) share the dictionary and the
+# algorithm but differ in three details; rjieba's output is brought to
+# jieba's here and bench/bench_segmenter.py checks the result is identical:
+#  1. Non-Chinese runs left to the HMM: jieba splits them with
+#     _PY_SKIP and yields the gaps whole ("jean-pierre" -> jean / - / pierre,
+#     "1.2.3" -> 1.2 / . / 3); jieba-rs keeps "jean-pierre", "1.2.3", "t-92"
+#     whole. Ideographs outside jieba's Han range U+4E00-U+9FD5 (extension
+#     A, U+9FD6-U+9FFF, compatibility and supplementary ideographs) end a
+#     block and are single tokens in jieba (so a dictionary word containing
+#     one is never found); jieba-rs segments them with their neighbours,
+#     which also changes the HMM's view of the Chinese around them. rjieba
+#     therefore gets the text in pieces split at those characters.
+#  2. Search mode: jieba-rs 0.2.2 also yields the parts of such compounds
+#     ("jean", "pierre"); jieba only dictionary 2- and 3-grams. The grams are
+#     therefore computed here, from the corrected precise-mode words.
+#  3. Dictionary bookkeeping (see _PyJieba): re-adding a known word,
+#     the suggested frequency of a word given without one, and the one
+#     duplicate line of dict.txt ("B超").
+# Ideographs jieba-rs segments like Chinese but jieba does not (extension A,
+# U+9FD6-U+9FFF, compatibility, supplementary planes).
+_PY_NOT_HAN = "([\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+)"
+_PY_BLOCK = r"([a-zA-Z0-9+#&._%\-]+)"  # jieba's re_han_default less Han
+_PY_SKIP = r"([a-zA-Z0-9]+(?:\.\d+)?%?)"  # jieba.finalseg.re_skip
+# Only a token mixing Latin letters or digits with these signs can differ.
+_PY_MIXED = r"[a-zA-Z0-9][+#&._%\-]|[+#&._%\-][a-zA-Z0-9]"
+
+
+@functools.cache
+def _re(pattern: str) -> re.Pattern[str]:
+    """Compiled on first use: keeps ``import indexer.analysis`` cheap."""
+    return re.compile(pattern)
+
+
+def _py_split(token: str) -> list[str]:
+    """How jieba cuts a non-dictionary run of non-Chinese characters."""
+    out: list[str] = []
+    block = _re(_PY_BLOCK)
+    for part in block.split(token):
+        if not part:
+            continue
+        if block.fullmatch(part):
+            out.extend(p for p in _re(_PY_SKIP).split(part) if p)
+        else:
+            out.extend(part)  # one token per character
+    return out
+
+
+class _RJieba(_Segmenter):
+    name = "rjieba"
+
+    def __init__(self) -> None:
+        self._jieba = _load_rjieba_class()()
+        self._grams: dict[str, tuple[str, ...]] = {}
+
+    def cut(self, text: str) -> list[str]:
+        not_han = _re(_PY_NOT_HAN)
+        if not_han.search(text) is None:
+            words = self._jieba.cut(text, HMM)
+        else:
+            # jieba's blocks end at these characters and each is one token.
+            words = []
+            for i, piece in enumerate(not_han.split(text)):
+                if i % 2:
+                    words.extend(piece)
+                elif piece:
+                    words.extend(self._jieba.cut(piece, HMM))
+        if _re(_PY_MIXED).search(text) is None:
+            return words
+        has_word = self._jieba.has_word
+        out = None
+        for i, w in enumerate(words):
+            if len(w) > 1 and w.isascii() and not w.isalnum() and not w.isspace():
+                parts = _py_split(w)
+                if len(parts) > 1 and not has_word(w):
+                    if out is None:
+                        out = words[:i]
+                    out.extend(parts)
+                    continue
+            if out is not None:
+                out.append(w)
+        return words if out is None else out
+
+    def _grams_of(self, word: str) -> tuple[str, ...]:
+        grams = self._grams.get(word)
+        if grams is None:
+            has_word = self._jieba.has_word
+            n = len(word)
+            found = [word[i : i + 2] for i in range(n - 1) if has_word(word[i : i + 2])]
+            if n > 3:
+                found += [word[i : i + 3] for i in range(n - 2) if has_word(word[i : i + 3])]
+            grams = tuple(found)
+            if len(self._grams) > 500_000:
+                self._grams.clear()
+            self._grams[word] = grams
+        return grams
+
+    def cut_for_search(self, text: str) -> list[str]:
+        out: list[str] = []
+        for w in self.cut(text):
+            if len(w) > 2:
+                out.extend(self._grams_of(w))
+            out.append(w)
+        return out
+
+    def add_word(self, word: str, freq: int | None, tag: str | None) -> None:
+        self._jieba.add_word(word, freq, tag)
+        self._grams.clear()
+
+
+class _PyJieba(_Segmenter):
+    name = "jieba"
+
+    def __init__(self) -> None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tok = jieba.Tokenizer()
+        tok.initialize()
+        # jieba-rs's total counts each word once; jieba's counts dict.txt's
+        # duplicate line twice.
+        tok.total = sum(tok.FREQ.values())
+        self._jieba = tok
+
+    def cut(self, text: str) -> list[str]:
+        return list(self._jieba.cut(text, HMM=HMM))
+
+    def cut_for_search(self, text: str) -> list[str]:
+        return list(self._jieba.cut_for_search(text, HMM=HMM))
+
+    def _suggest_freq(self, word: str) -> int:
+        """jieba-rs's suggest_freq (same rule as jieba's, in log space)."""
+        import math
+
+        freq = self._jieba.FREQ
+        logtotal = math.log(self._jieba.total)
+        logfreq = 0.0
+        for seg in self._jieba.cut(word, HMM=False):
+            logfreq = logfreq + (math.log(freq.get(seg) or 1) - logtotal)
+        return max(int(math.exp(logfreq + logtotal)) + 1, freq.get(word) or 1)
+
+    def add_word(self, word: str, freq: int | None, tag: str | None) -> None:
+        if freq is None:
+            freq = self._suggest_freq(word)
+        old = self._jieba.FREQ.get(word) or 0
+        self._jieba.add_word(word, freq, tag)
+        # jieba adds freq to the total; jieba-rs replaces the old frequency.
+        self._jieba.total -= old
+
+
+_BACKENDS = {"rjieba": _RJieba, "jieba": _PyJieba}
+_segmenters: dict[str, _Segmenter] = {}
+
+
+def segmenter_name() -> str:
+    """The backend selected by ``RSEARCH_SEGMENTER`` (default rjieba)."""
+    name = os.environ.get(ENV_SEGMENTER, "").strip().lower() or DEFAULT_SEGMENTER
+    if name not in _BACKENDS:
+        raise ValueError(f"{ENV_SEGMENTER}={name!r}: expected one of {', '.join(SEGMENTERS)}")
+    return name
+
+
+def _user_dict_path() -> Path | None:
+    value = os.environ.get(ENV_USER_DICT, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def _segmenter(name: str | None = None) -> _Segmenter:
+    """The loaded segmenter (cached per backend and user-dictionary path)."""
+    name = name or segmenter_name()
+    user = _user_dict_path()
+    key = f"{name}\0{user}"
+    seg = _segmenters.get(key)
+    if seg is None:
+        with _lock:
+            seg = _segmenters.get(key)
+            if seg is None:
+                seg = _BACKENDS[name]()
+                for path in (SHIPPED_DICT, user):
+                    if path is None:
+                        continue
+                    if not path.is_file():
+                        raise FileNotFoundError(f"dictionary {path} (from {ENV_USER_DICT}?) not found")
+                    for word, freq, tag in parse_dict(_read_text(path)):
+                        seg.add_word(word, freq, tag)
+                _segmenters[key] = seg
+    return seg
+
+
+def reset() -> None:
+    """Forget loaded segmenters and stopwords (after a dictionary change)."""
+    with _lock:
+        _segmenters.clear()
+        _stopwords_cache.clear()
+        _keep_cache.clear()
+
+
+_DICT_LINE = r"^(\S+)(?:\s+(\d+))?(?:\s+([A-Za-z]+))?\s*$"
+
+
+def parse_dict(content: str) -> list[tuple[str, int | None, str | None]]:
+    """Entries ``(folded word, freq or None, tag or None)`` of a dictionary.
+
+    Format as jieba's: ``word [freq] [tag]`` per line; blank lines and lines
+    starting with ``#`` are skipped. Words are folded (so a traditional or
+    upper-case entry matches the folded text the segmenter sees). A missing
+    freq lets the backend suggest one (jieba's ``suggest_freq`` rule: just
+    enough for the word to be cut out as a whole).
+    """
+    entries = []
+    for lineno, raw in enumerate(content.splitlines(), 1):
+        line = raw.strip().lstrip("\ufeff")
+        if not line or line.startswith("#"):
+            continue
+        m = _re(_DICT_LINE).match(line)
+        if m is None:
+            raise ValueError(f"dictionary line {lineno}: expected 'word [freq] [tag]': {raw!r}")
+        word, freq, tag = m.groups()
+        if freq is not None and int(freq) < 1:
+            # jieba would read 0 as "always split" (a process-wide setting of
+            # its HMM module) and jieba-rs as an unusable word: refuse both.
+            raise ValueError(f"dictionary line {lineno}: frequency must be at least 1: {raw!r}")
+        entries.append((fold(word), int(freq) if freq is not None else None, tag))
+    return entries
+
+
+def _read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8-sig")
+
+
+# ---------------------------------------------------------------- stopwords
+
+_stopwords_cache: dict[str, frozenset[str]] = {}
+
+
+def stopwords() -> frozenset[str]:
+    """Folded stopwords from data/stopwords.txt (``#`` comments allowed)."""
+    sw = _stopwords_cache.get("sw")
+    if sw is None:
+        words = set()
+        for line in _read_text(STOPWORDS_FILE).splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                words.update(fold(w) for w in line.split())
+        sw = _stopwords_cache["sw"] = frozenset(words)
+    return sw
+
+
+# ----------------------------------------------------------------- analysis
+
+
+def _is_junk(token: str) -> bool:
+    """Whitespace-only or punctuation/symbol-only token."""
+    return all(ch.isspace() or unicodedata.category(ch)[0] in "PSZ" for ch in token)
+
+
+# token -> kept in word_tokens? (not junk, not a stopword); tokens repeat a
+# lot, so this saves most of the per-token work.
+_keep_cache: dict[str, bool] = {}
+
+
+def _keep(tokens: list[str]) -> list[str]:
+    cache = _keep_cache
+    if len(cache) > 1_000_000:
+        cache.clear()
+    get = cache.get
+    out = []
+    for t in tokens:
+        keep = get(t)
+        if keep is None:
+            keep = cache[t] = t not in stopwords() and not _is_junk(t)
+        if keep:
+            out.append(t)
+    return out
+
+
+# A single line break between two Chinese characters is a hard wrap (PDF and
+# newspaper columns: "西\n关办事处"); the word segmenter sees the line joined.
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HARD_WRAP = rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])"
+
+
+def char_tokens(text: str) -> str:
+    """The characters of ``fold(text)``, whitespace dropped, space-joined."""
+    return " ".join("".join(fold(text).split()))
+
+
+def word_tokens(text: str) -> list[str]:
+    """jieba search-mode tokens of ``fold(text)``.
+
+    Long words also yield their dictionary sub-words (中华人民共和国 -> 中华,
+    华人, 人民, 共和, 共和国, 中华人民共和国). Whitespace and pure punctuation
+    tokens and stopwords are dropped; Latin is lower case (fold).
+    """
+    folded = _re(_HARD_WRAP).sub("", fold(text))
+    return _keep(_segmenter().cut_for_search(folded))
+
+
+def query_units(term: str) -> list[str]:
+    """Precise-mode segments of one (normalised) query word.
+
+    Whitespace/punctuation tokens and stopwords are dropped, unless every
+    remaining token is a stopword (a query for ``的`` still finds ``的``); a
+    term of punctuation only keeps its punctuation tokens (``《``), so the
+    result is empty only for an empty or all-space term. Each unit is a
+    contiguous substring of ``fold(term)``.
+    """
+    tokens = [t for t in _segmenter().cut(fold(term)) if t.strip()]
+    words = [t for t in tokens if not _is_junk(t)]
+    sw = stopwords()
+    return [t for t in words if t not in sw] or words or tokens
+
+
+@dataclass(frozen=True)
+class Analyzed:
+    """What the indexer stores for one text field besides the text itself."""
+
+    chars: str  # -> <field>_chars
+    words: str  # -> <field>_words
+
+
+def analyze(text: str) -> Analyzed:
+    """Char tokens and word tokens of one field, each space-joined."""
+    return Analyzed(chars=char_tokens(text), words=" ".join(word_tokens(text)))
+
+
+# ------------------------------------------------------------------ version
+
+
+@functools.cache
+def _dist_version(dist: str) -> str:
+    """Installed version of a distribution.
+
+    Read from the ``<name>-<version>.dist-info`` folder name on sys.path
+    (a directory listing) before falling back to importlib.metadata, whose
+    import alone costs ~25 ms of a CLI search.
+    """
+    wanted = re.sub(r"[-_.]+", "_", dist).lower()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project, _, version = name[: -len(".dist-info")].partition("-")
+                if re.sub(r"[-_.]+", "_", project).lower() == wanted and version:
+                    return version
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
+def dictionary_version() -> str:
+    """Short hash of everything that decides the tokens.
+
+    Covers the analysis scheme, the segmenter backend and its version, the
+    OpenCC version (fold), the shipped dictionary, the stopwords and the
+    content of the ``RSEARCH_USER_DICT`` file. Cheap: nothing is loaded.
+    """
+    import hashlib
+
+    name = segmenter_name()
+    h = hashlib.sha256()
+    parts = [
+        "scheme", ANALYSIS_SCHEME,
+        "segmenter", name, _dist_version(name), f"hmm={HMM}",
+        "opencc", _dist_version("opencc"),
+    ]
+    for part in parts:
+        h.update(part.encode() + b"\0")
+    for label, path in (("shipped", SHIPPED_DICT), ("stopwords", STOPWORDS_FILE), ("user", _user_dict_path())):
+        h.update(label.encode() + b"\0")
+        if path is not None:
+            h.update(path.read_bytes() if path.exists() else b"<missing>")
+        h.update(b"\0")
+    return h.hexdigest()[:12]
