@@ -142,6 +142,37 @@ def es_logs(ctx, lines):
     click.echo(text if text else "no log yet")
 
 
+# -- index ---------------------------------------------------------------------
+@cli.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--rebuild", is_flag=True, help="Build a new physical index and swap the alias atomically.")
+@click.option("--prune/--no-prune", default=True, show_default=True,
+              help="Delete chunks of files that are gone from the directories indexed.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary object.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: only on a terminal).")
+@pass_ctx
+def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
+    """Index report files (and directories of them) incrementally.
+
+    Unchanged files write nothing; changed files replace exactly their old
+    chunks. Exit code 0 only if every file was read and every chunk landed.
+    """
+    from indexer.sync import index_paths
+
+    summary = index_paths(ctx.settings.client(), ctx.settings.index, list(paths),
+                          rebuild=rebuild, prune=prune, progress=progress)
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+    else:
+        for err in summary.errors:
+            click.secho(f"Error: {err['path']}: {err['error']}", fg="red", err=True)
+        click.echo(
+            f"{summary.files} files, {summary.reports} reports, {summary.chunks} chunks: "
+            f"{summary.indexed} indexed, {summary.unchanged} unchanged, {summary.deleted} deleted, "
+            f"{summary.failed} failed ({summary.seconds:.1f}s, index {summary.index})")
+    sys.exit(0 if summary.ok else 1)
+
+
 def main():
     cli(prog_name="rsearch")
 

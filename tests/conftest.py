@@ -90,7 +90,10 @@ def index_name(es):
     """A fresh alias name for one test; its indices are deleted afterwards."""
     name = f"rsearch-test-{uuid.uuid4().hex[:10]}"
     yield name
-    es.options(ignore_status=404).indices.delete(index=f"{name}*", expand_wildcards="all")
+    # Deleting needs concrete names (action.destructive_requires_name).
+    found = es.indices.get(index=f"{name}*", expand_wildcards="all")
+    if found:
+        es.indices.delete(index=",".join(found))
 
 
 @pytest.fixture

@@ -1,0 +1,37 @@
+"""Chunk -> Elasticsearch document: the chunk's fields under the index's
+names, plus the analysed copies (``*_chars``, ``*_words``) of the searchable
+text fields, made by indexer.analysis (the same module the query side uses)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from indexer.analysis import analyze
+from indexer.chunking import Chunk
+
+# Chunk attribute -> index field, where they differ.
+_RENAMED = {"report_title": "title", "report_subtitle": "subtitle", "section_title": "section"}
+# Text fields that get analysed copies.
+ANALYSED_FIELDS = ("title", "section", "text")
+
+
+@lru_cache(maxsize=4096)
+def _analysed(text: str):
+    # Titles and section headings repeat on every chunk of a report: analyse once.
+    return analyze(text)
+
+
+def to_document(chunk: Chunk) -> dict:
+    source = chunk.to_source()
+    doc = {_RENAMED.get(k, k): v for k, v in source.items()}
+    # A report has no publication date of its own; the latest date it mentions
+    # is the best proxy for sorting by date ("where known").
+    full_dates = [d for d in doc.get("dates") or [] if len(d) == 10]
+    doc["date"] = max(full_dates) if full_dates else None
+    for field in ANALYSED_FIELDS:
+        value = doc.get(field)
+        if value:
+            analysed = _analysed(value) if field != "text" else analyze(value)
+            doc[f"{field}_chars"] = analysed.chars
+            doc[f"{field}_words"] = analysed.words
+    return doc

@@ -1,0 +1,193 @@
+"""Keep the index in step with the files: ``index_paths`` is ``rsearch index``.
+
+Incremental by construction: chunk ids are content hashes (same content, same
+id), so for each file we compare the ids it yields now with the ids the index
+holds for it, write only the new ones and delete only the ones that are gone.
+Unchanged files write nothing; a changed file replaces exactly its old
+chunks; a run cut short (node stopped mid-way) is completed by the next run,
+which ends with the same ids as a clean run.
+
+Pruning (default on): chunks whose file is gone from a directory being
+indexed are deleted. Files given one by one prune only themselves. A file that
+exists but cannot be read keeps its old chunks (we lose nothing) and is
+reported.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from elasticsearch import Elasticsearch
+from elasticsearch.helpers import scan
+
+from indexer import analysis, index_admin
+from indexer.bulk import bulk_write
+from indexer.documents import to_document
+from indexer.pipeline import iter_files, load_file
+from indexer.reader import UnreadableFile
+from rsearch.errors import RsearchError
+
+
+@dataclass
+class IndexSummary:
+    files: int = 0
+    reports: int = 0
+    chunks: int = 0
+    indexed: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    failed: int = 0
+    errors: list[dict] = field(default_factory=list)
+    index: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and not self.errors
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class IndexOutdated(RsearchError):
+    pass
+
+
+def source_key(path: Path) -> str:
+    """The name stored with a file's chunks: its absolute path."""
+    return str(path.resolve())
+
+
+def _existing_ids(es: Elasticsearch, index: str, files: list[str], dirs: list[str]) -> dict[str, set[str]]:
+    """Ids the index holds per source path, for these files and directories."""
+    should: list[dict] = [{"prefix": {"source_path": d.rstrip("/") + "/"}} for d in dirs]
+    for i in range(0, len(files), 10000):
+        should.append({"terms": {"source_path": files[i:i + 10000]}})
+    held: dict[str, set[str]] = defaultdict(set)
+    if not should:
+        return held
+    query = {"bool": {"should": should, "minimum_should_match": 1}}
+    for hit in scan(es, index=index, query={"query": query, "_source": ["source_path"]}, size=5000):
+        held[hit["_source"]["source_path"]].add(hit["_id"])
+    return held
+
+
+def index_paths(
+    es: Elasticsearch,
+    alias: str,
+    paths: list[str | os.PathLike],
+    *,
+    rebuild: bool = False,
+    prune: bool = True,
+    progress: bool | None = None,
+    bulk_options: dict | None = None,
+) -> IndexSummary:
+    """Index ``paths`` (files and directories) into the index behind ``alias``."""
+    started = time.monotonic()
+    summary = IndexSummary()
+    dict_version = analysis.dictionary_version()
+
+    roots = [Path(p) for p in paths]
+    for root in roots:
+        if not root.exists():
+            summary.errors.append({"path": str(root), "error": "no such file or directory"})
+    files = list(iter_files([r for r in roots if r.exists()]))
+    dirs = [source_key(r) for r in roots if r.is_dir()]
+    keys = [source_key(f) for f in files]
+    summary.files = len(files)
+
+    if rebuild:
+        target = index_admin.create_physical(es, alias, dict_version)
+        held: dict[str, set[str]] = {}
+    else:
+        info = index_admin.ensure(es, alias, dict_version)
+        if info.mapping_version != index_admin.mapping_version() or info.dictionary_version != dict_version:
+            raise IndexOutdated(
+                f"index '{info.physical}' was built with mapping {info.mapping_version} / dictionary "
+                f"{info.dictionary_version}, now {index_admin.mapping_version()} / {dict_version}: "
+                "run `rsearch index --rebuild PATH...` to rebuild it")
+        target = info.physical
+        held = _existing_ids(es, target, keys, dirs if prune else [])
+    summary.index = target
+
+    path_of: dict[str, str] = {}
+
+    def actions():
+        bar = _progress(len(files), progress)
+        seen: set[str] = set()
+        for path, key in zip(files, keys):
+            seen.add(key)
+            try:
+                chunks = load_file(path, source_path=key)
+            except UnreadableFile as err:
+                summary.errors.append({"path": str(path), "error": err.reason})
+                bar.update(1)
+                continue
+            old = held.get(key, set())
+            summary.reports += len({c.report_id for c in chunks})
+            summary.chunks += len(chunks)
+            new_ids = set()
+            for chunk in chunks:
+                new_ids.add(chunk.id)
+                if chunk.id in old:
+                    summary.unchanged += 1
+                    continue
+                path_of[chunk.id] = str(path)
+                yield {"_op_type": "index", "_index": target, "_id": chunk.id, "_source": to_document(chunk)}
+            for gone in old - new_ids:
+                path_of[gone] = str(path)
+                yield {"_op_type": "delete", "_index": target, "_id": gone}
+            bar.update(1)
+            bar.set_postfix(chunks=summary.chunks, refresh=False)
+        bar.close()
+        # Files gone from the directories we index: their chunks go too.
+        for key, ids in held.items():
+            if key not in seen and not os.path.exists(key):
+                for gone in ids:
+                    path_of[gone] = key
+                    yield {"_op_type": "delete", "_index": target, "_id": gone}
+
+    failures: dict[str, list[str]] = defaultdict(list)
+
+    def on_result(action: dict, ok: bool, error: str | None) -> None:
+        op = action.get("_op_type", "index")
+        if ok:
+            if op == "delete":
+                summary.deleted += 1
+            else:
+                summary.indexed += 1
+        else:
+            summary.failed += 1
+            failures[(path_of.get(action["_id"], "?"), error)].append(action["_id"])
+        path_of.pop(action["_id"], None)
+
+    bulk_write(es, actions(), on_result, **(bulk_options or {}))
+    for (path, error), ids in failures.items():
+        summary.errors.append({"path": path, "error": f"{len(ids)} chunk(s) not written: {error}"})
+
+    try:
+        es.indices.refresh(index=target)
+    except Exception:  # the node may be gone; the failures above already say so
+        pass
+    if rebuild:
+        if summary.failed:
+            summary.errors.append({"path": "", "error": f"rebuild incomplete: alias '{alias}' left on the old index; {target} deleted"})
+            es.options(ignore_status=404).indices.delete(index=target)
+        else:
+            for old in index_admin.point_alias(es, alias, target):
+                es.options(ignore_status=404).indices.delete(index=old)
+    summary.seconds = round(time.monotonic() - started, 3)
+    return summary
+
+
+def _progress(total: int, enabled: bool | None):
+    """A progress bar on a terminal (files, chunks, rate); silent when piped."""
+    from tqdm import tqdm
+
+    disable = (not sys.stderr.isatty()) if enabled is None else not enabled
+    return tqdm(total=total, unit="file", desc="indexing", disable=disable, file=sys.stderr)

@@ -1,0 +1,242 @@
+"""Indexing against a real node: incremental, lossless, atomic rebuilds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer import index_admin
+from indexer.sync import index_paths
+from rsearch.cli import cli
+from rsearch.localnode import LocalNode
+from rsearch.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    d = tmp_path / "reports"
+    d.mkdir()
+    for seed in SEEDS:
+        shutil.copy(seed, d / seed.name)
+    return d
+
+
+def all_ids(es, alias) -> set[str]:
+    es.indices.refresh(index=alias)
+    resp = es.search(index=alias, query={"match_all": {}}, size=10000, source=False)
+    return {h["_id"] for h in resp["hits"]["hits"]}
+
+
+def index_total(es, alias) -> int:
+    """Documents Elasticsearch says it has written (index operations) so far."""
+    stats = es.indices.stats(index=alias, metric="indexing")
+    return sum(i["primaries"]["indexing"]["index_total"] for i in stats["indices"].values())
+
+
+def test_index_then_reindex_writes_nothing(es, index_name, corpus):
+    first = index_paths(es, index_name, [corpus])
+    assert first.ok, first.errors
+    assert first.files == 5 and first.chunks > 50 and first.indexed == first.chunks
+    assert first.unchanged == 0 and first.deleted == 0
+    assert len(all_ids(es, index_name)) == first.chunks
+
+    written = index_total(es, index_name)
+    second = index_paths(es, index_name, [corpus])
+    assert second.ok
+    assert (second.indexed, second.deleted, second.unchanged) == (0, 0, first.chunks)
+    assert index_total(es, index_name) == written  # Elasticsearch saw no write at all
+
+
+def test_changed_file_replaces_exactly_its_chunks(es, index_name, corpus):
+    index_paths(es, index_name, [corpus])
+    before = all_ids(es, index_name)
+    target = corpus / SEEDS[2].name
+    text = target.read_text(encoding="utf-8")
+    # Change one paragraph of 002 and drop another.
+    assert "区档案馆整合本地红色故事20个" in text and "与此同时，还充分利用红色资源" in text
+    text = text.replace("区档案馆整合本地红色故事20个", "区档案馆整合本地红色故事30个")
+    text = text.replace("与此同时，还充分利用红色资源，传承“红色基因”，最大限度发挥红色资源作用。", "")
+    target.write_text(text, encoding="utf-8")
+
+    res = index_paths(es, index_name, [corpus])
+    assert res.ok and res.indexed >= 1 and res.deleted >= 1
+    after = all_ids(es, index_name)
+    assert len(after) == res.chunks
+    assert len(before - after) == res.deleted and len(after - before) == res.indexed
+    # Only 002's chunks changed.
+    changed = before ^ after
+    docs = es.mget(index=index_name, ids=list(after - before))["docs"]
+    assert {d["_source"]["source_path"] for d in docs} == {str(target.resolve())}
+    assert changed and res.unchanged == len(before & after)
+
+    # The new text is searchable, the old one gone.
+    hit = es.search(index=index_name, query={"match_phrase": {"text": "红色故事30个"}})
+    assert hit["hits"]["total"]["value"] == 1
+    miss = es.search(index=index_name, query={"match_phrase": {"text": "红色故事20个"}})
+    assert miss["hits"]["total"]["value"] == 0
+
+
+def test_gone_file_is_pruned_unless_asked_not_to(es, index_name, corpus):
+    index_paths(es, index_name, [corpus])
+    gone = corpus / SEEDS[0].name
+    key = str(gone.resolve())
+    n_before = es.count(index=index_name, query={"term": {"source_path": key}})["count"]
+    assert n_before > 0
+    gone.unlink()
+
+    kept = index_paths(es, index_name, [corpus], prune=False)
+    assert kept.deleted == 0
+    assert es.count(index=index_name, query={"term": {"source_path": key}})["count"] == n_before
+
+    pruned = index_paths(es, index_name, [corpus])
+    assert pruned.deleted == n_before
+    es.indices.refresh(index=index_name)
+    assert es.count(index=index_name, query={"term": {"source_path": key}})["count"] == 0
+
+
+def test_bad_files_are_named_and_the_rest_lands(es, settings, corpus):
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    result = CliRunner().invoke(cli, ["--es-url", settings.url, "--index", settings.index,
+                                      "index", str(corpus), "--json"])
+    assert result.exit_code == 1
+    summary = json.loads(result.output)
+    for key in ("files", "reports", "chunks", "indexed", "unchanged", "deleted", "failed"):
+        assert isinstance(summary[key], int), key
+    assert summary["files"] == 7 and summary["failed"] == 0
+    named = {Path(e["path"]).name for e in summary["errors"]}
+    assert named == {"empty.txt", "binary.txt"}
+    assert all("\n" not in e["error"] for e in summary["errors"])
+    assert summary["indexed"] == summary["chunks"] > 50
+
+    text = CliRunner().invoke(cli, ["--es-url", settings.url, "--index", settings.index,
+                                    "index", str(corpus)])
+    assert text.exit_code == 1
+    assert sum(1 for l in text.output.splitlines() if l.startswith("Error:")) == 2
+    assert "Traceback" not in text.output
+
+
+def test_missing_path_is_reported(es, index_name, corpus):
+    res = index_paths(es, index_name, [corpus, corpus / "nope"])
+    assert not res.ok and res.errors == [{"path": str(corpus / "nope"), "error": "no such file or directory"}]
+    assert res.indexed == res.chunks > 0
+
+
+def test_bulk_rejections_are_reported_not_dropped(es, index_name, corpus):
+    index_paths(es, index_name, [corpus / SEEDS[0].name])
+    physical = index_admin.current(es, index_name).physical
+    es.indices.put_settings(index=physical, settings={"index.blocks.write": True})
+    try:
+        res = index_paths(es, index_name, [corpus], bulk_options={"attempts": 2, "backoff": 0.1})
+    finally:
+        es.indices.put_settings(index=physical, settings={"index.blocks.write": False})
+    assert not res.ok
+    assert res.failed == res.chunks - res.unchanged > 0 and res.indexed == 0
+    assert {Path(e["path"]).name for e in res.errors} == {s.name for s in SEEDS[1:]}
+    assert all("not written" in e["error"] for e in res.errors)
+
+
+def test_rebuild_swaps_alias_atomically_while_searches_answer(es, index_name, corpus):
+    index_paths(es, index_name, [corpus])
+    old = index_admin.current(es, index_name).physical
+    expected = es.count(index=index_name)["count"]
+    seen, errors, stop = [], [], threading.Event()
+
+    def keep_searching():
+        while not stop.is_set():
+            try:
+                seen.append(es.count(index=index_name)["count"])
+            except Exception as exc:  # any failure during the swap is a defect
+                errors.append(exc)
+
+    t = threading.Thread(target=keep_searching)
+    t.start()
+    try:
+        res = index_paths(es, index_name, [corpus], rebuild=True)
+    finally:
+        stop.set()
+        t.join()
+    assert res.ok and res.indexed == expected
+    new = index_admin.current(es, index_name).physical
+    assert new != old and not es.indices.exists(index=old)
+    assert not errors and len(seen) > 3 and set(seen) == {expected}
+
+
+def test_outdated_dictionary_asks_for_rebuild(es, settings, corpus, tmp_path, monkeypatch):
+    index_name = settings.index
+    index_paths(es, index_name, [corpus])
+    extra = tmp_path / "words.txt"
+    extra.write_text("红色资源作用 10\n", encoding="utf-8")
+    monkeypatch.setenv("RSEARCH_USER_DICT", str(extra))
+    from indexer import analysis
+    analysis.reset()
+    try:
+        result = CliRunner().invoke(cli, ["--es-url", settings.url, "--index", index_name,
+                                          "index", str(corpus)])
+        assert result.exit_code == 1
+        assert "--rebuild" in result.output and result.output.count("Error:") == 1
+        rebuilt = index_paths(es, index_name, [corpus], rebuild=True)
+        assert rebuilt.ok
+        assert index_paths(es, index_name, [corpus]).indexed == 0
+    finally:
+        monkeypatch.delenv("RSEARCH_USER_DICT")
+        analysis.reset()
+
+
+def test_stopping_the_node_mid_run_then_rerunning_equals_a_clean_run(tmp_path):
+    """A real node is stopped while indexing; the re-run completes the index."""
+    big = tmp_path / "many"
+    big.mkdir()
+    for i in range(60):
+        for seed in SEEDS:
+            shutil.copy(seed, big / f"{i:03d}_{seed.name}")
+    home = Settings.from_env().home
+    directory = Path(tempfile.mkdtemp(prefix="rsearch-test-stop-"))
+    node = LocalNode(home, directory=directory, heap="512m")
+    try:
+        url = node.start(port=0).url
+        es = Settings(url=url).client()
+        result = {}
+
+        def run():
+            result["first"] = index_paths(es, "cut", [big],
+                                          bulk_options={"chunk_size": 50, "attempts": 2, "backoff": 0.2})
+
+        t = threading.Thread(target=run)
+        t.start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if es.count(index="cut")["count"] > 200:
+                    break
+            except Exception:
+                pass
+            time.sleep(0.05)
+        port = int(url.rsplit(":", 1)[1])
+        node.stop()
+        t.join()
+        first = result["first"]
+        assert not first.ok and first.failed > 0  # the exit code would say so
+
+        es = Settings(url=node.start(port=port).url).client()
+        second = index_paths(es, "cut", [big])
+        assert second.ok and second.indexed + second.unchanged == second.chunks
+        # Some of the failed ones may have landed before the connection broke.
+        assert 0 < second.indexed <= first.failed and second.unchanged >= first.indexed
+        clean = index_paths(es, "clean", [big])
+        assert clean.ok
+        assert all_ids(es, "cut") == all_ids(es, "clean")
+        assert es.count(index="cut")["count"] == es.count(index="clean")["count"] == clean.chunks
+    finally:
+        node.stop()
+        shutil.rmtree(directory, ignore_errors=True)
