@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from indexer.models import Byline, Paragraph, Person, Regions, Report, Section
 from indexer.normalize import is_cjk, normalize
@@ -82,28 +83,28 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in _FINAL
 
 
+_BRACKET = re.compile("[" + re.escape("".join(a + b for a, b in _PAIRS)) + "]")
+_TWO_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff].*?[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HEADLINE_BREAKER = re.compile("[" + re.escape("".join(sorted(_NOT_IN_HEADLINE))) + "]|，，")
+
+
 def _balanced(text: str) -> bool:
+    if not _BRACKET.search(text):
+        return True
     return all(text.count(a) == text.count(b) for a, b in _PAIRS)
 
 
-def _cjk_count(text: str, limit: int = 2) -> int:
-    n = 0
-    for ch in text:
-        if is_cjk(ch):
-            n += 1
-            if n >= limit:
-                break
-    return n
-
-
+# The shape tests below run several times per unit (one pass per decision);
+# caching them keeps the passes cheap on files of many short lines.
+@lru_cache(maxsize=1 << 14)
 def headline_like(text: str) -> bool:
     """A short line that could be a title, heading or caption: no sentence
     punctuation, balanced quotes/brackets, not ending mid-clause."""
-    if not text or width(text) > _HEADLINE_MAX or text[-1] in _CONTINUING:
+    if not text or len(text) > 2 * _HEADLINE_MAX or width(text) > _HEADLINE_MAX or text[-1] in _CONTINUING:
         return False
-    if _NOT_IN_HEADLINE & set(text) or "，，" in text:
+    if _HEADLINE_BREAKER.search(text):
         return False
-    return _balanced(text) and _cjk_count(text) >= 2
+    return _balanced(text) and _TWO_CJK.search(text) is not None
 
 
 def kicker_like(text: str) -> bool:
@@ -116,6 +117,7 @@ def dash_line(text: str) -> bool:
     return text.startswith(("——", "—", "--")) and headline_like(text.lstrip("—-－ "))
 
 
+@lru_cache(maxsize=1 << 14)
 def caption_like(text: str) -> bool:
     """A photo caption: short, at most one closing full stop, no clauses."""
     if not text or width(text) > _HEADLINE_MAX or text[0] in _BULLETS:
@@ -124,15 +126,19 @@ def caption_like(text: str) -> bool:
     return headline_like(body) and not set("，,：:") & set(body)
 
 
-def join_lines(left: str, right: str) -> str:
-    """Join two pieces of a broken line. No space: Chinese needs none, and a
-    number or Latin word broken at the column edge (``2`` / ``016年``) was
-    one token before the layout cut it. A half-width ``,:;`` at the break
-    now stands between two Chinese characters, so it gets the full-width form
-    ``normalize`` gives such marks everywhere else (queries too)."""
-    if left and right and (left[-1] in ",:;" or right[0] in ",:;"):
-        return left[:-2] + normalize(left[-2:] + right[:2]) + right[2:]
-    return left + right
+def join_lines(*pieces: str) -> str:
+    """Join the pieces of a broken paragraph (in one pass: a paragraph may be
+    thousands of pieces, and repeated concatenation would be quadratic).
+
+    No space: Chinese needs none, and a number or Latin word broken at the
+    column edge (``2`` / ``016年``) was one token before the layout cut it. A
+    half-width ``,:;`` at a break may now stand between two Chinese
+    characters; ``normalize`` (idempotent on the rest) gives it the
+    full-width form it gets everywhere else, queries included."""
+    text = "".join(pieces)
+    if any(p and p[-1] in ",:;" for p in pieces[:-1]) or any(p and p[0] in ",:;" for p in pieces[1:]):
+        return normalize(text)
+    return text
 
 
 # --- word segmentation at line breaks ------------------------------------------
@@ -333,12 +339,13 @@ def _attach_bullet_continuations(block_units: list[_Unit]) -> list[_Unit]:
     bullet (wrapped ▶ items)."""
     merged: list[_Unit] = []
     for u in block_units:
-        if merged and u.kind == "text" and merged[-1].kind == "bullet" and not ends_sentence(merged[-1].text):
-            bullet = merged[-1]
-            bullet.text = join_lines(bullet.text, u.text)
-            bullet.lines += u.lines
+        if merged and u.kind == "text" and merged[-1].kind == "bullet" and not ends_sentence(merged[-1].lines[-1]):
+            merged[-1].lines += u.lines
             continue
         merged.append(u)
+    for u in merged:
+        if u.kind == "bullet" and len(u.lines) > 1:
+            u.text = join_lines(*u.lines)
     return merged
 
 
@@ -368,9 +375,7 @@ def _text_units(
     out: list[_Unit] = []
 
     def emit(chunk: list[str], no: int, after_heading: bool = False) -> None:
-        text = chunk[0]
-        for line in chunk[1:]:
-            text = join_lines(text, line)
+        text = join_lines(*chunk)
         out.append(
             _Unit("text", text, list(chunk), no, block, block_start and not out, after_heading=after_heading)
         )
@@ -623,6 +628,7 @@ def _join_continuations(units: list[_Unit]) -> list[_Unit]:
     """A paragraph that does not end a sentence continues in the next text
     unit (a blank line inside a sentence: ``乡镇（街`` / ``道）部门``)."""
     out: list[_Unit] = []
+    pieces: list[list[str]] = []  # texts of each output unit, joined at the end
     for u in units:
         prev = out[-1] if out else None
         if (
@@ -630,13 +636,17 @@ def _join_continuations(units: list[_Unit]) -> list[_Unit]:
             and prev.kind == "text"
             and prev.role in ("", "body")
             and _is_open(u)
-            and not ends_sentence(prev.text)
-            and not _short_run(prev, u)
+            and not ends_sentence(pieces[-1][-1])
+            and not (len(pieces[-1]) == 1 and _short_run(prev, u))
         ):
-            prev.text = join_lines(prev.text, u.text)
+            pieces[-1].append(u.text)
             prev.lines += u.lines
             continue
         out.append(u)
+        pieces.append([u.text])
+    for u, texts in zip(out, pieces):
+        if len(texts) > 1:
+            u.text = join_lines(*texts)
     return out
 
 

@@ -117,3 +117,20 @@ def test_one_5mb_line_without_punctuation(tmp_path):
     chunks = load_file(path)
     assert all(len(c.text) <= 600 for c in chunks)
     assert "".join(c.text for c in chunks) == path.read_text(encoding="utf-8")
+
+
+def test_5mb_of_column_lines_with_blank_breaks(tmp_path):
+    """Hundreds of thousands of 12-character lines, blank lines inside
+    sentences: joining them must stay linear (no repeated concatenation)."""
+    unit = SEED.read_text(encoding="utf-8").replace("\n", "")
+    lines = [unit[i : i + 12] for i in range(0, len(unit), 12)]
+    body = "\n".join(line + ("\n" if k % 5 == 4 else "") for k, line in enumerate(lines))
+    data = ((body + "\n\n") * (5 * 1024 * 1024 // len(body.encode()) + 1)).encode()
+    path = tmp_path / "columns.txt"
+    path.write_bytes(data)
+    started = time.perf_counter()
+    chunks = load_file(path)
+    assert time.perf_counter() - started < 60
+    assert all(len(c.text) <= 600 for c in chunks)
+    # One copy of the text survives de-duplication, the broken lines joined.
+    assert "区政府办根据有关文件要求" in "".join(c.text for c in chunks)
