@@ -173,6 +173,88 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
     sys.exit(0 if summary.ok else 1)
 
 
+# -- search / show / stats -------------------------------------------------------
+def _parse_filters(pairs: tuple[str, ...]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name or not value:
+            raise RsearchError(f"bad --filter '{pair}': use NAME=VALUE, e.g. --filter people=张再行")
+        out.setdefault(name.strip(), []).append(value.strip())
+    return out
+
+
+@cli.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--filter", "-f", "filters", multiple=True, metavar="NAME=VALUE",
+              help="Facet filter (region, report, section, publication, people, kind, reporter, "
+                   "correspondent, photographer, date); repeat for several.")
+@click.option("--limit", "-n", type=int, default=10, show_default=True)
+@click.option("--page", "-p", type=int, default=1, show_default=True)
+@click.option("--group-by-report", is_flag=True, help="Best chunk per report, with its number of matching chunks.")
+@click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True)
+@click.option("--any", "any_word", is_flag=True, help="Match any word instead of all words.")
+@click.option("--fragment-size", type=int, default=100, show_default=True)
+@click.option("--fragments", type=int, default=2, show_default=True, help="Fragments per hit.")
+@click.option("--whole", is_flag=True, help="Show the whole chunk with matches marked.")
+@click.option("--explain", is_flag=True, help="Show why each hit ranked where it did.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@pass_ctx
+def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word, fragment_size,
+               fragments, whole, explain, as_json):
+    """Search the reports. All words must match; "exact phrases", OR, -word,
+    NOT word and field:value filters (region:西工区) are understood."""
+    from search import search
+
+    result = search(" ".join(query), filters=_parse_filters(filters), limit=limit, page=page,
+                    group_by_report=group_by_report, sort=sort, operator="or" if any_word else "and",
+                    fragment_size=fragment_size, fragments=fragments, whole_text=whole,
+                    explain=explain, settings=ctx.settings)
+    if as_json:
+        data = result.to_dict()
+        for hit in data["hits"]:
+            if not explain:
+                hit.pop("explanation")
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    from .render import render_result
+
+    click.echo(render_result(result, explain=explain, color=None))
+
+
+@cli.command("show")
+@click.argument("chunk_id")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def show_cmd(ctx, chunk_id, as_json):
+    """Print one chunk with its report's context."""
+    from search.documents import chunk_in_context
+
+    found = chunk_in_context(ctx.settings.client(), ctx.settings.index, chunk_id)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False))
+        return
+    from .render import render_chunk
+
+    click.echo(render_chunk(found))
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def stats_cmd(ctx, as_json):
+    """Alias, physical index, document counts, dictionary version."""
+    from search.documents import index_stats
+
+    stats = index_stats(ctx.settings.client(), ctx.settings.index)
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False))
+        return
+    from .render import render_stats
+
+    click.echo(render_stats(stats))
+
+
 def main():
     cli(prog_name="rsearch")
 

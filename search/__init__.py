@@ -1,0 +1,16 @@
+"""Search the report index from Python.
+
+    from search import search
+    result = search("党史学习教育 region:西工区", limit=5)
+    for hit in result.hits:
+        print(hit.title, hit.section, hit.highlights)
+    print(result.total, result.facets["people"])
+
+See search.engine.search for every option, search.results for the types and
+search.query_language for the query syntax.
+"""
+
+from .engine import FACETS, FILTERS, QueryError, search
+from .results import FacetValue, Hit, SearchResult
+
+__all__ = ["search", "SearchResult", "Hit", "FacetValue", "QueryError", "FACETS", "FILTERS"]

@@ -1,0 +1,70 @@
+"""Reading single chunks and index facts: ``rsearch show`` and ``rsearch stats``."""
+
+from __future__ import annotations
+
+from elasticsearch import Elasticsearch, NotFoundError
+
+from indexer import analysis, index_admin
+from rsearch.errors import RsearchError
+
+_SOURCE_EXCLUDES = ["*_chars", "*_words"]
+
+
+def chunk_in_context(es: Elasticsearch, alias: str, chunk_id: str) -> dict:
+    """The chunk, its report's metadata, its section list and its neighbours."""
+    info = index_admin.current(es, alias)
+    if not info.exists:
+        raise RsearchError(f"no index '{alias}' yet: run `rsearch index PATH...` first")
+    try:
+        doc = es.get(index=info.physical, id=chunk_id, source_excludes=_SOURCE_EXCLUDES)
+    except NotFoundError:
+        raise RsearchError(f"no chunk with id '{chunk_id}' in '{alias}': ids are printed by `rsearch search`") from None
+    chunk = {"id": doc["_id"], **doc["_source"]}
+    siblings = es.search(
+        index=info.physical, query={"term": {"report_id": chunk["report_id"]}},
+        sort=[{"chunk_index": "asc"}], size=1000,
+        source=["section", "section_index", "chunk_index", "kind", "text"],
+    )["hits"]["hits"]
+    order = [h["_id"] for h in siblings]
+    pos = order.index(chunk_id) if chunk_id in order else -1
+    sections = list(dict.fromkeys(h["_source"].get("section") for h in siblings if h["_source"].get("section")))
+    return {
+        "chunk": chunk,
+        "report": {k: chunk.get(k) for k in (
+            "report_id", "title", "subtitle", "publication", "people", "reporters", "correspondents",
+            "photographers", "regions", "dates", "source_path", "report_no")},
+        "sections": sections,
+        "chunks_in_report": len(order),
+        "previous": siblings[pos - 1]["_source"]["text"] if pos > 0 else None,
+        "next": siblings[pos + 1]["_source"]["text"] if 0 <= pos < len(order) - 1 else None,
+    }
+
+
+def index_stats(es: Elasticsearch, alias: str) -> dict:
+    """Alias, physical index, counts, and whether the dictionary is current."""
+    info = index_admin.current(es, alias)
+    if not info.exists:
+        raise RsearchError(f"no index '{alias}' yet: run `rsearch index PATH...` first")
+    resp = es.search(index=info.physical, size=0, track_total_hits=True, aggs={
+        "kinds": {"terms": {"field": "kind"}},
+        "reports": {"cardinality": {"field": "report_id", "precision_threshold": 40000}},
+        "files": {"cardinality": {"field": "source_path", "precision_threshold": 40000}},
+    })
+    store = es.indices.stats(index=info.physical, metric="store")["indices"][info.physical]
+    current_dict = analysis.dictionary_version()
+    return {
+        "alias": alias,
+        "index": info.physical,
+        "chunks": resp["hits"]["total"]["value"],
+        "reports": resp["aggregations"]["reports"]["value"],
+        "files": resp["aggregations"]["files"]["value"],
+        "kinds": {b["key"]: b["doc_count"] for b in resp["aggregations"]["kinds"]["buckets"]},
+        "size_bytes": store["primaries"]["store"]["size_in_bytes"],
+        "mapping_version": info.mapping_version,
+        "current_mapping_version": index_admin.mapping_version(),
+        "dictionary_version": info.dictionary_version,
+        "current_dictionary_version": current_dict,
+        "segmenter": analysis.segmenter_name(),
+        "up_to_date": info.mapping_version == index_admin.mapping_version()
+        and info.dictionary_version == current_dict,
+    }

@@ -1,0 +1,324 @@
+"""Ranked, highlighted, faceted search over the chunk index.
+
+The one entry point is :func:`search`. Query flow:
+  query string -> query language (search.query_language) -> normalise + analyse
+  each term with indexer.analysis (the same chain the indexer used) ->
+  an Elasticsearch bool query -> typed results with highlights drawn on the
+  original text (search.highlight).
+
+Matching (never miss): every query unit must occur verbatim, as a phrase of
+character tokens, in the chunk text, title or section heading (``*_chars``
+fields). If a query string occurs in a chunk, all of its units do, whatever
+jieba makes of either side.
+
+Ranking: BM25 over those character phrases, plus optional clauses that only add
+score: whole jieba words (``*_words``: a word match outranks a mere character
+match), the whole term as an exact phrase, and the whole query as a sloppy
+phrase (proximity). Fields weigh title > section heading > text; chunk kinds
+weigh lede > body > caption (function_score, built-in, no scripts).
+
+Facets work like elasticsearch-dsl's FacetedSearch: filters go to
+``post_filter`` and each facet counts under every filter but its own, so
+picking a region updates the other facets' counts while the region facet keeps
+showing the alternatives.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+from indexer.analysis import fold, query_units, word_tokens
+from indexer.normalize import normalize
+from rsearch.errors import RsearchError
+from rsearch.settings import Settings
+
+from . import highlight
+from .query_language import ParsedQuery, QuerySyntaxError, Term, parse
+from .results import FacetValue, Hit, SearchResult
+
+# Facet name -> index field. These are the counts every search returns.
+FACETS: dict[str, str] = {
+    "region": "regions",
+    "report": "title.keyword",
+    "section": "section.keyword",
+    "publication": "publication",
+    "people": "people",
+    "kind": "kind",
+}
+# Everything a filter may name: the facets plus narrower person roles and dates.
+FILTERS: dict[str, str] = {
+    **FACETS,
+    "reporter": "reporters",
+    "correspondent": "correspondents",
+    "photographer": "photographers",
+    "date": "dates",
+}
+
+# Field weights (title > section heading > text) and kind weights
+# (lede > body > caption). Tuned on the CMRC trial file (bench/bench_relevance.py).
+W_TITLE, W_SECTION, W_TEXT = 3.0, 2.0, 1.0
+W_WORDS = 1.0  # whole-word matches, on top of the character phrase
+W_TERM_PHRASE = 1.0  # the whole term exactly as typed
+W_PROXIMITY = 0.5  # all terms close together
+PROXIMITY_SLOP = 20
+KIND_WEIGHTS = {"title": 1.0, "lede": 1.15, "body": 1.0, "caption": 0.8}
+FACET_SIZE = 20
+MAX_WINDOW = 10000  # Elasticsearch's index.max_result_window
+
+
+class QueryError(RsearchError):
+    """A malformed query or option; str() is one line."""
+
+
+def _chars(text: str) -> str:
+    """Character tokens of folded text, as the *_chars fields hold them."""
+    return " ".join("".join(text.split()))
+
+
+def _phrase_any_field(folded: str, slop: int = 0) -> dict:
+    chars = _chars(folded)
+    return {"dis_max": {"tie_breaker": 0.3, "queries": [
+        {"match_phrase": {"title_chars": {"query": chars, "slop": slop, "boost": W_TITLE}}},
+        {"match_phrase": {"section_chars": {"query": chars, "slop": slop, "boost": W_SECTION}}},
+        {"match_phrase": {"text_chars": {"query": chars, "slop": slop, "boost": W_TEXT}}},
+    ]}}
+
+
+def _words_any_field(words: list[str]) -> dict:
+    query = " ".join(words)
+    return {"dis_max": {"tie_breaker": 0.3, "queries": [
+        {"match": {"title_words": {"query": query, "boost": W_TITLE * W_WORDS}}},
+        {"match": {"section_words": {"query": query, "boost": W_SECTION * W_WORDS}}},
+        {"match": {"text_words": {"query": query, "boost": W_TEXT * W_WORDS}}},
+    ]}}
+
+
+def term_units(term: Term) -> list[str]:
+    """The folded strings that must all occur for ``term`` to match."""
+    text = normalize(term.text)
+    if term.phrase:
+        folded = "".join(fold(text).split())
+        return [folded] if folded else []
+    return [u for u in query_units(text) if u.strip()]
+
+
+def _term_clause(term: Term, operator: str) -> tuple[dict | None, list[dict]]:
+    """(required clause or None, scoring-only clauses) for one term."""
+    units = term_units(term)
+    if not units:
+        return None, []
+    unit_clauses = [_phrase_any_field(u) for u in units]
+    if operator == "and":
+        required = unit_clauses[0] if len(unit_clauses) == 1 else {"bool": {"must": unit_clauses}}
+    else:
+        required = {"bool": {"should": unit_clauses, "minimum_should_match": 1}}
+    scoring = []
+    words = word_tokens(normalize(term.text))
+    if words:
+        scoring.append(_words_any_field(words))
+    whole = "".join(fold(normalize(term.text)).split())
+    if len(units) > 1 and whole:
+        scoring.append({"match_phrase": {"text_chars": {"query": _chars(whole), "boost": W_TERM_PHRASE}}})
+    return required, scoring
+
+
+def _filter_clause(field: str, values: list[str]) -> dict:
+    if field == "dates":
+        return {"bool": {"should": [_date_range(v) for v in values], "minimum_should_match": 1}}
+    return {"terms": {field: values}}
+
+
+def _date_range(value: str) -> dict:
+    parts = value.split("-")
+    try:
+        if len(parts) == 1:
+            lo, hi = f"{int(parts[0]):04d}-01-01", f"{int(parts[0]):04d}-12-31"
+        elif len(parts) == 2:
+            y, m = int(parts[0]), int(parts[1])
+            lo, hi = f"{y:04d}-{m:02d}-01", f"{y:04d}-{m:02d}-31"
+        elif len(parts) == 3:
+            lo = hi = f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
+        else:
+            raise ValueError
+    except ValueError:
+        raise QueryError(f"bad date '{value}': use YYYY, YYYY-MM or YYYY-MM-DD")
+    # Month-precision dates are stored as the month ("2018-01"), which the
+    # field reads as its first day; a month range therefore covers them too.
+    return {"range": {"dates": {"gte": lo, "lte": hi, "format": "yyyy-MM-dd||yyyy-MM||yyyy"}}}
+
+
+def build_query(parsed: ParsedQuery, operator: str = "and") -> tuple[dict, list[str]]:
+    """The scoring query (without facet filters) and the highlight needles."""
+    must, should, needles = [], [], []
+    group_clauses = []
+    for group in parsed.groups:
+        alternatives = []
+        for term in group:
+            required, scoring = _term_clause(term, operator)
+            if required is None:
+                continue
+            alternatives.append({"bool": {"must": [required], "should": scoring}} if scoring else required)
+            needles += term_units(term)
+            whole = "".join(fold(normalize(term.text)).split())
+            if whole:
+                needles.append(whole)
+        if alternatives:
+            group_clauses.append(alternatives[0] if len(alternatives) == 1
+                                 else {"bool": {"should": alternatives, "minimum_should_match": 1}})
+    if operator == "and":
+        must = group_clauses
+    else:
+        should += group_clauses
+    if len(parsed.positive_terms) > 1:
+        joined = "".join("".join(fold(normalize(t.text)).split()) for t in parsed.positive_terms)
+        should.append({"match_phrase": {"text_chars": {
+            "query": _chars(joined), "slop": PROXIMITY_SLOP, "boost": W_PROXIMITY}}})
+    must_not = []
+    for term in parsed.excluded:
+        folded = "".join(fold(normalize(term.text)).split())
+        if folded:
+            must_not.append(_phrase_any_field(folded))
+    for field, values in parsed.excluded_filters.items():
+        must_not.append(_filter_clause(field, values))
+    if not must and not should:
+        core: dict = {"match_all": {}}
+    else:
+        core = {"bool": {"must": must, "should": should, "must_not": must_not}}
+        if operator != "and" and must == [] and group_clauses:
+            core["bool"]["minimum_should_match"] = 1
+    if must_not and "match_all" in core:
+        core = {"bool": {"must": [core], "must_not": must_not}}
+    scored = {"function_score": {
+        "query": core,
+        "functions": [{"filter": {"term": {"kind": k}}, "weight": w} for k, w in KIND_WEIGHTS.items() if w != 1.0],
+        "score_mode": "first", "boost_mode": "multiply",
+    }}
+    return scored, list(dict.fromkeys(n for n in needles if n))
+
+
+def _merge_filters(parsed: ParsedQuery, filters: Mapping[str, list[str] | str] | None) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {f: list(v) for f, v in parsed.filters.items()}
+    for name, values in (filters or {}).items():
+        if name not in FILTERS:
+            raise QueryError(f"unknown filter '{name}' (known: {', '.join(FILTERS)})")
+        values = [values] if isinstance(values, str) else list(values)
+        field = FILTERS[name]
+        merged.setdefault(field, [])
+        merged[field] += [normalize(v) for v in values if v not in merged[field]]
+    return merged
+
+
+def search(
+    query: str = "",
+    *,
+    filters: Mapping[str, list[str] | str] | None = None,
+    limit: int = 10,
+    page: int = 1,
+    group_by_report: bool = False,
+    sort: str = "score",
+    fragment_size: int = 100,
+    fragments: int = 3,
+    whole_text: bool = False,
+    explain: bool = False,
+    operator: str = "and",
+    settings: Settings | None = None,
+    client=None,
+    index: str | None = None,
+) -> SearchResult:
+    """Search the chunk index.
+
+    ``query`` uses the query language (search.query_language): all words must
+    match by default (``operator="or"`` relaxes that to any unit, for long
+    natural-language questions), ``"exact phrases"``, ``OR``, ``-word``/``NOT``,
+    ``field:value`` filters. ``filters`` adds facet filters by name
+    (``{"people": ["张再行"], "region": ["西工区", "老城区"]}``): values of one
+    name are OR-ed, names AND-ed. Returns a SearchResult; raises QueryError
+    (one-line message) for a malformed query or option.
+    """
+    started = time.perf_counter()
+    if limit < 1 or page < 1:
+        raise QueryError("--limit and --page must be at least 1")
+    if (page - 1) * limit + limit > MAX_WINDOW:
+        raise QueryError(f"page {page} is beyond the first {MAX_WINDOW} results: narrow the query")
+    if sort not in ("score", "date"):
+        raise QueryError(f"unknown sort '{sort}' (use score or date)")
+    if operator not in ("and", "or"):
+        raise QueryError(f"unknown operator '{operator}' (use and or or)")
+    try:
+        parsed = parse(normalize(query), fields=FILTERS)
+    except QuerySyntaxError as err:
+        raise QueryError(f"bad query: {err}") from None
+    active = _merge_filters(parsed, filters)
+    scored, needles = build_query(parsed, operator)
+
+    def filters_except(field: str | None) -> list[dict]:
+        return [_filter_clause(f, v) for f, v in active.items() if f != field and v]
+
+    aggs = {
+        name: {"filter": {"bool": {"filter": filters_except(field)}},
+               "aggs": {"values": {"terms": {"field": field, "size": FACET_SIZE}}}}
+        for name, field in FACETS.items()
+    }
+    body: dict = {
+        "query": scored,
+        "from": (page - 1) * limit,
+        "size": limit,
+        "aggs": aggs,
+        "track_total_hits": True,
+        "_source": {"excludes": ["*_chars", "*_words"]},
+    }
+    post = filters_except(None)
+    if post:
+        body["post_filter"] = {"bool": {"filter": post}}
+    if sort == "date":
+        body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, "_score"]
+        body["track_scores"] = True
+    if group_by_report:
+        body["collapse"] = {"field": "report_id", "inner_hits": {"name": "matches", "size": 0}}
+        body["aggs"]["_reports"] = {"filter": {"bool": {"filter": post}},
+                                    "aggs": {"n": {"cardinality": {"field": "report_id"}}}}
+    if explain:
+        body["explain"] = True
+
+    es = client or (settings or Settings.from_env()).client()
+    alias = index or (settings or Settings.from_env()).index
+    from elasticsearch import NotFoundError
+
+    try:
+        resp = es.search(index=alias, body=body)
+    except NotFoundError:
+        raise RsearchError(f"no index '{alias}' yet: run `rsearch index PATH...` first") from None
+
+    hits = []
+    for h in resp["hits"]["hits"]:
+        src = h["_source"]
+        text = src.get("text") or ""
+        title = src.get("title")
+        hits.append(Hit(
+            id=h["_id"], report_id=src.get("report_id", ""), title=title, section=src.get("section"),
+            kind=src.get("kind", ""), text=text,
+            highlights=[highlight.whole(text, needles)] if whole_text
+            else highlight.fragments(text, needles, fragment_size, fragments),
+            score=h.get("_score"),
+            title_highlight=highlight.whole(title, needles) if title else None,
+            source_path=src.get("source_path", ""), report_no=src.get("report_no", 0),
+            section_index=src.get("section_index", 0), chunk_index=src.get("chunk_index", 0),
+            publication=src.get("publication"), people=src.get("people") or [],
+            regions=src.get("regions") or [], date=src.get("date"),
+            report_matches=(h["inner_hits"]["matches"]["hits"]["total"]["value"]
+                            if group_by_report else None),
+            explanation=h.get("_explanation") if explain else None,
+        ))
+    facets = {}
+    for name, field in FACETS.items():
+        chosen = set(active.get(field, []))
+        facets[name] = [FacetValue(b["key"], b["doc_count"], b["key"] in chosen)
+                        for b in resp["aggregations"][name]["values"]["buckets"]]
+    total = (resp["aggregations"]["_reports"]["n"]["value"] if group_by_report
+             else resp["hits"]["total"]["value"])
+    return SearchResult(
+        query=query, total=total, hits=hits, facets=facets, took=resp["took"],
+        elapsed_ms=round((time.perf_counter() - started) * 1000, 2), page=page, limit=limit,
+        grouped=group_by_report,
+    )

@@ -1,0 +1,96 @@
+"""Highlights drawn on the clean original text.
+
+The index searches folded text (traditional->simplified, lower case, one token
+per character); people read the original. Folding keeps one character for one
+character, so a match found in ``fold(text)`` is at the same offsets in
+``text``. White space is ignored when matching (the ``*_chars`` fields drop
+it), so a match may span a line break; offsets map back through the list of
+non-space positions. Nothing is inserted into the text but the marks, and only
+around characters that are part of a match.
+"""
+
+from __future__ import annotations
+
+from indexer.analysis import fold
+
+PRE, POST = "<em>", "</em>"
+
+
+def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
+    """Merged [start, end) spans of ``text`` where any needle occurs.
+
+    Needles are folded query strings; white space in them and in the text is
+    ignored.
+    """
+    folded = fold(text)
+    positions = [i for i, ch in enumerate(folded) if not ch.isspace()]
+    compact = "".join(folded[i] for i in positions)
+    spans = []
+    for needle in {"".join(n.split()) for n in needles}:
+        if not needle:
+            continue
+        start = compact.find(needle)
+        while start != -1:
+            end = start + len(needle)
+            spans.append((positions[start], positions[end - 1] + 1))
+            start = compact.find(needle, start + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """``text[start:end]`` with every span (clipped to the window) wrapped in <em>."""
+    end = len(text) if end is None else end
+    out, cursor = [], start
+    for s, e in spans:
+        s, e = max(s, start), min(e, end)
+        if s >= e:
+            continue
+        out += [text[cursor:s], PRE, text[s:e], POST]
+        cursor = e
+    out.append(text[cursor:end])
+    return "".join(out)
+
+
+def fragments(text: str, needles: list[str], size: int = 100, count: int = 3) -> list[str]:
+    """Up to ``count`` windows of about ``size`` characters around the matches,
+    best first (most matched characters), each with its matches marked.
+
+    With no match in the text (it matched in the title or section heading),
+    the opening of the text is returned unmarked, so every hit shows something.
+    """
+    spans = match_spans(text, needles)
+    if not spans:
+        return [text[:size]] if text else []
+    windows: list[tuple[int, int]] = []
+    for s, e in spans:
+        if windows and s < windows[-1][1]:
+            # Overlaps the previous window: widen it rather than cut the match.
+            windows[-1] = (windows[-1][0], max(windows[-1][1], e))
+            continue
+        # Centre the window on the match, within the text, never before the
+        # previous window's end and never after the match's start.
+        pad = max(0, size - (e - s)) // 2
+        ws = max(0, min(s - pad, len(text) - size))
+        if windows:
+            ws = max(ws, windows[-1][1])
+        ws = min(ws, s)
+        we = min(len(text), max(ws + size, e))
+        windows.append((ws, we))
+
+    def covered(w):
+        return sum(min(e, w[1]) - max(s, w[0]) for s, e in spans if s < w[1] and e > w[0])
+
+    best = sorted(windows, key=lambda w: (-covered(w), w[0]))[:count]
+    return [mark(text, spans, ws, we) for ws, we in best]
+
+
+def whole(text: str, needles: list[str]) -> str:
+    """The entire text with every match marked."""
+    return mark(text, match_spans(text, needles))

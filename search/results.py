@@ -1,0 +1,51 @@
+"""Typed results of search.search(): what other apps import and the CLI prints."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Hit:
+    id: str
+    report_id: str
+    title: str | None
+    section: str | None
+    kind: str
+    text: str
+    highlights: list[str]  # fragments of ``text``, matches wrapped in <em>…</em>
+    score: float | None
+    title_highlight: str | None = None  # the title with matches marked
+    source_path: str = ""
+    report_no: int = 0
+    section_index: int = 0
+    chunk_index: int = 0
+    publication: str | None = None
+    people: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    date: str | None = None
+    report_matches: int | None = None  # with group_by_report: matching chunks of this report
+    explanation: dict | None = None  # with explain=True: Elasticsearch's score explanation
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int  # matching chunks (matching reports with group_by_report)
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    took: int  # Elasticsearch's own time, ms
+    elapsed_ms: float  # the whole library call, ms
+    page: int = 1
+    limit: int = 10
+    grouped: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
