@@ -61,6 +61,8 @@ _BULLETS = "▶►▷●◆◇■□★☆•※▲△"
 _LEDE_LABELS = {"核心提示", "内容提要", "提要", "导读", "导语", "编者按", "摘要", "引言"}
 # A brief opens with a dateline: 本报讯 / 本报洛阳讯 / 新华社北京3月1日电.
 _DATELINE = re.compile(r"^[【\[（(]?(?:本报讯|本报[^\s，。]{1,10}讯|(?:新华社|中新社|中新网)[^\s，。]{0,16}电)")
+# No paragraph starts with these; a unit that does continues the previous one.
+_NEVER_STARTS = "”’）)》」』】、，,。；;：:！!？?…"
 _BYLINE_MARKS = ("记者", "通讯员", "/", "／", "摄")
 _MARKDOWN = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
 
@@ -445,10 +447,27 @@ def _column_heading(lines: list[str], col_width: float, templates: list[_Templat
         return 0
     if width(lines[1]) <= col_width - 2:
         return 2
-    comma_at = lines[0].find("，")
-    if comma_at > 0 and any(t.comma_at == comma_at and t.commas == head.count("，") for t in templates):
+    if _matches_template(lines[:2], templates):
         return 2
     return 0
+
+
+def _column_heading_block(lines: list[str], col_width: float, templates: list[_Template]) -> bool:
+    """Can a whole block of a narrow column be a heading? Headings there
+    take two lines, the second stopping short of the column, or have the
+    shape of the article's other headings. A single short line is far more
+    often a paragraph's (indented) first line cut off by a column break."""
+    if _matches_template(lines, templates):
+        return True
+    return len(lines) == 2 and width(lines[-1]) <= col_width - 2
+
+
+def _matches_template(lines: list[str], templates: list[_Template]) -> bool:
+    if len(lines) != 2:
+        return False
+    comma_at = lines[0].find("，")
+    commas = lines[0].count("，") + lines[1].count("，")
+    return comma_at > 0 and any(t.comma_at == comma_at and t.commas == commas for t in templates)
 
 
 def _ends_unit(line: str, nxt: str, wrapped: bool, col_width: float | None) -> bool:
@@ -465,12 +484,19 @@ def _ends_unit(line: str, nxt: str, wrapped: bool, col_width: float | None) -> b
     return headline_like(line) and width(nxt) > _LONG and not splits_word(line, nxt)
 
 
-def _templates(units: list[_Unit]) -> list[_Template]:
+def _templates(units: list[_Unit], col_width: float) -> list[_Template]:
+    """Shapes of the headings found with certainty: split off by the short
+    line rule, or a whole two-line block whose last line stops short."""
     out = []
     for i, u in enumerate(units):
         nxt = units[i + 1] if i + 1 < len(units) else None
         confident = u.role == "heading" or (
-            u.whole_block and u.kind == "text" and headline_like(u.text) and nxt is not None and nxt.kind == "text"
+            u.whole_block
+            and u.kind == "text"
+            and headline_like(u.text)
+            and width(u.lines[-1]) <= col_width - 2
+            and nxt is not None
+            and nxt.kind == "text"
         )
         if confident and len(u.lines) == 2 and "，" in u.lines[0]:
             out.append(_Template(u.lines[0].find("，"), u.text.count("，")))
@@ -480,7 +506,9 @@ def _templates(units: list[_Unit]) -> list[_Template]:
 # --- 4. classification ------------------------------------------------------------
 
 
-def _classify(units: list[_Unit], uses_markdown: bool) -> list[_Unit]:
+def _classify(
+    units: list[_Unit], uses_markdown: bool, col_width: float | None, templates: list[_Template]
+) -> list[_Unit]:
     for u in units:
         # ``核心提示`` and the like head a lede section wherever they stand.
         if u.kind == "text" and u.text.rstrip("：:") in _LEDE_LABELS:
@@ -494,7 +522,7 @@ def _classify(units: list[_Unit], uses_markdown: bool) -> list[_Unit]:
             u.role = "heading"
         elif u.kind == "text" and not u.role and u.gap_isolated and u.whole_block and len(u.lines) == 1 and caption_like(u.text):
             u.role = "caption"
-    _mark_plain_headings(units, uses_markdown)
+    _mark_plain_headings(units, uses_markdown, col_width, templates)
     _mark_closing_captions(units)
     units = _join_continuations(units)
     _mark_captions(units)
@@ -534,10 +562,16 @@ def _title_candidate(u: _Unit) -> bool:
 def _mark_title_groups(units: list[_Unit]) -> None:
     """Find title blocks that are not markdown: consecutive short lines, at
     most one blank apart, marked by a kicker (``…：``), a ``——`` subtitle, or
-    followed by a byline or lede bullets. Wherever they stand in the file."""
+    followed by a byline or lede bullets. Wherever they stand in the file.
+
+    Score: ``——`` subtitle 3, kicker 3, byline/bullets right after 2, two
+    lines or more 1, nothing but short lines before it 1; 3 makes a title."""
     i = 0
+    seen_text = False  # a paragraph before: the group is not at the top
     while i < len(units):
         if not _title_candidate(units[i]):
+            if units[i].kind == "bullet" or (units[i].kind == "text" and width(units[i].text) > _LONG):
+                seen_text = True
             i += 1
             continue
         j = i + 1
@@ -555,6 +589,8 @@ def _mark_title_groups(units: list[_Unit]) -> None:
             score += 2
         if len(lines) >= 2:
             score += 1
+        if not seen_text:
+            score += 1  # a title followed by its byline at the top of the page
         if score >= 3 and all(not kicker_like(line) or k == 0 for k, line in enumerate(lines)):
             for u in group:
                 u.role, u.group = "titlegroup", i
@@ -568,10 +604,14 @@ def _house_style_spaced(candidates: list[_Unit]) -> bool:
     return len(candidates) >= 2 and len(spaced) >= 2 and len(spaced) * 3 >= len(candidates) * 2
 
 
-def _mark_plain_headings(units: list[_Unit], uses_markdown: bool) -> None:
+def _mark_plain_headings(
+    units: list[_Unit], uses_markdown: bool, col_width: float | None, templates: list[_Template]
+) -> None:
     """Short lines without sentence punctuation followed by body text are
     headings - unless the file marks its headings in markdown, or the line
-    break splits a word (a paragraph broken by a blank line)."""
+    break splits a word (a paragraph broken by a blank line), or, in a
+    narrow column, the block does not have a heading's shape there
+    (``_column_heading_block``)."""
     candidates: list[_Unit] = []
     for i, u in enumerate(units):
         if not _is_open(u) or u.after_heading or not headline_like(u.text) or not u.block_start:
@@ -579,12 +619,14 @@ def _mark_plain_headings(units: list[_Unit], uses_markdown: bool) -> None:
         nxt = units[i + 1] if i + 1 < len(units) else None
         if not (_is_open(nxt) or (nxt is not None and nxt.kind == "bullet")):
             continue
-        if nxt.kind == "text" and headline_like(nxt.text):
+        if nxt.kind == "text" and headline_like(nxt.text) and not _continues(units, i + 1):
             continue  # a run of short lines: captions or a title, not a heading
         if nxt.kind == "text" and splits_word(u.text, nxt.text):
             continue  # a broken paragraph
         if uses_markdown:
             continue  # headings are marked; this is a fragment
+        if col_width is not None and not _column_heading_block(u.lines, col_width, templates):
+            continue
         candidates.append(u)
     spaced = _house_style_spaced(candidates)
     for u in candidates:
@@ -624,9 +666,18 @@ def _short_run(prev: _Unit, u: _Unit) -> bool:
     )
 
 
+def _continues(units: list[_Unit], i: int) -> bool:
+    """Unit ``i`` is the start of a paragraph cut off by a blank line: it does
+    not end a sentence and open text follows one blank line later."""
+    nxt = units[i + 1] if i + 1 < len(units) else None
+    return not ends_sentence(units[i].text) and _is_open(nxt) and nxt.block.gap_before <= 1 and not headline_like(nxt.text)
+
+
 def _join_continuations(units: list[_Unit]) -> list[_Unit]:
     """A paragraph that does not end a sentence continues in the next text
-    unit (a blank line inside a sentence: ``乡镇（街`` / ``道）部门``)."""
+    unit (a blank line inside a sentence: ``乡镇（街`` / ``道）部门``); so
+    does one followed by text that no paragraph can start with (a closing
+    quote or a comma cut off by a column break: ``…的关键。`` / ``”王逢伟说``)."""
     out: list[_Unit] = []
     pieces: list[list[str]] = []  # texts of each output unit, joined at the end
     for u in units:
@@ -636,7 +687,7 @@ def _join_continuations(units: list[_Unit]) -> list[_Unit]:
             and prev.kind == "text"
             and prev.role in ("", "body")
             and _is_open(u)
-            and not ends_sentence(pieces[-1][-1])
+            and (u.text[0] in _NEVER_STARTS or not ends_sentence(pieces[-1][-1]))
             and not (len(pieces[-1]) == 1 and _short_run(prev, u))
         ):
             pieces[-1].append(u.text)
@@ -902,12 +953,13 @@ def parse_reports(text: str, source_path: str) -> list[Report]:
         return []
     col_width = _column_width(blocks)
     units = _units(blocks, col_width, [])
+    templates: list[_Template] = []
     if col_width is not None:
-        templates = _templates(units)
+        templates = _templates(units, col_width)
         if templates:
             units = _units(blocks, col_width, templates)
     uses_markdown = any(u.kind == "md" for u in units)
-    units = _classify(units, uses_markdown)
+    units = _classify(units, uses_markdown, col_width, templates)
     digest = content_hash(text)
     return [
         _build_report(group, source_path, digest, n)

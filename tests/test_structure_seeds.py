@@ -320,3 +320,79 @@ def test_no_heading_or_byline_in_paragraphs(prefix):
 def test_regions_found(prefix):
     for r in reports(prefix):
         assert r.regions.all  # every seed names its district
+
+
+# --- the same styles, laid out differently ------------------------------------------
+
+
+def test_001_rewrapped_at_another_width():
+    """001's article re-set in a 15-character column with column breaks in
+    other places: same headings, same paragraphs."""
+    (r,) = reports("001")
+    lines: list[str] = []
+    for k, section in enumerate(r.sections[1:]):
+        head = section.title
+        cut = head.index("，") + 3
+        lines += [head[:cut], head[cut:]] + ([""] if k == 0 else [])
+        for n, p in enumerate(section.paragraphs):
+            wrapped = wrap(p.text, 15, indent=2)
+            if n % 2 and len(wrapped) > 3:
+                wrapped.insert(2, "")  # a column break inside a sentence
+            lines += wrapped + [""]
+    lines += ["洛阳市老城区西关办事处：", "", "党建引领、服务为民", "全面提升群众幸福感和满意度", ""]
+    lines += ["▶" + r.sections[0].paragraphs[0].text[:24], r.sections[0].paragraphs[0].text[24:], ""]
+    lines += ["□东方今报·猛犸新闻记者 张超飞通讯员 刘璐/文图", "", "机关支部主题党日春节慰问"]
+    (again,) = parse_reports("\n".join(lines), "rewrapped.txt")
+    assert section_titles(again) == section_titles(r)
+    assert (again.kicker, again.title, again.subtitle) == (r.kicker, r.title, r.subtitle)
+    for old, new in zip(r.sections[1:], again.sections[1:]):
+        assert texts_of(new) == texts_of(old)
+    assert texts(again, "caption") == ["机关支部主题党日春节慰问"]
+
+
+def wrap(text, cells, indent=0):
+    """Set ``text`` in a column ``cells`` wide, digits and Latin half width."""
+    lines, line, used = [], "", indent
+    for ch in text:
+        w = 0.5 if ch.isascii() else 1
+        if used + w > cells:
+            lines.append(line)
+            line, used = "", 0
+        line += ch
+        used += w
+    return lines + [line] if line else lines
+
+
+def texts_of(section):
+    return [p.text for p in section.paragraphs]
+
+
+def test_title_then_byline_without_subtitle():
+    text = (
+        "\n\n学史力行办实事 为民解难谋福祉\n\n本报记者 张再行\n\n"
+        "一次次涤荡心灵的学习和研讨，一场场干货满满、热气腾腾的宣讲，一桩桩解民忧聚人心的实事。\n\n"
+        "创新学习 强化自愿升华感悟\n\n"
+        "党史学习教育以来，我区立足实际、守正创新，坚持“规定动作”不走样、“自选动作”有特色。\n"
+    )
+    (r,) = parse_reports(text, "t.txt")
+    assert r.title == "学史力行办实事 为民解难谋福祉"
+    assert roles(r) == {("张再行", "reporter")}
+    assert section_titles(r) == [None, "创新学习 强化自愿升华感悟"]
+
+
+def test_brief_without_markdown():
+    """A plain heading + 本报讯 after a closed article starts a new report."""
+    text = (
+        "学史力行办实事 为民解难谋福祉\n\n——我区开展党史学习教育成效综述\n\n"
+        "一次次涤荡心灵的学习和研讨，一场场干货满满、热气腾腾的宣讲，一桩桩解民忧聚人心的实事。\n\n"
+        "记者 张改华\n\n"
+        "中原区春季干部培训班开班\n\n"
+        "本报讯 3月15日，中原区2021年春季乡科级领导干部主体班和中青年干部培训班正式开班。\n\n"
+        "记者 张改华 通讯员 潘铁楠\n"
+    )
+    first, brief = parse_reports(text, "t.txt")
+    assert first.title == "学史力行办实事 为民解难谋福祉"
+    assert brief.title == "中原区春季干部培训班开班"
+    assert brief.report_no == 2
+    assert roles(brief) == {("张改华", "reporter"), ("潘铁楠", "correspondent")}
+    assert texts(brief)[0].startswith("本报讯 3月15日")
