@@ -26,9 +26,18 @@ The pipeline, each step a function below:
 6. ``_build_report``: sections, lede/body/caption kinds, bylines -> people,
    de-duplication of repeated paragraphs, regions and dates.
 
+Sections: paragraphs before the first heading, and whatever follows a title
+block that stands after body text (001's ▶ ledes and captions), form the
+untitled lead section, placed first; headed sections follow in file order.
+Section.index is 1-based (0 is the title chunk's).
+
 Known limits (documented rather than guessed at): text that the layout
-interleaved (a paragraph printed inside another one) is kept in file order; a
-truncated paragraph (``…主题党日活``) is continued by the next paragraph.
+interleaved (a paragraph printed inside another one, 004 lines 89-93) is
+kept in file order; a truncated paragraph (003 ``…主题党日活``) is continued
+by the next paragraph; in columns of 11 characters or less a two-line
+heading whose second line is nearly full is not told from body text (it
+stays searchable as body); a column break right after a sentence that ends
+a full line starts a new paragraph.
 """
 
 from __future__ import annotations
@@ -38,7 +47,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from indexer.models import Byline, Paragraph, Person, Regions, Report, Section
+from indexer.models import Byline, Paragraph, Person, Report, Section
 from indexer.normalize import is_cjk, normalize
 
 # --- character classes --------------------------------------------------------
