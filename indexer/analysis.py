@@ -14,8 +14,8 @@ it: they cannot drift apart. For one field of a chunk the indexer stores
   makes whole-word matches rank above mere character matches.
 
 :func:`fold` is the cross-script, case-insensitive view of a text: per
-character traditional -> simplified (derived from OpenCC ``t2s``) and Latin
-lowercasing. It is LENGTH-PRESERVING (``fold(t)[i]`` corresponds to ``t[i]``)
+character traditional -> simplified (derived from OpenCC ``t2s``) and lower
+case (Latin, and any other cased script: Greek, Cyrillic). It is LENGTH-PRESERVING (``fold(t)[i]`` corresponds to ``t[i]``)
 and SUBSTRING-CONSISTENT (``fold(t[i:j]) == fold(t)[i:j]``), so a match found
 in ``fold(text)`` maps back to the same positions of ``text`` for
 highlighting. It is also idempotent.
@@ -26,16 +26,39 @@ occurs verbatim in a chunk, every unit does too.
 
 Segmenter: jieba's dictionary and algorithm, run by ``rjieba`` (the Rust
 port, default) or by ``jieba`` (pure Python); ``RSEARCH_SEGMENTER=jieba|rjieba``
-selects. Both are given the same words with the same explicit frequencies and
-give identical tokens on the seeds and on CMRC (``bench/bench_segmenter.py``).
-The shipped domain dictionary ``data/user_dict.txt`` is loaded first, then the
-user's own file named by ``RSEARCH_USER_DICT`` (same format:
-``word [freq] [tag]`` per line, ``#`` starts a comment).
+selects. rjieba's output is corrected where jieba-rs differs from jieba (see
+the comment above ``_py_split``), and both backends are given the same words
+with the same frequencies, so they give identical ``cut`` and
+``cut_for_search`` tokens: checked on the seeds, the 256 CMRC 2018 trial
+passages and 20,000 random mixed strings by ``bench/bench_segmenter.py``,
+and by the tests. The shipped domain dictionary ``data/user_dict.txt`` is
+loaded first, then the user's own file named by ``RSEARCH_USER_DICT`` (same
+format: ``word [freq] [tag]`` per line, ``#`` starts a comment).
 :func:`dictionary_version` hashes everything that changes the tokens, so the
 index can record it and the CLI can ask for a rebuild when it changes.
 
+Why rjieba and the HMM (bench/bench_segmenter.py, 2-core machine shared with
+other jobs, so figures vary by ~30%):
+
+* cold start, fresh process to the first ``query_units`` (OpenCC, dictionary,
+  shipped and user dictionaries): rjieba 0.14-0.20 s, jieba 0.9-1.4 s -- only
+  rjieba fits a 0.5 s CLI search next to the Elasticsearch client's ~0.25 s
+  import;
+* ``word_tokens`` throughput (fold + search mode + filtering): rjieba ~3.8
+  MB/s on CMRC and ~5 MB/s on the seeds, jieba 0.3-0.6 MB/s;
+* HMM on: 25 of 30 person names of the seeds become one query unit that is
+  also a word token of its report (HMM off: 4 of 30); multi-character query
+  units found among the report's word tokens 52% vs 46% (seeds), 48% vs 38%
+  (CMRC); it costs ~15% of word_tokens throughput (CMRC 3.8 vs 4.5 MB/s).
+
+fold uses a lazily filled per-character cache: the first OpenCC use costs
+~0.02 s and each new character ~10 us (a typical query pays only the load),
+while a full table of the 28,096 BMP ideographs costs 0.01-0.04 s more
+before the first query (0.1 s one call per character).
+
 Everything heavy (OpenCC, the segmenter and its dictionary) loads on first
-use; importing this module costs only the standard library.
+use; importing this module costs only the standard library (~15-25 ms by
+``python -X importtime``, most of it ``dataclasses``).
 """
 
 from __future__ import annotations
@@ -55,7 +78,9 @@ __all__ = [
     "char_tokens",
     "dictionary_version",
     "fold",
+    "parse_dict",
     "query_units",
+    "reset",
     "segmenter_name",
     "stopwords",
     "word_tokens",
@@ -129,7 +154,7 @@ def _converter():
 
 
 def fold(text: str) -> str:
-    """Per-character traditional -> simplified and Latin lowercase.
+    """Per-character traditional -> simplified, and lower case.
 
     ``len(fold(t)) == len(t)`` and ``fold(t[i:j]) == fold(t)[i:j]``.
     ``fold('黨史學習教育') == '党史学习教育'``.
@@ -194,8 +219,10 @@ def _load_rjieba_class():
 
 
 # jieba (Python) and rjieba 0.2.2 (jieba-rs) share the dictionary and the
-# algorithm but differ in three details; rjieba's output is brought to
-# jieba's here and bench/bench_segmenter.py checks the result is identical:
+# algorithm but differ in these details; rjieba's output is brought to
+# jieba's here and bench/bench_segmenter.py checks the result is identical
+# (without the corrections, 136 of 512 cut/cut_for_search results on the CMRC
+# passages differed):
 #  1. Non-Chinese runs left to the HMM: jieba splits them with
 #     _PY_SKIP and yields the gaps whole ("jean-pierre" -> jean / - / pierre,
 #     "1.2.3" -> 1.2 / . / 3); jieba-rs keeps "jean-pierre", "1.2.3", "t-92"
@@ -208,9 +235,12 @@ def _load_rjieba_class():
 #  2. Search mode: jieba-rs 0.2.2 also yields the parts of such compounds
 #     ("jean", "pierre"); jieba only dictionary 2- and 3-grams. The grams are
 #     therefore computed here, from the corrected precise-mode words.
-#  3. Dictionary bookkeeping (see _PyJieba): re-adding a known word,
-#     the suggested frequency of a word given without one, and the one
-#     duplicate line of dict.txt ("B超").
+#  3. Dictionary bookkeeping, where _PyJieba follows jieba-rs instead: the
+#     total of frequencies (jieba counts dict.txt's duplicate "B超" line
+#     twice; re-adding a known word adds its new frequency without removing
+#     the old one) and the frequency suggested for an entry given without
+#     one (jieba multiplies probabilities and rounds differently from
+#     jieba-rs's log-space sum: 中原区 got 4 from one, 5 from the other).
 # Ideographs jieba-rs segments like Chinese but jieba does not (extension A,
 # U+9FD6-U+9FFF, compatibility, supplementary planes).
 _PY_NOT_HAN = "([\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+)"
