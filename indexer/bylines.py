@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 
+from indexer.analysis import fold
 from indexer.models import Byline, Person
 
 # Longer than this is a sentence, not a byline.
@@ -144,8 +145,13 @@ class _People:
 
 
 def parse_byline(line: str) -> Byline | None:
-    """Return the Byline if the whole of ``line`` is a byline, else None."""
-    raw = " ".join(line.split())
+    """Return the Byline if the whole of ``line`` is a byline, else None.
+
+    The line is folded first (traditional -> simplified, one character for
+    one), so 本報記者 reads as 本报记者; names come back in simplified script,
+    which is how the index and its facets spell them.
+    """
+    raw = " ".join(fold(line).split())
     text = _strip_decoration(raw)
     if not text or len(text) > MAX_BYLINE_CHARS:
         return None

@@ -47,6 +47,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from indexer.analysis import fold
 from indexer.models import Byline, Paragraph, Person, Report, Section
 from indexer.normalize import is_cjk, normalize
 
@@ -281,7 +282,8 @@ def _line_kind(line: str) -> tuple[str, object]:
         return "md", (len(m.group(1)), m.group(2))
     # Every byline has a role word or a credit mark (记者, 通讯员, 文/图, 摄);
     # checking for them first spares the full parse on ordinary lines.
-    if len(line) <= 80 and any(mark in line for mark in _BYLINE_MARKS):
+    # Fold first so traditional-script bylines (本報記者) are recognised too.
+    if len(line) <= 80 and any(mark in fold(line) for mark in _BYLINE_MARKS):
         from indexer.bylines import parse_byline
 
         byline = parse_byline(line)
@@ -520,7 +522,7 @@ def _classify(
 ) -> list[_Unit]:
     for u in units:
         # ``核心提示`` and the like head a lede section wherever they stand.
-        if u.kind == "text" and u.text.rstrip("：:") in _LEDE_LABELS:
+        if u.kind == "text" and fold(u.text).rstrip("：:") in _LEDE_LABELS:
             u.role = "heading"
     _mark_markdown_titles(units)
     _mark_title_groups(units)
@@ -745,7 +747,7 @@ def _split_reports(units: list[_Unit]) -> list[list[_Unit]]:
         start = False
         nxt = _next_text(units, i)
         if u.role in ("heading", "title", "titlegroup", "kicker") and has_body:
-            if nxt is not None and _DATELINE.match(nxt.text):
+            if nxt is not None and _DATELINE.match(fold(nxt.text)):
                 start = True
             elif u.kind == "md" and u.level == 1 and seen_title:
                 start = True
@@ -846,7 +848,7 @@ def _choose_title(units: list[_Unit]) -> tuple[_TitleParts, set[int]]:
         return _title_from_lines(lines), {id(u) for u in members}
     # Fall back to a heading at the very top (or the heading that opened a
     # brief): a file with a title line and then plain text.
-    if first is not None and first.role == "heading" and first.text.rstrip("：:") not in _LEDE_LABELS:
+    if first is not None and first.role == "heading" and fold(first.text).rstrip("：:") not in _LEDE_LABELS:
         return _TitleParts(title=first.text), {id(first)}
     return _TitleParts(), set()
 
@@ -899,7 +901,7 @@ def _build_report(units: list[_Unit], source_path: str, content_hash: str, repor
                 bylines.append(byline)
                 text = head + rest
         lede = (
-            current.title in _LEDE_LABELS
+            fold(current.title or "") in _LEDE_LABELS
             or (u.kind == "bullet" and (after_title or current is lead))
         )
         add(_clean_bullet(text) if u.kind == "bullet" else text, "lede" if lede else "body")

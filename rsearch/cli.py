@@ -184,7 +184,8 @@ def _parse_filters(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
-@cli.command("search")
+# ignore_unknown_options: `rsearch search 党史 -西工区` passes -西工区 as query text.
+@cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
 @click.option("--filter", "-f", "filters", multiple=True, metavar="NAME=VALUE",
               help="Facet filter (region, report, section, publication, people, kind, reporter, "

@@ -191,3 +191,11 @@ def test_split_trailing_byline_seed_paragraphs():
         if parse_byline(line) is None and split_trailing_byline(line)[1] is not None
     ]
     assert hits == [("003", 5)]
+
+
+def test_traditional_script_bylines_are_read_like_simplified_ones():
+    byline = parse_byline("本報記者 林志明 通訊員 張磊")
+    assert byline is not None
+    assert [(p.name, p.role) for p in byline.people] == [("林志明", "reporter"), ("张磊", "correspondent")]
+    text, trailing = split_trailing_byline("要聯繫實際。記者 張改華")
+    assert text == "要聯繫實際。" and trailing.people[0].name == "张改华"
