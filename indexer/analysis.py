@@ -518,8 +518,11 @@ def word_tokens(text: str) -> list[str]:
     华人, 人民, 共和, 共和国, 中华人民共和国). Whitespace and pure punctuation
     tokens and stopwords are dropped; Latin is lower case (fold).
     """
-    folded = _re(_HARD_WRAP).sub("", fold(text))
-    return _keep(_segmenter().cut_for_search(folded))
+    return _words_of_folded(fold(text))
+
+
+def _words_of_folded(folded: str) -> list[str]:
+    return _keep(_segmenter().cut_for_search(_re(_HARD_WRAP).sub("", folded)))
 
 
 def query_units(term: str) -> list[str]:
@@ -547,7 +550,8 @@ class Analyzed:
 
 def analyze(text: str) -> Analyzed:
     """Char tokens and word tokens of one field, each space-joined."""
-    return Analyzed(chars=char_tokens(text), words=" ".join(word_tokens(text)))
+    folded = fold(text)  # once for both
+    return Analyzed(chars=" ".join("".join(folded.split())), words=" ".join(_words_of_folded(folded)))
 
 
 # ------------------------------------------------------------------ version

@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from indexer.models import Report
 
@@ -72,7 +72,9 @@ class Chunk:
 
     def to_source(self) -> dict:
         """The JSON-able document for Elasticsearch (the id goes in ``_id``)."""
-        source = asdict(self)
+        # A shallow copy: asdict() deep-copies every list and was a fifth of
+        # the indexing time.
+        source = dict(self.__dict__)
         del source["id"]
         return source
 

@@ -283,7 +283,8 @@ def _line_kind(line: str) -> tuple[str, object]:
     # Every byline has a role word or a credit mark (记者, 通讯员, 文/图, 摄);
     # checking for them first spares the full parse on ordinary lines.
     # Fold first so traditional-script bylines (本報記者) are recognised too.
-    if len(line) <= 80 and any(mark in fold(line) for mark in _BYLINE_MARKS):
+    folded = fold(line) if len(line) <= 80 else ""
+    if folded and any(mark in folded for mark in _BYLINE_MARKS):
         from indexer.bylines import parse_byline
 
         byline = parse_byline(line)

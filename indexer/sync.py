@@ -16,8 +16,11 @@ reported.
 from __future__ import annotations
 
 import os
+import queue
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -166,7 +169,9 @@ def index_paths(
             failures[(path_of.get(action["_id"], "?"), error)].append(action["_id"])
         path_of.pop(action["_id"], None)
 
-    bulk_write(es, actions(), on_result, **(bulk_options or {}))
+    # Reading, structure and analysis (Python, one core) overlap with
+    # Elasticsearch indexing the previous batch (the other core).
+    bulk_write(es, prefetch(actions()), on_result, **(bulk_options or {}))
     for (path, error), ids in failures.items():
         summary.errors.append({"path": path, "error": f"{len(ids)} chunk(s) not written: {error}"})
 
@@ -183,6 +188,47 @@ def index_paths(
                 es.options(ignore_status=404).indices.delete(index=old)
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
+
+
+def prefetch(items: Iterator[dict], depth: int = 2000) -> Iterator[dict]:
+    """Run the ``items`` generator in a background thread, ``depth`` ahead.
+
+    The bulk sender mostly waits on the network (releasing the GIL), so the
+    producer keeps preparing the next documents meanwhile. Exceptions in the
+    producer are re-raised here; closing this generator stops the producer.
+    """
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(done)
+        except BaseException as exc:  # handed to the consumer
+            q.put(exc)
+
+    worker = threading.Thread(target=produce, name="rsearch-prepare", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
 
 
 def _progress(total: int, enabled: bool | None):
