@@ -87,6 +87,13 @@ class Settings:
         except (OSError, ValueError, KeyError):
             return f"http://127.0.0.1:{DEFAULT_PORT}"
 
+    def quick_client(self):
+        """A stdlib-only client that can only search (see rsearch.quickclient)."""
+        from .quickclient import QuickClient
+
+        return QuickClient(self.resolved_url, api_key=self.api_key, username=self.username,
+                           password=self.password, ca_certs=self.ca_certs, timeout=self.request_timeout)
+
     def client(self):
         """An Elasticsearch client for these settings."""
         from elasticsearch import Elasticsearch

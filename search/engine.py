@@ -283,12 +283,13 @@ def search(
 
     es = client or (settings or Settings.from_env()).client()
     alias = index or (settings or Settings.from_env()).index
-    from elasticsearch import NotFoundError
-
     try:
         resp = es.search(index=alias, body=body)
-    except NotFoundError:
-        raise RsearchError(f"no index '{alias}' yet: run `rsearch index PATH...` first") from None
+    except Exception as err:
+        # Official client (NotFoundError) or rsearch.quickclient: both carry status_code.
+        if getattr(err, "status_code", None) == 404:
+            raise RsearchError(f"no index '{alias}' yet: run `rsearch index PATH...` first") from None
+        raise
 
     hits = []
     for h in resp["hits"]["hits"]:

@@ -334,3 +334,52 @@ def test_cli_readable_output_show_and_stats(es, alias):
 def test_search_without_index_is_one_line(es):
     result = _cli(es, f"nothing-{uuid.uuid4().hex[:6]}", "search", "党史")
     assert result.exit_code == 1 and "run `rsearch index" in result.output
+
+
+def test_cli_quick_client_gives_the_official_clients_results(es, alias):
+    """`rsearch search` sends its one request with rsearch.quickclient (stdlib
+    http.client, to start fast); results must equal the official client's."""
+    from rsearch.settings import Settings
+
+    quick = Settings(url=es.transport.node_pool.get().base_url).quick_client()
+    for query in ("党史学习教育 西工区", '"为民办实事" -区委', "region:老城区"):
+        a = run(es, alias, query, limit=20)
+        b = search(query, client=quick, index=alias, limit=20)
+        assert [(h.id, h.score, h.highlights) for h in a.hits] == [(h.id, h.score, h.highlights) for h in b.hits]
+        assert a.total == b.total and a.to_dict()["facets"] == b.to_dict()["facets"]
+
+
+def test_quick_client_sends_credentials(tmp_path):
+    """API key and basic auth reach the server as Elasticsearch expects them."""
+    import http.server
+    import threading
+
+    from rsearch.quickclient import QuickApiError, QuickClient
+
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen.append((self.path, self.headers.get("Authorization")))
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"error": {"type": "security_exception", "reason": "missing authentication"}}')
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/prefix"
+        for client, expected in (
+            (QuickClient(url, api_key="abc=="), "ApiKey abc=="),
+            (QuickClient(url, username="u", password="p"), "Basic dTpw"),
+        ):
+            with pytest.raises(QuickApiError) as err:
+                client.search(index="reports", body={})
+            assert err.value.status_code == 401 and "RSEARCH_ES_API_KEY" in str(err.value)
+            assert seen[-1] == ("/prefix/reports/_search", expected)
+    finally:
+        server.shutdown()
