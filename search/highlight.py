@@ -58,6 +58,23 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
     return "".join(out)
 
 
+_BOUNDARIES = "。！？；!?;\n"
+
+
+def _sentence_start(text: str, ws: int, match_start: int, floor: int, reach: int = 24) -> int:
+    """Move a window start to just after a nearby sentence end, so fragments
+    read from the start of a sentence: back up to ``reach`` characters (not
+    below ``floor``, which keeps the match inside the fragment size), else
+    forward, but never past the match."""
+    for i in range(ws, max(-1, floor - 1, ws - reach - 1), -1):
+        if i == 0 or text[i - 1] in _BOUNDARIES:
+            return i
+    for i in range(ws, min(match_start, ws + reach)):
+        if text[i - 1] in _BOUNDARIES:
+            return i
+    return ws
+
+
 def fragments(text: str, needles: list[str], size: int = 100, count: int = 3) -> list[str]:
     """Up to ``count`` windows of about ``size`` characters around the matches,
     best first (most matched characters), each with its matches marked.
@@ -77,7 +94,7 @@ def fragments(text: str, needles: list[str], size: int = 100, count: int = 3) ->
         # Centre the window on the match, within the text, never before the
         # previous window's end and never after the match's start.
         pad = max(0, size - (e - s)) // 2
-        ws = max(0, min(s - pad, len(text) - size))
+        ws = _sentence_start(text, max(0, min(s - pad, len(text) - size)), s, floor=e - size)
         if windows:
             ws = max(ws, windows[-1][1])
         ws = min(ws, s)
