@@ -217,7 +217,7 @@ def test_stopping_the_node_mid_run_then_rerunning_equals_a_clean_run(tmp_path):
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                if es.count(index="cut")["count"] > 200:
+                if es.count(index="cut")["count"] > 50:
                     break
             except Exception:
                 pass
