@@ -13,7 +13,7 @@ import time
 
 import click
 
-from .errors import RsearchError
+from .errors import RsearchError, unreachable
 from .settings import Settings
 
 
@@ -51,9 +51,7 @@ class RsearchGroup(click.Group):
 
             if isinstance(exc, TransportConnectionError):
                 url = ctx.obj.settings.resolved_url if ctx.obj else "Elasticsearch"
-                fail(RsearchError(
-                    f"cannot reach Elasticsearch at {url}: start the local node with "
-                    "`rsearch es start` or set RSEARCH_ES_URL / --es-url"))
+                fail(unreachable(url))
             if isinstance(exc, AuthenticationException):
                 fail(RsearchError("Elasticsearch rejected the credentials: check "
                                   "RSEARCH_ES_API_KEY or RSEARCH_ES_USER/RSEARCH_ES_PASSWORD"))

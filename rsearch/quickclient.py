@@ -15,7 +15,7 @@ import ssl
 from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from urllib.parse import quote, urlsplit
 
-from .errors import RsearchError
+from .errors import RsearchError, unreachable
 
 
 class QuickApiError(RsearchError):
@@ -57,9 +57,7 @@ class QuickClient:
             resp = conn.getresponse()
             data = resp.read()
         except (OSError, HTTPException) as err:
-            raise RsearchError(
-                f"cannot reach Elasticsearch at {self.url} ({err}): start the local node with "
-                "`rsearch es start` or set RSEARCH_ES_URL / --es-url") from None
+            raise unreachable(self.url, str(err)) from None
         finally:
             conn.close()
         try:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from indexer.analysis import fold, query_units, word_tokens
+from indexer.analysis import char_tokens, fold, query_units, word_tokens
 from indexer.normalize import normalize
 from rsearch.errors import RsearchError
 from rsearch.settings import Settings
@@ -74,13 +74,13 @@ class QueryError(RsearchError):
     """A malformed query or option; str() is one line."""
 
 
-def _chars(text: str) -> str:
-    """Character tokens of folded text, as the *_chars fields hold them."""
-    return " ".join("".join(text.split()))
+def _compact(text: str) -> str:
+    """A query string as the *_chars fields see it: normalised, folded, no white space."""
+    return "".join(fold(normalize(text)).split())
 
 
 def _phrase_any_field(folded: str, slop: int = 0) -> dict:
-    chars = _chars(folded)
+    chars = char_tokens(folded)
     return {"dis_max": {"tie_breaker": 0.3, "queries": [
         {"match_phrase": {"title_chars": {"query": chars, "slop": slop, "boost": W_TITLE}}},
         {"match_phrase": {"section_chars": {"query": chars, "slop": slop, "boost": W_SECTION}}},
@@ -101,7 +101,7 @@ def term_units(term: Term) -> list[str]:
     """The folded strings that must all occur for ``term`` to match."""
     text = normalize(term.text)
     if term.phrase:
-        folded = "".join(fold(text).split())
+        folded = _compact(text)
         return [folded] if folded else []
     return [u for u in query_units(text) if u.strip()]
 
@@ -120,9 +120,9 @@ def _term_clause(term: Term, operator: str) -> tuple[dict | None, list[dict]]:
     words = word_tokens(normalize(term.text))
     if words:
         scoring.append(_words_any_field(words))
-    whole = "".join(fold(normalize(term.text)).split())
+    whole = _compact(term.text)
     if len(units) > 1 and whole:
-        scoring.append({"match_phrase": {"text_chars": {"query": _chars(whole), "boost": W_TERM_PHRASE}}})
+        scoring.append({"match_phrase": {"text_chars": {"query": char_tokens(whole), "boost": W_TERM_PHRASE}}})
     return required, scoring
 
 
@@ -163,7 +163,7 @@ def build_query(parsed: ParsedQuery, operator: str = "and") -> tuple[dict, list[
                 continue
             alternatives.append({"bool": {"must": [required], "should": scoring}} if scoring else required)
             needles += term_units(term)
-            whole = "".join(fold(normalize(term.text)).split())
+            whole = _compact(term.text)
             if whole:
                 needles.append(whole)
         if alternatives:
@@ -174,12 +174,12 @@ def build_query(parsed: ParsedQuery, operator: str = "and") -> tuple[dict, list[
     else:
         should += group_clauses
     if len(parsed.positive_terms) > 1:
-        joined = "".join("".join(fold(normalize(t.text)).split()) for t in parsed.positive_terms)
+        joined = "".join(_compact(t.text) for t in parsed.positive_terms)
         should.append({"match_phrase": {"text_chars": {
-            "query": _chars(joined), "slop": PROXIMITY_SLOP, "boost": W_PROXIMITY}}})
+            "query": char_tokens(joined), "slop": PROXIMITY_SLOP, "boost": W_PROXIMITY}}})
     must_not = []
     for term in parsed.excluded:
-        folded = "".join(fold(normalize(term.text)).split())
+        folded = _compact(term.text)
         if folded:
             must_not.append(_phrase_any_field(folded))
     for field, values in parsed.excluded_filters.items():

@@ -383,3 +383,11 @@ def test_quick_client_sends_credentials(tmp_path):
             assert seen[-1] == ("/prefix/reports/_search", expected)
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize("args", [["search", "党史"], ["stats"], ["index", str(SEEDS)]])
+def test_unreachable_cluster_is_one_line(args):
+    result = CliRunner().invoke(cli, ["--es-url", "http://127.0.0.1:9", *args])
+    assert result.exit_code == 1, result.output
+    assert result.output.count("Error:") == 1 and "cannot reach Elasticsearch at http://127.0.0.1:9" in result.output
+    assert "Traceback" not in result.output
