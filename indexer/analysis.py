@@ -418,7 +418,8 @@ def reset() -> None:
     with _lock:
         _segmenters.clear()
         _stopwords_cache.clear()
-        _keep_cache.clear()
+        _kept.clear()
+        _dropped.clear()
 
 
 _DICT_LINE = r"^(\S+)(?:\s+(\d+))?(?:\s+([A-Za-z]+))?\s*$"
@@ -480,24 +481,25 @@ def _is_junk(token: str) -> bool:
     return all(ch.isspace() or unicodedata.category(ch)[0] in "PSZ" for ch in token)
 
 
-# token -> kept in word_tokens? (not junk, not a stopword); tokens repeat a
-# lot, so this saves most of the per-token work.
-_keep_cache: dict[str, bool] = {}
+# Tokens already classified for word_tokens: kept (not junk, not a stopword)
+# or dropped. Tokens repeat a lot, so set lookups in one comprehension save
+# most of the per-token work.
+_kept: set[str] = set()
+_dropped: set[str] = set()
+
+
+def _classify(token: str) -> bool:
+    if len(_kept) + len(_dropped) > 1_000_000:
+        _kept.clear()
+        _dropped.clear()
+    keep = token not in stopwords() and not _is_junk(token)
+    (_kept if keep else _dropped).add(token)
+    return keep
 
 
 def _keep(tokens: list[str]) -> list[str]:
-    cache = _keep_cache
-    if len(cache) > 1_000_000:
-        cache.clear()
-    get = cache.get
-    out = []
-    for t in tokens:
-        keep = get(t)
-        if keep is None:
-            keep = cache[t] = t not in stopwords() and not _is_junk(t)
-        if keep:
-            out.append(t)
-    return out
+    kept, dropped = _kept, _dropped
+    return [t for t in tokens if t in kept or (t not in dropped and _classify(t))]
 
 
 # A single line break between two Chinese characters is a hard wrap (PDF and

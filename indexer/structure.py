@@ -73,7 +73,9 @@ _LEDE_LABELS = {"核心提示", "内容提要", "提要", "导读", "导语", "�
 _DATELINE = re.compile(r"^[【\[（(]?(?:本报讯|本报[^\s，。]{1,10}讯|(?:新华社|中新社|中新网)[^\s，。]{0,16}电)")
 # No paragraph starts with these; a unit that does continues the previous one.
 _NEVER_STARTS = "”’）)》」』】、，,。；;：:！!？?…"
-_BYLINE_MARKS = ("记者", "通讯员", "/", "／", "摄")
+# With their traditional forms: the cheap pre-check runs on every line, so it
+# looks at the raw text (parse_byline folds what passes it).
+_BYLINE_MARKS = ("记者", "記者", "通讯员", "通訊員", "/", "／", "摄", "攝")
 _MARKDOWN = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
 
 # Short lines: headlines and captions are at most this wide (CJK = 1).
@@ -282,9 +284,7 @@ def _line_kind(line: str) -> tuple[str, object]:
         return "md", (len(m.group(1)), m.group(2))
     # Every byline has a role word or a credit mark (记者, 通讯员, 文/图, 摄);
     # checking for them first spares the full parse on ordinary lines.
-    # Fold first so traditional-script bylines (本報記者) are recognised too.
-    folded = fold(line) if len(line) <= 80 else ""
-    if folded and any(mark in folded for mark in _BYLINE_MARKS):
+    if len(line) <= 80 and any(mark in line for mark in _BYLINE_MARKS):
         from indexer.bylines import parse_byline
 
         byline = parse_byline(line)

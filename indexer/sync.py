@@ -119,36 +119,32 @@ def index_paths(
     summary.index = target
 
     path_of: dict[str, str] = {}
+    tasks = [(path, key, frozenset(held.get(key, ()))) for path, key in zip(files, keys)]
+    pool = _worker_pool(len(files))
 
     def actions():
         bar = _progress(len(files), progress)
-        seen: set[str] = set()
-        for path, key in zip(files, keys):
-            seen.add(key)
-            try:
-                chunks = load_file(path, source_path=key)
-            except UnreadableFile as err:
-                summary.errors.append({"path": str(path), "error": err.reason})
-                bar.update(1)
+        prepared = pool.imap(prepare_file, tasks, chunksize=4) if pool else map(prepare_file, tasks)
+        for (path, key, old), (chunks, error) in zip(tasks, prepared):
+            bar.update(1)
+            if error is not None:
+                summary.errors.append({"path": str(path), "error": error})
                 continue
-            old = held.get(key, set())
-            summary.reports += len({c.report_id for c in chunks})
+            summary.reports += len({report_id for _, report_id, _ in chunks})
             summary.chunks += len(chunks)
-            new_ids = set()
-            for chunk in chunks:
-                new_ids.add(chunk.id)
-                if chunk.id in old:
+            for chunk_id, _, doc in chunks:
+                if doc is None:
                     summary.unchanged += 1
                     continue
-                path_of[chunk.id] = str(path)
-                yield {"_op_type": "index", "_index": target, "_id": chunk.id, "_source": to_document(chunk)}
-            for gone in old - new_ids:
+                path_of[chunk_id] = str(path)
+                yield {"_op_type": "index", "_index": target, "_id": chunk_id, "_source": doc}
+            for gone in old - {chunk_id for chunk_id, _, _ in chunks}:
                 path_of[gone] = str(path)
                 yield {"_op_type": "delete", "_index": target, "_id": gone}
-            bar.update(1)
             bar.set_postfix(chunks=summary.chunks, refresh=False)
         bar.close()
         # Files gone from the directories we index: their chunks go too.
+        seen = set(keys)
         for key, ids in held.items():
             if key not in seen and not os.path.exists(key):
                 for gone in ids:
@@ -169,9 +165,13 @@ def index_paths(
             failures[(path_of.get(action["_id"], "?"), error)].append(action["_id"])
         path_of.pop(action["_id"], None)
 
-    # Reading, structure and analysis (Python, one core) overlap with
-    # Elasticsearch indexing the previous batch (the other core).
-    bulk_write(es, prefetch(actions()), on_result, **(bulk_options or {}))
+    # Reading, structure and analysis (worker processes, fed by a background
+    # thread) overlap with Elasticsearch indexing the previous batch.
+    try:
+        bulk_write(es, prefetch(actions()), on_result, **(bulk_options or {}))
+    finally:
+        if pool:
+            pool.terminate()
     for (path, error), ids in failures.items():
         summary.errors.append({"path": path, "error": f"{len(ids)} chunk(s) not written: {error}"})
 
@@ -188,6 +188,40 @@ def index_paths(
                 es.options(ignore_status=404).indices.delete(index=old)
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
+
+
+def prepare_file(task: tuple[Path, str, frozenset]) -> tuple[list | None, str | None]:
+    """One file -> [(chunk id, report id, document or None if already indexed)].
+
+    Runs in a worker process: everything CPU-bound (reading, structure,
+    analysis) happens here. Chunks the index already holds are not analysed.
+    Returns (chunks, None) or (None, one-line error).
+    """
+    path, key, held = task
+    try:
+        chunks = load_file(path, source_path=key)
+    except UnreadableFile as err:
+        return None, err.reason
+    return [(c.id, c.report_id, None if c.id in held else to_document(c)) for c in chunks], None
+
+
+# Below this many files a process pool costs more than it saves.
+POOL_MIN_FILES = 40
+
+
+def _worker_pool(n_files: int):
+    """Worker processes for prepare_file, one per core, for large runs.
+
+    Forked here, in the calling thread, before the prefetch thread and the
+    bulk requests start, so no lock of ours is held at the fork. A machine
+    with one core, or a small run, prepares in-process.
+    """
+    workers = os.cpu_count() or 1
+    if n_files < POOL_MIN_FILES or workers < 2:
+        return None
+    import multiprocessing
+
+    return multiprocessing.get_context("fork").Pool(workers)
 
 
 def prefetch(items: Iterator[dict], depth: int = 2000) -> Iterator[dict]:
