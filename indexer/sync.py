@@ -25,7 +25,8 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from elasticsearch import Elasticsearch
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.helpers import scan
 
 from indexer import analysis, index_admin
@@ -151,7 +152,7 @@ def index_paths(
                     path_of[gone] = key
                     yield {"_op_type": "delete", "_index": target, "_id": gone}
 
-    failures: dict[str, list[str]] = defaultdict(list)
+    failures: dict[tuple[str, str | None], list[str]] = defaultdict(list)
 
     def on_result(action: dict, ok: bool, error: str | None) -> None:
         op = action.get("_op_type", "index")
@@ -177,7 +178,7 @@ def index_paths(
 
     try:
         es.indices.refresh(index=target)
-    except Exception:  # the node may be gone; the failures above already say so
+    except (ApiError, TransportError):  # the node may be gone; the failures above say so
         pass
     if rebuild:
         if summary.failed:
