@@ -106,8 +106,12 @@ def term_units(term: Term) -> list[str]:
     return [u for u in query_units(text) if u.strip()]
 
 
-def _term_clause(term: Term, operator: str) -> tuple[dict | None, list[dict]]:
-    """(required clause or None, scoring-only clauses) for one term."""
+def _term_clause(term: Term, operator: str) -> tuple[dict | None, list[str]]:
+    """(the term's clause or None, its units) for one term.
+
+    The clause requires the units (all, or any with operator "or") and adds
+    the scoring-only clauses: whole words, the whole term as a phrase.
+    """
     units = term_units(term)
     if not units:
         return None, []
@@ -123,7 +127,7 @@ def _term_clause(term: Term, operator: str) -> tuple[dict | None, list[dict]]:
     whole = _compact(term.text)
     if len(units) > 1 and whole:
         scoring.append({"match_phrase": {"text_chars": {"query": char_tokens(whole), "boost": W_TERM_PHRASE}}})
-    return required, scoring
+    return {"bool": {"must": [required], "should": scoring}} if scoring else required, units
 
 
 def _filter_clause(field: str, values: list[str]) -> dict:
@@ -153,45 +157,32 @@ def _date_range(value: str) -> dict:
 
 def build_query(parsed: ParsedQuery, operator: str = "and") -> tuple[dict, list[str]]:
     """The scoring query (without facet filters) and the highlight needles."""
-    must, should, needles = [], [], []
+    needles: list[str] = []
     group_clauses = []
     for group in parsed.groups:
         alternatives = []
         for term in group:
-            required, scoring = _term_clause(term, operator)
-            if required is None:
+            clause, units = _term_clause(term, operator)
+            if clause is None:
                 continue
-            alternatives.append({"bool": {"must": [required], "should": scoring}} if scoring else required)
-            needles += term_units(term)
-            whole = _compact(term.text)
-            if whole:
-                needles.append(whole)
+            alternatives.append(clause)
+            needles += units + [_compact(term.text)]
         if alternatives:
             group_clauses.append(alternatives[0] if len(alternatives) == 1
                                  else {"bool": {"should": alternatives, "minimum_should_match": 1}})
-    if operator == "and":
+    if operator == "and" or not group_clauses:
         must = group_clauses
     else:
-        should += group_clauses
+        must = [{"bool": {"should": group_clauses, "minimum_should_match": 1}}]
+    should = []
     if len(parsed.positive_terms) > 1:
         joined = "".join(_compact(t.text) for t in parsed.positive_terms)
         should.append({"match_phrase": {"text_chars": {
             "query": char_tokens(joined), "slop": PROXIMITY_SLOP, "boost": W_PROXIMITY}}})
-    must_not = []
-    for term in parsed.excluded:
-        folded = _compact(term.text)
-        if folded:
-            must_not.append(_phrase_any_field(folded))
-    for field, values in parsed.excluded_filters.items():
-        must_not.append(_filter_clause(field, values))
-    if not must and not should:
-        core: dict = {"match_all": {}}
-    else:
-        core = {"bool": {"must": must, "should": should, "must_not": must_not}}
-        if operator != "and" and must == [] and group_clauses:
-            core["bool"]["minimum_should_match"] = 1
-    if must_not and "match_all" in core:
-        core = {"bool": {"must": [core], "must_not": must_not}}
+    must_not = [_phrase_any_field(f) for f in (_compact(t.text) for t in parsed.excluded) if f]
+    must_not += [_filter_clause(field, values) for field, values in parsed.excluded_filters.items()]
+    # No positive term (browsing by filters): everything, minus the exclusions.
+    core = {"bool": {"must": must or [{"match_all": {}}], "should": should, "must_not": must_not}}
     scored = {"function_score": {
         "query": core,
         "functions": [{"filter": {"term": {"kind": k}}, "weight": w} for k, w in KIND_WEIGHTS.items() if w != 1.0],
