@@ -25,8 +25,10 @@ showing the alternatives.
 
 from __future__ import annotations
 
+import calendar
 import time
 from collections.abc import Mapping
+from datetime import date
 
 from indexer.analysis import char_tokens, fold, query_units, word_tokens
 from indexer.normalize import normalize
@@ -137,22 +139,23 @@ def _filter_clause(field: str, values: list[str]) -> dict:
 
 
 def _date_range(value: str) -> dict:
-    parts = value.split("-")
+    """A ``dates`` range for YYYY, YYYY-MM or YYYY-MM-DD (whole year/month/day)."""
     try:
+        parts = [int(p) for p in value.split("-")]
         if len(parts) == 1:
-            lo, hi = f"{int(parts[0]):04d}-01-01", f"{int(parts[0]):04d}-12-31"
+            lo, hi = date(parts[0], 1, 1), date(parts[0], 12, 31)
         elif len(parts) == 2:
-            y, m = int(parts[0]), int(parts[1])
-            lo, hi = f"{y:04d}-{m:02d}-01", f"{y:04d}-{m:02d}-31"
+            lo = date(parts[0], parts[1], 1)
+            hi = lo.replace(day=calendar.monthrange(parts[0], parts[1])[1])
         elif len(parts) == 3:
-            lo = hi = f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
+            lo = hi = date(*parts)
         else:
             raise ValueError
-    except ValueError:
-        raise QueryError(f"bad date '{value}': use YYYY, YYYY-MM or YYYY-MM-DD")
+    except (ValueError, calendar.IllegalMonthError):
+        raise QueryError(f"bad date '{value}': use YYYY, YYYY-MM or YYYY-MM-DD") from None
     # Month-precision dates are stored as the month ("2018-01"), which the
     # field reads as its first day; a month range therefore covers them too.
-    return {"range": {"dates": {"gte": lo, "lte": hi, "format": "yyyy-MM-dd||yyyy-MM||yyyy"}}}
+    return {"range": {"dates": {"gte": lo.isoformat(), "lte": hi.isoformat(), "format": "yyyy-MM-dd"}}}
 
 
 def build_query(parsed: ParsedQuery, operator: str = "and") -> tuple[dict, list[str]]:
@@ -275,8 +278,10 @@ def search(
     if explain:
         body["explain"] = True
 
-    es = client or (settings or Settings.from_env()).client()
-    alias = index or (settings or Settings.from_env()).index
+    if client is None or index is None:
+        settings = settings or Settings.from_env()
+    es = client or settings.client()
+    alias = index or settings.index
     try:
         resp = es.search(index=alias, body=body)
     except Exception as err:
