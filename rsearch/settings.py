@@ -25,6 +25,12 @@ from pathlib import Path
 # matches the elasticsearch 8.x Python client (which carries elasticsearch.dsl).
 # docker-compose.yml uses the same version through ${RSEARCH_ES_VERSION:-...}.
 ES_VERSION = "8.19.9"
+# SHA-256 of each version's integ-test-zip. Maven Central publishes no checksum
+# files for that artifact, so the hash is pinned here and every download and
+# every cached copy is checked against it (rsearch.localnode.distribution).
+ES_SHA256 = {
+    "8.19.9": "6a0603db2b0406776dcf15df248294941f310e9183ca18a219bc8c6d57546ff0",
+}
 
 DEFAULT_INDEX = "reports"
 DEFAULT_PORT = 9200

@@ -146,7 +146,7 @@ def test_download_failure_names_coordinates(tmp_path, monkeypatch):
     monkeypatch.setenv("MAVEN_LOCAL_REPO", str(tmp_path / "m2"))
     monkeypatch.delenv("RSEARCH_MAVEN_REPOSITORY", raising=False)
     with pytest.raises(DownloadFailed) as err:
-        fetch_zip(tmp_path, "0.0.0-no-such-version")
+        fetch_zip(tmp_path, "0.0.0-no-such-version", sha256="0" * 64)
     assert coordinates("0.0.0-no-such-version") in str(err.value)
     assert "\n" not in str(err.value)
 
@@ -156,15 +156,16 @@ class _Repo(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_https_download_verifies_checksum(tmp_path, monkeypatch):
-    """Without mvn: fetch from a Maven repository over HTTP(S) and check .sha1."""
+def test_https_download_verifies_pinned_sha256(tmp_path, monkeypatch):
+    """Without mvn: fetch from a Maven repository over HTTP(S); Central serves
+    no checksum files, so the pinned SHA-256 is what the zip is checked against."""
     version = "0.0.1-test"
     repo = tmp_path / "repo"
     art = repo / "org/elasticsearch/distribution/integ-test-zip/elasticsearch" / version
     art.mkdir(parents=True)
     zip_path = art / f"elasticsearch-{version}.zip"
     shutil.make_archive(str(zip_path)[:-4], "zip", root_dir=tmp_path, base_dir="repo")
-    (art / (zip_path.name + ".sha1")).write_text(hashlib.sha1(zip_path.read_bytes()).hexdigest())
+    good = hashlib.sha256(zip_path.read_bytes()).hexdigest()
 
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), lambda *a: _Repo(*a, directory=str(repo)))
@@ -172,20 +173,28 @@ def test_https_download_verifies_checksum(tmp_path, monkeypatch):
     try:
         monkeypatch.setenv("MAVEN_LOCAL_REPO", str(tmp_path / "m2"))
         monkeypatch.setenv("RSEARCH_MAVEN_REPOSITORY", f"http://127.0.0.1:{server.server_port}")
-        got = fetch_zip(tmp_path / "home", version)
+        got = fetch_zip(tmp_path / "home", version, sha256=good)
         assert got.read_bytes() == zip_path.read_bytes()
+        # A wrong pin: one line naming both hashes, and the bad file is gone.
+        with pytest.raises(DownloadFailed) as err:
+            fetch_zip(tmp_path / "home2", version, sha256="0" * 64)
+        message = str(err.value)
+        assert "0" * 64 in message and good in message and "\n" not in message
+        assert not list((tmp_path / "home2" / "downloads").glob("*.zip"))
         # Cached: a second call does not download (the server is gone).
         server.shutdown()
-        assert fetch_zip(tmp_path / "home", version) == got
-
-        server2 = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), lambda *a: _Repo(*a, directory=str(repo)))
-        threading.Thread(target=server2.serve_forever, daemon=True).start()
-        (art / (zip_path.name + ".sha1")).write_text("0" * 40)
-        monkeypatch.setenv("RSEARCH_MAVEN_REPOSITORY", f"http://127.0.0.1:{server2.server_port}")
-        with pytest.raises(DownloadFailed) as err:
-            fetch_zip(tmp_path / "home2", version)
-        assert "checksum mismatch" in str(err.value) and coordinates(version) in str(err.value)
-        server2.shutdown()
+        assert fetch_zip(tmp_path / "home", version, sha256=good) == got
+        # A cached copy that no longer matches is removed, then fetched again
+        # (here the server is gone, so the fetch fails, and nothing bad is kept).
+        got.write_bytes(b"truncated")
+        with pytest.raises(DownloadFailed):
+            fetch_zip(tmp_path / "home", version, sha256=good)
+        assert not got.exists()
     finally:
         server.server_close()
+
+
+def test_pinned_hash_exists_for_the_pinned_version():
+    from rsearch.settings import ES_SHA256, ES_VERSION
+
+    assert len(ES_SHA256[ES_VERSION]) == 64

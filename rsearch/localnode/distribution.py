@@ -4,13 +4,19 @@ The artifact is ``org.elasticsearch.distribution.integ-test-zip:elasticsearch``
 (packaging ``zip``) on Maven Central. It holds only the server, the transport
 modules and x-pack core/security, which is all this project uses.
 
-Download, once per machine:
-  * with ``mvn`` on PATH: ``mvn dependency:copy --strict-checksums`` (Maven
-    checks the checksum Maven Central publishes beside the file, and keeps the
-    zip in ~/.m2, so every later start reuses it);
-  * without it: HTTPS from the Maven repository named by
-    ``RSEARCH_MAVEN_REPOSITORY`` (a Maven Central URL or a mirror), verifying
-    the published ``.sha1`` ourselves.
+Maven Central serves no checksum files for this artifact (no .sha1, .md5 or
+.sha512: 404 for each), so Maven's own ``--strict-checksums`` can only fail.
+Its SHA-256 is pinned in the repository instead (``ES_SHA256`` in
+rsearch.settings, beside ``ES_VERSION``), and every zip is checked against it
+before it is used, whichever way it arrived:
+  * with ``RSEARCH_MAVEN_REPOSITORY`` set: HTTPS from that Maven repository (a
+    Maven Central URL or a mirror);
+  * else with ``mvn`` on PATH: ``mvn dependency:copy`` (the zip then also stays
+    in ~/.m2 for other checkouts);
+  * a copy already in ``<home>/downloads`` or the local Maven repository is
+    checked the same way; a copy that does not match is removed and fetched
+    again, a download that does not match is removed and is an error naming
+    both hashes.
 The unpacked copy lives in ``<home>/dist/elasticsearch-<version>``.
 """
 
@@ -52,24 +58,68 @@ def _maven_path(version: str) -> str:
     return f"{GROUP.replace('.', '/')}/{ARTIFACT}/{version}/{_zip_name(version)}"
 
 
-def cached_zip(home: Path, version: str) -> Path | None:
-    """The zip if this machine already has it (our cache or Maven's)."""
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def expected_sha256(version: str) -> str:
+    from ..settings import ES_SHA256
+
+    try:
+        return ES_SHA256[version]
+    except KeyError:
+        raise DownloadFailed(
+            f"no SHA-256 is pinned for Elasticsearch {version}; add it to ES_SHA256 in rsearch/settings.py"
+        ) from None
+
+
+def _verified(path: Path, sha256: str, origin: str) -> Path:
+    """``path`` if its SHA-256 is ``sha256``; otherwise remove it and fail."""
+    actual = sha256_of(path)
+    if actual != sha256.lower():
+        path.unlink(missing_ok=True)
+        raise DownloadFailed(
+            f"checksum mismatch for {path.name} from {origin}: expected SHA-256 {sha256.lower()}, "
+            f"got {actual}; the file was removed"
+        )
+    return path
+
+
+def cached_zip(home: Path, version: str, sha256: str) -> Path | None:
+    """The zip if this machine already has a copy that matches the pinned hash.
+
+    A copy that does not match (truncated, or tampered with) is removed so the
+    next step downloads a good one.
+    """
     for candidate in (
         home / "downloads" / _zip_name(version),
         _maven_local_repo() / _maven_path(version),
     ):
-        if candidate.is_file() and zipfile.is_zipfile(candidate):
-            return candidate
+        if candidate.is_file():
+            if sha256_of(candidate) == sha256.lower():
+                return candidate
+            try:
+                candidate.unlink()
+            except OSError:
+                pass
     return None
 
 
 def _download_with_maven(mvn: str, version: str, dest_dir: Path) -> Path:
     cmd = [
-        mvn, "-B", "-q", "--strict-checksums",
+        # No --strict-checksums: Central publishes none for this artifact; the
+        # pinned SHA-256 is checked by the caller instead.
+        mvn, "-B", "-q",
         "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy",
         f"-Dartifact={coordinates(version)}",
         f"-DoutputDirectory={dest_dir}",
     ]
+    if os.environ.get("MAVEN_LOCAL_REPO"):
+        cmd.append(f"-Dmaven.repo.local={os.environ['MAVEN_LOCAL_REPO']}")
     proc = subprocess.run(cmd, capture_output=True, text=True)
     target = dest_dir / _zip_name(version)
     if proc.returncode != 0 or not target.is_file():
@@ -81,37 +131,28 @@ def _download_with_maven(mvn: str, version: str, dest_dir: Path) -> Path:
     return target
 
 
-def _fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=60) as resp:
-        return resp.read()
-
-
 def _download_over_https(repo_url: str, version: str, dest_dir: Path) -> Path:
     url = f"{repo_url.rstrip('/')}/{_maven_path(version)}"
+    fd, tmp = tempfile.mkstemp(dir=dest_dir, suffix=".part")
     try:
-        expected = _fetch(url + ".sha1").decode().split()[0].strip().lower()
-        fd, tmp = tempfile.mkstemp(dir=dest_dir, suffix=".part")
-        sha1 = hashlib.sha1()
         with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as resp:
-            while chunk := resp.read(1 << 20):
-                sha1.update(chunk)
-                out.write(chunk)
-    except (urllib.error.URLError, OSError, IndexError) as exc:
-        raise DownloadFailed(f"could not download {coordinates(version)} from {url}: {exc}")
-    if sha1.hexdigest() != expected:
+            shutil.copyfileobj(resp, out, 1 << 20)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
         os.unlink(tmp)
-        raise DownloadFailed(
-            f"checksum mismatch for {coordinates(version)} from {url}: "
-            f"sha1 {sha1.hexdigest()} != published {expected}"
-        )
+        raise DownloadFailed(f"could not download {coordinates(version)} from {url}: {exc}") from None
     target = dest_dir / _zip_name(version)
     os.replace(tmp, target)
     return target
 
 
-def fetch_zip(home: Path, version: str) -> Path:
-    """Return the distribution zip, downloading it only if no copy exists."""
-    found = cached_zip(home, version)
+def fetch_zip(home: Path, version: str, sha256: str | None = None) -> Path:
+    """Return the distribution zip, verified against the pinned SHA-256.
+
+    A verified copy already on this machine is reused; otherwise it is
+    downloaded and verified before it is returned.
+    """
+    sha256 = sha256 or expected_sha256(version)
+    found = cached_zip(home, version, sha256)
     if found:
         return found
     dest = home / "downloads"
@@ -119,9 +160,10 @@ def fetch_zip(home: Path, version: str) -> Path:
     repo = os.environ.get("RSEARCH_MAVEN_REPOSITORY")
     mvn = shutil.which("mvn")
     if repo:
-        return _download_over_https(repo, version, dest)
+        url = f"{repo.rstrip('/')}/{_maven_path(version)}"
+        return _verified(_download_over_https(repo, version, dest), sha256, url)
     if mvn:
-        return _download_with_maven(mvn, version, dest)
+        return _verified(_download_with_maven(mvn, version, dest), sha256, "Maven")
     raise DownloadFailed(
         f"cannot download {coordinates(version)}: no mvn on PATH and "
         "RSEARCH_MAVEN_REPOSITORY is not set; install Maven or set it to a Maven repository URL"
