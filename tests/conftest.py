@@ -25,6 +25,18 @@ from rsearch.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Fixtures that need a real node; a test that uses any of them (directly or
+# through another fixture) is an integration test.
+_NODE_FIXTURES = {"es_url", "es", "index_name", "settings", "node_home"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that needs a node with ``es``, so that
+    ``pytest -m "not es"`` is the fast unit set (no node is started)."""
+    for item in items:
+        if _NODE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.es)
+
 
 def _docker_engine_answers() -> bool:
     docker = shutil.which("docker")

@@ -193,6 +193,7 @@ def test_outdated_dictionary_asks_for_rebuild(es, settings, corpus, tmp_path, mo
         analysis.reset()
 
 
+@pytest.mark.es  # starts and kills a node of its own
 def test_stopping_the_node_mid_run_then_rerunning_equals_a_clean_run(tmp_path):
     """A real node is stopped while indexing; the re-run completes the index."""
     big = tmp_path / "many"

