@@ -72,10 +72,14 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from rsearch.errors import ConfigError
+
 __all__ = [
     "Analyzed",
+    "DictionaryError",
     "analyze",
     "char_tokens",
+    "check_user_dict",
     "dictionary_version",
     "fold",
     "parse_dict",
@@ -382,7 +386,8 @@ def segmenter_name() -> str:
     """The backend selected by ``RSEARCH_SEGMENTER`` (default rjieba)."""
     name = os.environ.get(ENV_SEGMENTER, "").strip().lower() or DEFAULT_SEGMENTER
     if name not in _BACKENDS:
-        raise ValueError(f"{ENV_SEGMENTER}={name!r}: expected one of {', '.join(SEGMENTERS)}")
+        raise ConfigError(f"{ENV_SEGMENTER}={name!r} is not a segmenter: set it to one of "
+                          f"{', '.join(SEGMENTERS)}, or unset it (default {DEFAULT_SEGMENTER})")
     return name
 
 
@@ -401,14 +406,14 @@ def _segmenter(name: str | None = None) -> _Segmenter:
         with _lock:
             seg = _segmenters.get(key)
             if seg is None:
+                # Both files are read and checked before the backend loads,
+                # so a bad user dictionary fails fast with its line number.
+                entries = parse_dict(_read_text(SHIPPED_DICT), source=str(SHIPPED_DICT))
+                if user is not None:
+                    entries += parse_dict(_user_dict_text(user), source=_user_source(user))
                 seg = _BACKENDS[name]()
-                for path in (SHIPPED_DICT, user):
-                    if path is None:
-                        continue
-                    if not path.is_file():
-                        raise FileNotFoundError(f"dictionary {path} (from {ENV_USER_DICT}?) not found")
-                    for word, freq, tag in parse_dict(_read_text(path)):
-                        seg.add_word(word, freq, tag)
+                for word, freq, tag in entries:
+                    seg.add_word(word, freq, tag)
                 _segmenters[key] = seg
     return seg
 
@@ -423,9 +428,81 @@ def reset() -> None:
 
 
 _DICT_LINE = r"^(\S+)(?:\s+(\d+))?(?:\s+([A-Za-z]+))?\s*$"
+# Frequencies are word counts (dict.txt's largest is ~900,000); the backends
+# keep them in machine integers, so an absurd one is refused, not wrapped.
+MAX_FREQ = 10**9
 
 
-def parse_dict(content: str) -> list[tuple[str, int | None, str | None]]:
+class DictionaryError(ConfigError):
+    """A dictionary file that cannot be used; the message names file and line."""
+
+
+def _user_source(path: Path) -> str:
+    return f"{ENV_USER_DICT}={path}"
+
+
+def _user_dict_text(path: Path) -> str:
+    """The user dictionary's text, or DictionaryError saying what is wrong."""
+    where = _user_source(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DictionaryError(f"{where}: no such file: create it (one 'word [freq] [tag]' per line) "
+                              f"or unset {ENV_USER_DICT}") from None
+    except OSError as err:
+        raise DictionaryError(f"{where}: cannot read it ({err.strerror or err}): fix the path "
+                              f"or unset {ENV_USER_DICT}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise DictionaryError(f"{where} line {line}: not UTF-8 text (byte 0x{data[err.start]:02x}): "
+                              "a dictionary is a UTF-8 text file, one 'word [freq] [tag]' per line") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DictionaryError(f"{where} line {line}: a NUL byte, so this is a binary file, not "
+                              "a dictionary: one 'word [freq] [tag]' per line in UTF-8")
+    return text
+
+
+def check_user_dict() -> None:
+    """DictionaryError unless ``RSEARCH_USER_DICT`` (if set) is a usable dictionary.
+
+    Reads and checks the lines without loading the segmenter, so a command
+    can refuse a bad dictionary before it creates or changes anything.
+    """
+    path = _user_dict_path()
+    if path is not None:
+        _check_lines(_user_dict_text(path), _user_source(path))
+
+
+def _check_lines(content: str, source: str) -> list[tuple[str, int | None, str | None]]:
+    """Raw (word, freq, tag) entries; DictionaryError names the file and line."""
+    entries = []
+    for lineno, raw in enumerate(content.splitlines(), 1):
+        line = raw.strip().lstrip("\ufeff")
+        if not line or line.startswith("#"):
+            continue
+        m = _re(_DICT_LINE).match(line)
+        if m is None:
+            raise DictionaryError(f"{source} line {lineno}: {_shown(raw)} is not 'word [freq] [tag]' "
+                                  "(freq a whole number, tag letters, e.g. '绣花功夫 10 n')")
+        word, freq, tag = m.groups()
+        if freq is not None and not 1 <= int(freq) <= MAX_FREQ:
+            # jieba would read 0 as "always split" (a process-wide setting of
+            # its HMM module) and jieba-rs as an unusable word: refuse both.
+            raise DictionaryError(f"{source} line {lineno}: frequency must be from 1 to {MAX_FREQ:,}: "
+                                  f"{_shown(raw)}")
+        entries.append((word, int(freq) if freq is not None else None, tag))
+    return entries
+
+
+def _shown(raw: str) -> str:
+    raw = raw.strip()
+    return repr(raw if len(raw) <= 60 else raw[:60] + "…")
+
+
+def parse_dict(content: str, source: str = "dictionary") -> list[tuple[str, int | None, str | None]]:
     """Entries ``(folded word, freq or None, tag or None)`` of a dictionary.
 
     Format as jieba's: ``word [freq] [tag]`` per line; blank lines and lines
@@ -434,21 +511,7 @@ def parse_dict(content: str) -> list[tuple[str, int | None, str | None]]:
     freq lets the backend suggest one (jieba's ``suggest_freq`` rule: just
     enough for the word to be cut out as a whole).
     """
-    entries = []
-    for lineno, raw in enumerate(content.splitlines(), 1):
-        line = raw.strip().lstrip("\ufeff")
-        if not line or line.startswith("#"):
-            continue
-        m = _re(_DICT_LINE).match(line)
-        if m is None:
-            raise ValueError(f"dictionary line {lineno}: expected 'word [freq] [tag]': {raw!r}")
-        word, freq, tag = m.groups()
-        if freq is not None and int(freq) < 1:
-            # jieba would read 0 as "always split" (a process-wide setting of
-            # its HMM module) and jieba-rs as an unusable word: refuse both.
-            raise ValueError(f"dictionary line {lineno}: frequency must be at least 1: {raw!r}")
-        entries.append((fold(word), int(freq) if freq is not None else None, tag))
-    return entries
+    return [(fold(word), freq, tag) for word, freq, tag in _check_lines(content, source)]
 
 
 def _read_text(path: Path) -> str:
@@ -591,7 +654,8 @@ def dictionary_version() -> str:
 
     Covers the analysis scheme, the segmenter backend and its version, the
     OpenCC version (fold), the shipped dictionary, the stopwords and the
-    content of the ``RSEARCH_USER_DICT`` file. Cheap: nothing is loaded.
+    content of the ``RSEARCH_USER_DICT`` file, whose lines are checked
+    (DictionaryError). Cheap: nothing is loaded.
     """
     import hashlib
 
@@ -604,9 +668,15 @@ def dictionary_version() -> str:
     ]
     for part in parts:
         h.update(part.encode() + b"\0")
-    for label, path in (("shipped", SHIPPED_DICT), ("stopwords", STOPWORDS_FILE), ("user", _user_dict_path())):
-        h.update(label.encode() + b"\0")
-        if path is not None:
-            h.update(path.read_bytes() if path.exists() else b"<missing>")
-        h.update(b"\0")
+    for label, path in (("shipped", SHIPPED_DICT), ("stopwords", STOPWORDS_FILE)):
+        h.update(label.encode() + b"\0" + path.read_bytes() + b"\0")
+    user = _user_dict_path()
+    h.update(b"user\0")
+    if user is not None:
+        # Checked, not just hashed: the indexer asks for this version before
+        # it creates anything, so a bad dictionary stops it there.
+        text = _user_dict_text(user)
+        _check_lines(text, _user_source(user))
+        h.update(text.encode("utf-8"))
+    h.update(b"\0")
     return h.hexdigest()[:12]

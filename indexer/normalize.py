@@ -5,6 +5,9 @@ What it does, in order:
   * CRLF / CR line ends become LF;
   * control characters (C0/C1 except newline and tab), zero-width characters
     and the byte-order mark are removed;
+  * lone surrogates (what Python makes of bytes that were not UTF-8 in a
+    command-line argument or a file name) become U+FFFD, the replacement
+    character, so the text can always be encoded and sent;
   * full-width ASCII letters and digits become half-width (ＡＢＣ１２３ -> ABC123);
   * a half-width comma, colon or semicolon standing between two Chinese
     characters becomes its full-width form (PDF extraction and some editors
@@ -48,6 +51,7 @@ _PUNCT_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK_BEFORE}])([,:;])(?=[{_CJK_AFTER}])
 # Horizontal white space of any kind (not newlines).
 _HSPACE = re.compile(r"[^\S\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalize(text: str) -> str:
@@ -59,6 +63,7 @@ def normalize(text: str) -> str:
     # Vertical tab / form feed (page breaks in PDF dumps) act as line breaks.
     text = text.replace("\x0b", "\n").replace("\x0c", "\n")
     text = _CONTROL.sub("", text)
+    text = _SURROGATE.sub("\ufffd", text)
     text = _PUNCT_BETWEEN_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1)], text)
     text = _HSPACE.sub(" ", text)
     if "\n" in text:

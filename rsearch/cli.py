@@ -13,7 +13,7 @@ import time
 
 import click
 
-from .errors import RsearchError, unreachable
+from .errors import RsearchError, from_elasticsearch
 from .settings import Settings
 
 
@@ -34,7 +34,7 @@ def fail(err: RsearchError) -> None:
 
 
 class RsearchGroup(click.Group):
-    """Turn library errors and unreachable clusters into one-line messages."""
+    """Turn library errors and failed Elasticsearch requests into one-line messages."""
 
     def invoke(self, ctx):
         try:
@@ -42,22 +42,18 @@ class RsearchGroup(click.Group):
         except RsearchError as err:
             fail(err)
         except Exception as exc:
-            # Client errors are matched lazily: importing the official client
-            # costs 0.3 s, which `rsearch search` avoids (rsearch.quickclient).
-            if not type(exc).__module__.startswith(("elasticsearch", "elastic_transport")):
+            url = _url_of(ctx)
+            translated = from_elasticsearch(exc, url)
+            if translated is None:
                 raise
-            from elastic_transport import ConnectionError as TransportConnectionError
-            from elasticsearch import ApiError, AuthenticationException
+            fail(translated)
 
-            if isinstance(exc, TransportConnectionError):
-                url = ctx.obj.settings.resolved_url if ctx.obj else "Elasticsearch"
-                fail(unreachable(url))
-            if isinstance(exc, AuthenticationException):
-                fail(RsearchError("Elasticsearch rejected the credentials: check "
-                                  "RSEARCH_ES_API_KEY or RSEARCH_ES_USER/RSEARCH_ES_PASSWORD"))
-            if isinstance(exc, ApiError):
-                fail(RsearchError(f"Elasticsearch answered {exc.meta.status}: {exc.message}"))
-            raise
+
+def _url_of(ctx) -> str | None:
+    try:
+        return ctx.obj.settings.resolved_url if ctx.obj else None
+    except Exception:  # the URL itself may be what is broken
+        return None
 
 
 @click.group(cls=RsearchGroup)
@@ -188,10 +184,25 @@ def _parse_filters(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
+def _utf8_text(ctx, param, value):
+    """Refuse arguments holding bytes that were not UTF-8: Python keeps them as
+    lone surrogates (U+DC80-U+DCFF stand for bytes 0x80-0xFF), which no
+    request can carry. The message names the first such byte."""
+    for text in (value if isinstance(value, tuple) else (value,)):
+        bad = next((ch for ch in text or "" if "\ud800" <= ch <= "\udfff"), None)
+        if bad is not None:
+            byte = f" (byte 0x{ord(bad) - 0xDC00:02x})" if "\udc80" <= bad <= "\udcff" else ""
+            what = (f"{param.opts[0]} value" if isinstance(param, click.Option)
+                    else param.human_readable_name.lower().replace("_", " "))
+            raise RsearchError(f"the {what} is not valid UTF-8 text{byte}: set the terminal or "
+                               "script to UTF-8 (e.g. LANG=C.UTF-8) and type it again")
+    return value
+
+
 # ignore_unknown_options: `rsearch search 党史 -西工区` passes -西工区 as query text.
 @cli.command("search", context_settings={"ignore_unknown_options": True})
-@click.argument("query", nargs=-1)
-@click.option("--filter", "-f", "filters", multiple=True, metavar="NAME=VALUE",
+@click.argument("query", nargs=-1, callback=_utf8_text)
+@click.option("--filter", "-f", "filters", multiple=True, metavar="NAME=VALUE", callback=_utf8_text,
               help="Facet filter (region, report, section, publication, people, kind, reporter, "
                    "correspondent, photographer, date); repeat for several.")
 @click.option("--limit", "-n", type=int, default=10, show_default=True)
@@ -199,8 +210,8 @@ def _parse_filters(pairs: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--group-by-report", is_flag=True, help="Best chunk per report, with its number of matching chunks.")
 @click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True)
 @click.option("--any", "any_word", is_flag=True, help="Match any word instead of all words.")
-@click.option("--fragment-size", type=int, default=100, show_default=True)
-@click.option("--fragments", type=int, default=2, show_default=True, help="Fragments per hit.")
+@click.option("--fragment-size", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--fragments", type=click.IntRange(min=0), default=2, show_default=True, help="Fragments per hit.")
 @click.option("--whole", is_flag=True, help="Show the whole chunk with matches marked.")
 @click.option("--explain", is_flag=True, help="Show why each hit ranked where it did.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -228,7 +239,7 @@ def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word
 
 
 @cli.command("show")
-@click.argument("chunk_id")
+@click.argument("chunk_id", callback=_utf8_text)
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def show_cmd(ctx, chunk_id, as_json):

@@ -15,15 +15,7 @@ import ssl
 from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from urllib.parse import quote, urlsplit
 
-from .errors import RsearchError, unreachable
-
-
-class QuickApiError(RsearchError):
-    """An error answer from Elasticsearch; ``status_code`` like the official client's."""
-
-    def __init__(self, status_code: int, message: str):
-        super().__init__(f"Elasticsearch answered {status_code}: {message}")
-        self.status_code = status_code
+from .errors import HttpAnswer, from_elasticsearch
 
 
 class QuickClient:
@@ -57,7 +49,7 @@ class QuickClient:
             resp = conn.getresponse()
             data = resp.read()
         except (OSError, HTTPException) as err:
-            raise unreachable(self.url, str(err)) from None
+            raise from_elasticsearch(err, self.url, socket_level=True) from None
         finally:
             conn.close()
         try:
@@ -65,11 +57,12 @@ class QuickClient:
         except ValueError:
             payload = {}
         if resp.status >= 400:
-            error = payload.get("error") if isinstance(payload, dict) else None
-            reason = (error.get("reason") or error.get("type")) if isinstance(error, dict) else (error or resp.reason)
-            if resp.status in (401, 403):
-                reason = f"{reason}; check RSEARCH_ES_API_KEY or RSEARCH_ES_USER/RSEARCH_ES_PASSWORD"
-            raise QuickApiError(resp.status, str(reason))
+            # Translated like the official client's ApiError (status_code, root cause).
+            raise from_elasticsearch(HttpAnswer(resp.status, payload, resp.reason), self.url)
+        if not isinstance(payload, dict) or "hits" not in payload:
+            raise from_elasticsearch(HttpAnswer(
+                resp.status, f"an answer that is not an Elasticsearch search result "
+                             f"({len(data)} bytes)", resp.reason), self.url)
         return payload
 
     def close(self) -> None:

@@ -93,15 +93,24 @@ class Settings:
         except (OSError, ValueError, KeyError):
             return f"http://127.0.0.1:{DEFAULT_PORT}"
 
+    def check(self) -> None:
+        """ConfigError (one line naming the setting) for a URL, CA file or name no client could use."""
+        from .connection_checks import check_connection
+
+        check_connection(self.resolved_url, self.ca_certs, index=self.index, api_key=self.api_key,
+                         user=self.username, password=self.password)
+
     def quick_client(self):
         """A stdlib-only client that can only search (see rsearch.quickclient)."""
         from .quickclient import QuickClient
 
+        self.check()
         return QuickClient(self.resolved_url, api_key=self.api_key, username=self.username,
                            password=self.password, ca_certs=self.ca_certs, timeout=self.request_timeout)
 
     def client(self):
         """An Elasticsearch client for these settings."""
+        self.check()
         from elasticsearch import Elasticsearch
 
         kwargs: dict = {"request_timeout": self.request_timeout}

@@ -8,10 +8,17 @@ from indexer import analysis, index_admin
 from rsearch.errors import RsearchError
 
 _SOURCE_EXCLUDES = ["*_chars", "*_words"]
+MAX_ID_CHARS = 512  # Elasticsearch refuses longer document ids (in bytes)
 
 
 def chunk_in_context(es: Elasticsearch, alias: str, chunk_id: str) -> dict:
     """The chunk, its report's metadata, its section list and its neighbours."""
+    chunk_id = chunk_id.strip()
+    if not chunk_id or any("\ud800" <= ch <= "\udfff" for ch in chunk_id) or len(chunk_id) > MAX_ID_CHARS:
+        # Checked here: the client refuses an empty id with a ValueError and
+        # cannot encode a lone surrogate (bytes that were not UTF-8).
+        raise RsearchError(f"no chunk with id {chunk_id[:MAX_ID_CHARS]!r}: chunk ids are the 20 hex "
+                           "characters printed by `rsearch search`")
     info = index_admin.current(es, alias)
     if not info.exists:
         raise RsearchError(f"no index '{alias}' yet: run `rsearch index PATH...` first")

@@ -32,7 +32,7 @@ from datetime import date
 
 from indexer.analysis import char_tokens, fold, query_units, word_tokens
 from indexer.normalize import normalize
-from rsearch.errors import RsearchError
+from rsearch.errors import RsearchError, from_elasticsearch
 from rsearch.settings import Settings
 
 from . import highlight
@@ -70,6 +70,12 @@ PROXIMITY_SLOP = 20
 KIND_WEIGHTS = {"title": 1.0, "lede": 1.15, "body": 1.0, "caption": 0.8}
 FACET_SIZE = 20
 MAX_WINDOW = 10000  # Elasticsearch's index.max_result_window
+# Longest query string (and filter value) accepted, in characters. Each
+# character becomes a term of several phrase clauses, and a cluster refuses
+# queries over its clause limit (maxClauseCount: 4,096 on a 1 GB heap in
+# older versions); 1,000 characters (a long paragraph) stays well under it and
+# answers in about a second on the local node. Checked before any analysis.
+MAX_QUERY_CHARS = 1000
 
 
 class QueryError(RsearchError):
@@ -151,7 +157,7 @@ def _date_range(value: str) -> dict:
             lo = hi = date(*parts)
         else:
             raise ValueError
-    except (ValueError, calendar.IllegalMonthError):
+    except (ValueError, OverflowError, calendar.IllegalMonthError):
         raise QueryError(f"bad date '{value}': use YYYY, YYYY-MM or YYYY-MM-DD") from None
     # Month-precision dates are stored as the month ("2018-01"), which the
     # field reads as its first day; a month range therefore covers them too.
@@ -206,6 +212,29 @@ def _merge_filters(parsed: ParsedQuery, filters: Mapping[str, list[str] | str] |
     return merged
 
 
+def _check_lengths(query: str, filters: Mapping[str, list[str] | str] | None) -> None:
+    """QueryError for a query or filter value over MAX_QUERY_CHARS, before any work."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(query):,} characters long; the limit is "
+                         f"{MAX_QUERY_CHARS:,}: shorten it to its most distinctive words")
+    for name, values in (filters or {}).items():
+        for value in [values] if isinstance(values, str) else values:
+            if len(value) > MAX_QUERY_CHARS:
+                raise QueryError(f"the {name} filter value is {len(value):,} characters long; "
+                                 f"the limit is {MAX_QUERY_CHARS:,}")
+
+
+def _client_url(es) -> str | None:
+    """The URL a client talks to, for messages (quick client or official client)."""
+    url = getattr(es, "url", None)
+    if url is None:
+        try:
+            url = str(es.transport.node_pool.all()[0].base_url)
+        except Exception:  # any client shape: the message just names no URL
+            return None
+    return url
+
+
 def search(
     query: str = "",
     *,
@@ -234,6 +263,9 @@ def search(
     (one-line message) for a malformed query or option.
     """
     started = time.perf_counter()
+    _check_lengths(query, filters)
+    if fragment_size < 1 or fragments < 0:
+        raise QueryError("--fragment-size must be at least 1 and --fragments at least 0")
     if limit < 1 or page < 1:
         raise QueryError("--limit and --page must be at least 1")
     if (page - 1) * limit + limit > MAX_WINDOW:
@@ -285,10 +317,13 @@ def search(
     try:
         resp = es.search(index=alias, body=body)
     except Exception as err:
-        # Official client (NotFoundError) or rsearch.quickclient: both carry status_code.
-        if getattr(err, "status_code", None) == 404:
+        # Official client or rsearch.quickclient: one translation for both.
+        translated = from_elasticsearch(err, _client_url(es))
+        if translated is None:
+            raise
+        if getattr(translated, "error_type", None) == "index_not_found_exception":
             raise RsearchError(f"no index '{alias}' yet: run `rsearch index PATH...` first") from None
-        raise
+        raise translated from None
 
     hits = []
     for h in resp["hits"]["hits"]:

@@ -231,7 +231,7 @@ def test_user_dictionary_from_env(tmp_path, monkeypatch):
 
 def test_missing_user_dictionary_is_an_error(tmp_path, monkeypatch):
     monkeypatch.setenv(A.ENV_USER_DICT, str(tmp_path / "nope.txt"))
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(A.DictionaryError, match="nope.txt: no such file"):
         A.word_tokens("党史")
 
 

@@ -366,7 +366,8 @@ def test_quick_client_sends_credentials(tmp_path):
     import http.server
     import threading
 
-    from rsearch.quickclient import QuickApiError, QuickClient
+    from rsearch.errors import ElasticsearchError
+    from rsearch.quickclient import QuickClient
 
     seen = []
 
@@ -389,7 +390,7 @@ def test_quick_client_sends_credentials(tmp_path):
             (QuickClient(url, api_key="abc=="), "ApiKey abc=="),
             (QuickClient(url, username="u", password="p"), "Basic dTpw"),
         ):
-            with pytest.raises(QuickApiError) as err:
+            with pytest.raises(ElasticsearchError) as err:
                 client.search(index="reports", body={})
             assert err.value.status_code == 401 and "RSEARCH_ES_API_KEY" in str(err.value)
             assert seen[-1] == ("/prefix/reports/_search", expected)
