@@ -211,7 +211,7 @@ def _utf8_text(ctx, param, value):
 @click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True)
 @click.option("--any", "any_word", is_flag=True, help="Match any word instead of all words.")
 @click.option("--fragment-size", type=click.IntRange(min=1), default=100, show_default=True)
-@click.option("--fragments", type=click.IntRange(min=0), default=2, show_default=True, help="Fragments per hit.")
+@click.option("--fragments", type=click.IntRange(min=1), default=2, show_default=True, help="Fragments per hit.")
 @click.option("--whole", is_flag=True, help="Show the whole chunk with matches marked.")
 @click.option("--explain", is_flag=True, help="Show why each hit ranked where it did.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")

@@ -93,7 +93,8 @@ _HINTS = {
     "security_exception": f"check the credentials ({CREDENTIALS}) and their privileges",
     "circuit_breaking_exception": "Elasticsearch is short of memory: retry, or give the node more heap",
     "es_rejected_execution_exception": "Elasticsearch is busy: retry in a moment",
-    "cluster_block_exception": "the index is blocked (often a full disk): free disk space on the node",
+    "cluster_block_exception": "the index is blocked (Elasticsearch blocks writes when its disk is "
+                               "nearly full): free disk space, or lift the index.blocks.* setting",
 }
 
 

@@ -264,8 +264,8 @@ def search(
     """
     started = time.perf_counter()
     _check_lengths(query, filters)
-    if fragment_size < 1 or fragments < 0:
-        raise QueryError("--fragment-size must be at least 1 and --fragments at least 0")
+    if fragment_size < 1 or fragments < 1:
+        raise QueryError(f"fragment_size ({fragment_size}) and fragments ({fragments}) must be at least 1")
     if limit < 1 or page < 1:
         raise QueryError("--limit and --page must be at least 1")
     if (page - 1) * limit + limit > MAX_WINDOW:
