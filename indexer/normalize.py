@@ -63,12 +63,17 @@ def normalize(text: str) -> str:
     # Vertical tab / form feed (page breaks in PDF dumps) act as line breaks.
     text = text.replace("\x0b", "\n").replace("\x0c", "\n")
     text = _CONTROL.sub("", text)
-    text = _SURROGATE.sub("\ufffd", text)
+    text = replace_surrogates(text)
     text = _PUNCT_BETWEEN_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1)], text)
     text = _HSPACE.sub(" ", text)
     if "\n" in text:
         return "\n".join(line.strip(" ") for line in text.split("\n"))
     return text.strip(" ")
+
+
+def replace_surrogates(text: str) -> str:
+    """Only the lone-surrogate step of normalize: U+FFFD for each."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def is_cjk(ch: str) -> bool:

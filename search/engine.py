@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from indexer.analysis import char_tokens, fold, query_units, word_tokens
-from indexer.normalize import normalize
+from indexer.normalize import normalize, replace_surrogates
 from rsearch.errors import RsearchError, from_elasticsearch
 from rsearch.settings import Settings
 
@@ -353,7 +353,7 @@ def search(
     total = (resp["aggregations"]["_reports"]["n"]["value"] if group_by_report
              else resp["hits"]["total"]["value"])
     return SearchResult(
-        query=query, total=total, hits=hits, facets=facets, took=resp["took"],
+        query=replace_surrogates(query), total=total, hits=hits, facets=facets, took=resp["took"],
         elapsed_ms=round((time.perf_counter() - started) * 1000, 2), page=page, limit=limit,
         grouped=group_by_report,
     )
