@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import functools
+
 from elasticsearch import Elasticsearch, NotFoundError
 
 from indexer import analysis, index_admin
-from rsearch.errors import RsearchError
+from rsearch.errors import RsearchError, from_elasticsearch
 
 _SOURCE_EXCLUDES = ["*_chars", "*_words"]
 MAX_ID_CHARS = 512  # Elasticsearch refuses longer document ids (in bytes)
 
 
+def _translated(func):
+    """Client and transport errors leave as the project's errors (rsearch.errors)."""
+
+    @functools.wraps(func)
+    def wrapper(es, *args, **kwargs):
+        try:
+            return func(es, *args, **kwargs)
+        except RsearchError:
+            raise
+        except Exception as err:
+            translated = from_elasticsearch(err, _url(es))
+            if translated is None:
+                raise
+            raise translated from None
+
+    return wrapper
+
+
+def _url(es) -> str | None:
+    try:
+        return str(es.transport.node_pool.get().base_url)
+    except Exception:  # only for the message
+        return None
+
+
+@_translated
 def chunk_in_context(es: Elasticsearch, alias: str, chunk_id: str) -> dict:
     """The chunk, its report's metadata, its section list and its neighbours."""
     chunk_id = chunk_id.strip()
@@ -47,6 +75,7 @@ def chunk_in_context(es: Elasticsearch, alias: str, chunk_id: str) -> dict:
     }
 
 
+@_translated
 def index_stats(es: Elasticsearch, alias: str) -> dict:
     """Alias, physical index, counts, and whether the dictionary is current."""
     info = index_admin.current(es, alias)

@@ -258,7 +258,13 @@ def test_tls_verification_failure_names_the_ca_option(https_server, command):
 
 
 def test_tls_verification_failure_in_the_python_api(https_server):
+    from search.documents import index_stats
+
     url, _ = https_server
+    with pytest.raises(RsearchError, match="certificate.*RSEARCH_ES_CA_CERTS"):
+        index_stats(Settings(url=url).client(), "reports")
+    with pytest.raises(RsearchError, match="certificate.*RSEARCH_ES_CA_CERTS"):
+        chunk_in_context(Settings(url=url).client(), "reports", "0" * 20)
     with pytest.raises(RsearchError, match="certificate.*RSEARCH_ES_CA_CERTS"):
         search("党史", settings=Settings(url=url))
     with pytest.raises(RsearchError, match="certificate.*RSEARCH_ES_CA_CERTS"):
