@@ -46,6 +46,14 @@ def record(target: str, outcome: str, example: str = "", message: str = "", bad:
         UNEXPECTED.setdefault(f"{target}: {outcome}", (example[:120], message[:300]))
 
 
+def _kind(message: str) -> str:
+    """What a QueryError was about, from its message."""
+    for prefix, kind in (("bad query", "syntax"), ("bad date", "date"), ("the query is", "too long")):
+        if message.startswith(prefix):
+            return kind
+    return message.split(":")[0][:40]
+
+
 def campaign(examples: int, es, url: str, alias: str) -> None:
     run = settings(max_examples=examples, deadline=None, database=None, phases=[Phase.generate],
                    derandomize=False, suppress_health_check=list(HealthCheck))
@@ -70,7 +78,7 @@ def campaign(examples: int, es, url: str, alias: str) -> None:
             json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")
             record("search()", "ok, hits" if result.total else "ok, no hits")
         except RsearchError as err:
-            record("search()", type(err).__name__, query, str(err),
+            record("search()", f"{type(err).__name__} ({_kind(str(err))})", query, str(err),
                    bad=type(err).__name__ != "QueryError")
         except Exception as err:  # noqa: BLE001
             record("search()", type(err).__name__, query, str(err), bad=True)
@@ -93,7 +101,8 @@ def campaign(examples: int, es, url: str, alias: str) -> None:
         else:
             lines = result.stderr.splitlines()
             ok = result.stdout == "" and len(lines) == 1 and lines[0].startswith("Error: ")
-            record(target, f"exit {result.exit_code}, one Error: line" if ok else f"exit {result.exit_code}, bad output",
+            kind = _kind(lines[0][len("Error: "):]) if lines else ""
+            record(target, f"exit {result.exit_code}, one Error: line ({kind})" if ok else f"exit {result.exit_code}, bad output",
                    query, result.output, bad=not ok)
 
     for name, test in (("parser", parser), ("search()", library), ("rsearch search --json", command_line)):
