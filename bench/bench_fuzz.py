@@ -48,6 +48,8 @@ def record(target: str, outcome: str, example: str = "", message: str = "", bad:
 
 def _kind(message: str) -> str:
     """What a QueryError was about, from its message."""
+    if "not valid UTF-8" in message:
+        return "not UTF-8"
     for prefix, kind in (("bad query", "syntax"), ("bad date", "date"), ("the query is", "too long")):
         if message.startswith(prefix):
             return kind
