@@ -32,7 +32,7 @@ from search import QueryError, search
 from search.documents import chunk_in_context
 from search.engine import MAX_QUERY_CHARS
 
-pytestmark = pytest.mark.es
+# Tests that use the node (es, url, alias fixtures) are marked `es` by tests/conftest.py.
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

@@ -29,7 +29,7 @@ from search.query_language import QuerySyntaxError, parse
 
 from fuzz_text import near_the_limit, queries
 
-pytestmark = pytest.mark.es
+# Tests that use the node (es, url, alias fixtures) are marked `es` by tests/conftest.py.
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 NODE = settings(max_examples=200, deadline=None,
