@@ -103,7 +103,7 @@ def test_search_raises_only_query_errors(es, alias, query, operator, group, regi
     _search(es, alias, query, operator=operator, group_by_report=group, filters=filters)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(query=near_the_limit(MAX_QUERY_CHARS), operator=st.sampled_from(["and", "or"]))
 def test_search_near_the_length_limit(es, alias, query, operator):
     result = _search(es, alias, query, operator=operator)
