@@ -349,6 +349,11 @@ def test_setup_uses_the_space_prefix_api_key_and_environment(kibana):
     assert all(r["headers"]["authorization"] == "ApiKey a2V5aWQ6c2VjcmV0" for r in kibana.requests)
 
 
+def test_default_space_needs_no_prefix(kibana):
+    assert setup(["--kibana-url", kibana.url, "--space", "default"]).exit_code == 0
+    assert [r["path"] for r in kibana.requests] == ["/api/status", "/api/saved_objects/_import?overwrite=true"]
+
+
 def test_setup_twice_sends_the_same_objects(kibana):
     assert setup(["--kibana-url", kibana.url]).exit_code == 0
     assert setup(["--kibana-url", kibana.url]).exit_code == 0
