@@ -289,7 +289,7 @@ def mapping_types() -> dict[str, str]:
 
 def _terms_column(field: str, size: int, order_column: str) -> dict:
     return {
-        "label": f"Top {size} values of {_label(field)}",
+        "label": _label(field),
         "dataType": "string",
         "operationType": "terms",
         "scale": "ordinal",
@@ -303,7 +303,7 @@ def _terms_column(field: str, size: int, order_column: str) -> dict:
             "missingBucket": False,
             "parentFormat": {"id": "terms"},
         },
-        "customLabel": False,
+        "customLabel": True,
     }
 
 
