@@ -271,6 +271,70 @@ def stats_cmd(ctx, as_json):
     click.echo(render_stats(stats))
 
 
+# -- kibana --------------------------------------------------------------------
+@cli.group()
+def kibana():
+    """Kibana saved objects: a data view, saved searches, a dashboard."""
+
+
+_link_url_option = click.option(
+    "--link-url", envvar="RSEARCH_KIBANA_LINK_URL", default="http://127.0.0.1:8000", show_default=True,
+    help="Base URL of the rsearch page the saved searches and titles link to [env RSEARCH_KIBANA_LINK_URL].")
+
+
+@kibana.command("setup")
+@click.option("--kibana-url", envvar="RSEARCH_KIBANA_URL", default="http://127.0.0.1:5601", show_default=True,
+              help="Kibana URL [env RSEARCH_KIBANA_URL].")
+@click.option("--space", envvar="RSEARCH_KIBANA_SPACE", help="Kibana space id [env RSEARCH_KIBANA_SPACE; default: the default space].")
+@click.option("--kibana-user", envvar="RSEARCH_KIBANA_USER", help="User for basic auth [env RSEARCH_KIBANA_USER].")
+@click.option("--kibana-password", envvar="RSEARCH_KIBANA_PASSWORD", help="Password [env RSEARCH_KIBANA_PASSWORD].")
+@click.option("--kibana-api-key", envvar="RSEARCH_KIBANA_API_KEY", help="API key, base64 id:key [env RSEARCH_KIBANA_API_KEY].")
+@click.option("--kibana-ca-certs", envvar="RSEARCH_KIBANA_CA_CERTS", type=click.Path(exists=True, dir_okay=False),
+              help="CA certificate file for HTTPS [env RSEARCH_KIBANA_CA_CERTS].")
+@_link_url_option
+@click.option("--wait", type=float, default=0, show_default=True,
+              help="Seconds to wait for a starting Kibana to report itself available.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@pass_ctx
+def kibana_setup(ctx, kibana_url, space, kibana_user, kibana_password, kibana_api_key, kibana_ca_certs,
+                 link_url, wait, as_json):
+    """Import the data view, saved searches and dashboard into a Kibana.
+
+    The data view is on the index alias (--index / RSEARCH_INDEX). Objects keep
+    fixed ids and are overwritten, so running it again is harmless.
+    """
+    from .kibana.importer import KibanaTarget, import_objects
+    from .kibana.objects import build_objects, to_ndjson
+
+    target = KibanaTarget(kibana_url, space=space, username=kibana_user, password=kibana_password,
+                          api_key=kibana_api_key, ca_certs=kibana_ca_certs)
+    result = import_objects(target, to_ndjson(build_objects(ctx.settings.index, link_url)), wait=wait)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    version = f"Kibana {result.kibana_version}" if result.kibana_version else "Kibana"
+    where = f" (space {space})" if space else ""
+    click.echo(f"{version} at {kibana_url}{where}: imported {result.success_count} objects "
+               f"(data view on '{ctx.settings.index}', saved searches, dashboard 'rsearch reports').")
+
+
+@kibana.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of standard output.")
+@_link_url_option
+@pass_ctx
+def kibana_export(ctx, output, link_url):
+    """Print the saved objects as ndjson (for Kibana's Saved Objects > Import)."""
+    from .kibana.objects import build_objects, to_ndjson
+
+    text = to_ndjson(build_objects(ctx.settings.index, link_url))
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
 def main():
     cli(prog_name="rsearch")
 

@@ -1,0 +1,19 @@
+# The rsearch command in a container. docker compose builds it for the one-shot
+# `kibana-setup` service: index seeds/ into the compose Elasticsearch when the
+# index is empty, then import the Kibana objects (scripts/compose-setup.sh).
+# Python 3.11, as tested; every dependency has a manylinux wheel for it.
+FROM python:3.11-slim
+
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY indexer indexer
+COPY search search
+COPY rsearch rsearch
+COPY mappings mappings
+# Editable: the indexer reads mappings/chunks.json from the source tree.
+RUN pip install -e .
+COPY seeds seeds
+COPY scripts/compose-setup.sh scripts/compose-setup.sh
+
+CMD ["sh", "scripts/compose-setup.sh"]
