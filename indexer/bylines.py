@@ -49,7 +49,11 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LEAD_MARKS = "□■◇◆○●▲△▶►▷★☆※"
 
 # Role words. 驻X记者 (resident reporter) is allowed with a short place.
-_ROLE = rf"(?:特约|见习|实习|首席|驻[{_CJK}]{{1,4}}?)?(?:摄影)?(?:记者|通讯员)"
+_STAFF = rf"(?:特约|见习|实习|首席|驻[{_CJK}]{{1,4}}?)?(?:摄影)?(?:记者|通讯员)"
+# Other credited roles: editors (责任编辑, 编辑, 校对, 审核 ...), writers
+# (作者, 撰稿), interns (实习生: reporting staff).
+_OTHER_ROLE = r"(?:责任编辑|执行编辑|值班编辑|责编|编辑|校对|审校|审核|终审|初审|二审|三审|作者|撰稿|撰文|实习生)"
+_ROLE = rf"(?:{_STAFF}|{_OTHER_ROLE})"
 
 # Outlet named before the first role word. 本报 & co. mean "this paper".
 _HOME = ("本报", "本刊", "本台", "本网")
@@ -66,33 +70,76 @@ _NOT_IN_NAMES = set("的了们这那说是在着过吗呢吧啊也就把被从�
 
 # A name: 2-4 Chinese characters (optionally a ·-joined transliterated
 # name), not swallowing a following role word, ending at a boundary.
-_NAME_CHAR = rf"(?:(?!记者|通讯员|摄影记者)[{_CJK}])"
-_BOUNDARY = rf"(?={_ROLE}|[/／]|\s|[、，,]|$)"
+_NAME_CHAR = rf"(?:(?!记者|通讯员|摄影记者|{_OTHER_ROLE})[{_CJK}])"
+_BOUNDARY = rf"(?={_ROLE}|[/／|｜]|\s|[、，,]|$)"
 
-_TOKEN = re.compile(
-    rf"""
-    (?P<role>{_ROLE})
-  | (?P<both>(?:文\s*[/／]\s*图|图\s*[/／]\s*文))(?=\s|$|[{_CJK}])
-  | (?P<pre>(?:文图|图文|文|图|摄影|摄)\s*[/／])
-  | [/／]\s*(?P<suf>文图|图文|文|图|摄影|摄)(?=\s|$|[、，,]|[{_CJK}])
-  | (?P<she>摄影|摄)(?=\s|$)
-  | (?P<name>{_NAME_CHAR}{{2,4}}?(?:·{_NAME_CHAR}{{1,8}})?){_BOUNDARY}
-  | (?P<sep>[\s、，,]+)
-  | (?P<colon>[:：])
-    """,
-    re.VERBOSE,
+_SLASH = "/／|｜"
+
+
+def _token_pattern(tight: bool) -> re.Pattern:
+    """The byline tokens. ``tight`` is for credits in brackets after a
+    dateline or at the end of a paragraph (``（记者王建军 通讯员赵丽）``,
+    ``（孙伟摄）``), where papers often leave out the spaces: there a name may
+    end right before ``摄`` or ``报道`` at the end."""
+    name_end = _BOUNDARY[:-1] + (r"|摄影?(?=\s|$)|报道$|报导$)" if tight else ")")
+    return re.compile(
+        rf"""
+        (?P<role>{_ROLE})
+      | (?P<both>(?:文\s*[{_SLASH}]\s*图|图\s*[{_SLASH}]\s*文))(?=\s|$|[{_CJK}])
+      | (?P<pre>(?:文图|图文|文字|文|图片|图|摄影|摄像|摄)\s*[{_SLASH}])
+      | [{_SLASH}]\s*(?P<suf>文图|图文|文|图|摄影|摄)(?=\s|$|[、，,]|[{_CJK}])
+      | (?P<she>摄影|摄)(?=\s|$)
+      | (?P<report>报道|报导)$
+      | (?P<name>{_NAME_CHAR}{{2,4}}?(?:·{_NAME_CHAR}{{1,8}})?){name_end}
+      | (?P<sep>[\s、，,]+)
+      | (?P<colon>[:：])
+        """,
+        re.VERBOSE,
+    )
+
+
+_TOKEN = _token_pattern(tight=False)
+_TIGHT_TOKEN = _token_pattern(tight=True)
+
+# Common surnames (compound ones first). A name written without a space
+# after its role word or before 摄 (``记者王建军``, ``孙伟摄``) must start with
+# one: that is what keeps ``（航拍摄影）`` or ``（资料图片）`` from becoming people.
+_COMPOUND_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
+    "宇文", "司徒", "令狐", "夏侯", "端木", "申屠", "独孤", "南宫", "西门", "澹台",
 )
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季"
+    "裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦"
+    "戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
+    "苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练"
+    "廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿"
+    "鲜印逯隆茹诸战慕危玉银亢嵩寿揭琚但"
+)
+
+
+def _surname_first(name: str) -> bool:
+    return name.startswith(_COMPOUND_SURNAMES) or name[:1] in _SURNAMES
+
+
+_EDITOR_WORDS = ("编", "校", "审")
 
 
 def _role_of(word: str) -> str:
     if "摄影" in word:
         return "photographer"
+    if word in ("作者", "撰稿", "撰文"):
+        return "author"
+    if any(w in word for w in _EDITOR_WORDS):
+        return "editor"
     return "correspondent" if word.endswith("通讯员") else "reporter"
 
 
 def _credit_roles(mark: str) -> tuple[bool, bool]:
     """(writes, photographs) for a credit mark like 文, 图, 文图, 摄."""
-    mark = re.sub(r"[\s/／]", "", mark)
+    mark = re.sub(rf"[\s{_SLASH}]", "", mark)
     return ("文" in mark, "图" in mark or "摄" in mark)
 
 
@@ -104,12 +151,12 @@ def _strip_decoration(line: str) -> str:
     return line
 
 
-def _tokens(text: str) -> list[tuple[str, str, int]] | None:
+def _tokens(text: str, pattern: re.Pattern = _TOKEN) -> list[tuple[str, str, int]] | None:
     """Split ``text`` into (kind, value, end) tokens, or None if anything is left over."""
     out: list[tuple[str, str, int]] = []
     pos = 0
     while pos < len(text):
-        m = _TOKEN.match(text, pos)
+        m = pattern.match(text, pos)
         if not m or m.end() == pos:
             return None
         kind = m.lastgroup
@@ -144,12 +191,18 @@ class _People:
         return [Person(name, role) for name, roles in self.roles.items() for role in roles]
 
 
-def parse_byline(line: str) -> Byline | None:
+def parse_byline(line: str, tight: bool = False, bare_need_surname: bool = False) -> Byline | None:
     """Return the Byline if the whole of ``line`` is a byline, else None.
 
     The line is folded first (traditional -> simplified, one character for
     one), so 本報記者 reads as 本报记者; names come back in simplified script,
-    which is how the index and its facets spell them.
+    which is how the index and its facets spell them. ``tight``: the line
+    was in brackets after a dateline or at a paragraph's end, where names
+    may follow role words without a space (see ``_token_pattern``).
+    ``bare_need_surname``: names credited by a mark only (``张三 摄``, not
+    ``记者 张三``) must start with a common surname - for a byline cut off
+    the end of a caption (``小区一角 孙伟 摄``), where the words before the
+    credit may be anything.
     """
     raw = " ".join(fold(line).split())
     text = _strip_decoration(raw)
@@ -163,7 +216,7 @@ def parse_byline(line: str) -> Byline | None:
             publication = m.group("pub")
         text = text[m.end():]
 
-    tokens = _tokens(text)
+    tokens = _tokens(text, _TIGHT_TOKEN if tight else _TOKEN)
     if not tokens:
         return None
 
@@ -175,16 +228,25 @@ def parse_byline(line: str) -> Byline | None:
         nxt = tokens[i + 1][0] if i + 1 < len(tokens) else None
         if kind == "role":
             # The first name must be set apart (记者 张三, 记者：张三), so
-            # headings like 记者手记 are not read as "reporter 手记".
-            if nxt not in ("name", "colon") or text[end:end + 1] not in (" ", ":", "："):
+            # headings like 记者手记 are not read as "reporter 手记". In
+            # brackets a name may follow at once if it starts with a surname.
+            if nxt not in ("name", "colon"):
+                return None
+            if text[end:end + 1] not in (" ", ":", "：") and not (
+                tight and nxt == "name" and _surname_first(tokens[i + 1][1])
+            ):
                 return None
             role, prefix = _role_of(value), None
         elif kind == "colon":
             if i == 0 or tokens[i - 1][0] not in ("role", "pre"):
                 return None
         elif kind == "name":
-            if _NOT_IN_NAMES & set(value):
+            if _NOT_IN_NAMES & set(value) or value in _HOME:
                 return None
+            if bare_need_surname and role is None and not _surname_first(value):
+                return None
+            if text[end:end + 1] in ("摄", "报") and not _surname_first(value):
+                return None  # 航拍摄 / 资料报道: a word, not a name + credit
             if prefix is not None:
                 people.credit([value], *prefix)
             elif role is not None:
@@ -192,11 +254,20 @@ def parse_byline(line: str) -> Byline | None:
             else:
                 people.roles.setdefault(value, [])
             group.append(value)
+        elif kind == "report":
+            # (记者 张三 报道): "reports", closing the byline.
+            if i == 0 or tokens[i - 1][0] != "name":
+                return None
         elif kind == "pre" or (kind in ("both", "she") and nxt == "name"):
             role, prefix, group = None, _credit_roles(value), []
         else:  # suf, both, she closing a group of names
             # A suffix mark must follow names (赵普/文), not start the line.
             if not group:
+                return None
+            # 孙伟 李明 摄 - but not 小区一角 孙伟 摄 (a caption's words).
+            if kind == "she" and len(group) > 1 and not all(
+                _surname_first(n) for n in group if not people.roles.get(n)
+            ):
                 return None
             people.credit(group, *_credit_roles(value))
             group = []
@@ -205,20 +276,68 @@ def parse_byline(line: str) -> Byline | None:
     return Byline(publication=publication, people=people.people(), raw=raw)
 
 
+# A dateline opening a brief: 本报讯, 本报洛阳讯, 洛阳日报讯, 新华社北京5月8日电.
+# ``pub`` is the outlet when it is named (本报 & co. are "this paper").
+_DATELINE = re.compile(
+    rf"^(?:(?P<home>本报|本刊|本台|本网)[^\s，。（(]{{0,10}}?讯"
+    rf"|(?P<pub>[{_CJK}A-Za-z·]{{2,12}}?(?:日报|晚报|报|社|网|台|客户端|融媒体?中心))"
+    rf"[^\s，。（(]{{0,14}}?(?:讯|电))"
+)
+_BRACKETED = re.compile(r"\s*[（(](?P<inner>[^（）()]{2,60})[）)]\s*")
+
+
+def split_dateline_byline(paragraph: str) -> tuple[str, Byline | None]:
+    """Split the bracketed byline after a brief's dateline.
+
+    ``本报讯（记者 王建军 通讯员 赵丽）5月8日，……`` -> (``本报讯 5月8日，……``,
+    Byline). A named outlet in the dateline (``新华社北京5月8日电``) becomes
+    the byline's publication unless the brackets name one themselves."""
+    m = _DATELINE.match(fold(paragraph[:40]))
+    if not m:
+        return paragraph, None
+    b = _BRACKETED.match(paragraph, m.end())
+    if not b:
+        return paragraph, None
+    byline = parse_byline(b.group("inner"), tight=True)
+    if byline is None:
+        return paragraph, None
+    if byline.publication is None and m.group("pub"):
+        byline.publication = m.group("pub")
+    rest = paragraph[b.end():]
+    return (paragraph[:m.end()] + (" " + rest if rest else "")), byline
+
+
 # Where a byline may start inside a paragraph: after sentence-final
 # punctuation or a space.
 _TAIL_START = re.compile(r"[。！？!?；;…”’）)\s]")
+# Every byline holds one of these characters (simplified or traditional):
+# a cheap test before the full parse, which most paragraphs never need.
+_MARK_CHARS = frozenset("记記员員摄攝/／|｜编編校审審作撰习習")
+_TRAILING_BRACKET = re.compile(r"[（(](?P<inner>[^（）()]{2,60})[）)]$")
+
+
+def has_byline_mark(text: str) -> bool:
+    return not _MARK_CHARS.isdisjoint(text)
 
 
 def split_trailing_byline(paragraph: str) -> tuple[str, Byline | None]:
-    """Split a byline glued to the end of a body paragraph.
+    """Split a byline glued to the end of a body paragraph or caption.
 
     ``"…多问、多想。记者 张改华 通讯员 吕杨子"`` -> (``"…多问、多想。"``,
-    Byline). The leftmost start that makes the whole tail a byline wins, so
-    the longest byline is taken; only the last ``MAX_BYLINE_CHARS``
-    characters are tried, which keeps this cheap on long paragraphs.
+    Byline); ``"志愿者为老人义诊（孙伟 摄）"`` -> (``"志愿者为老人义诊"``,
+    Byline); ``"…健康讲座。（记者 周强）"`` likewise. The leftmost start that
+    makes the whole tail a byline wins, so the longest byline is taken; only
+    the last ``MAX_BYLINE_CHARS`` characters are tried, which keeps this
+    cheap on long paragraphs.
     """
     text = paragraph.rstrip()
+    if not has_byline_mark(text[-MAX_BYLINE_CHARS - 2:]):
+        return paragraph, None
+    m = _TRAILING_BRACKET.search(text)
+    if m:
+        byline = parse_byline(m.group("inner"), tight=True)
+        if byline is not None:
+            return text[:m.start()].rstrip(), byline
     floor = max(0, len(text) - MAX_BYLINE_CHARS - 1)
     starts = [0] if floor == 0 else []
     starts += [m.end() for m in _TAIL_START.finditer(text, floor)]
@@ -226,7 +345,7 @@ def split_trailing_byline(paragraph: str) -> tuple[str, Byline | None]:
         tail = text[start:]
         if not tail.strip():
             break
-        byline = parse_byline(tail)
+        byline = parse_byline(tail, bare_need_surname=start > 0)
         if byline is not None:
             return text[:start].rstrip(), byline
     return paragraph, None
