@@ -85,6 +85,7 @@ def _token_pattern(tight: bool) -> re.Pattern:
     return re.compile(
         rf"""
         (?P<role>{_ROLE})
+      | (?P<home>本报|本刊|本台|本网)(?={_ROLE})
       | (?P<both>(?:文\s*[{_SLASH}]\s*图|图\s*[{_SLASH}]\s*文))(?=\s|$|[{_CJK}])
       | (?P<pre>(?:文图|图文|文字|文|图片|图|摄影|摄像|摄)\s*[{_SLASH}])
       | [{_SLASH}]\s*(?P<suf>文图|图文|文|图|摄影|摄)(?=\s|$|[、，,]|[{_CJK}])
@@ -204,8 +205,8 @@ def parse_byline(line: str, tight: bool = False, bare_need_surname: bool = False
     the end of a caption (``小区一角 孙伟 摄``), where the words before the
     credit may be anything.
     """
-    raw = " ".join(fold(line).split())
-    text = _strip_decoration(raw)
+    raw = " ".join(line.split())
+    text = _strip_decoration(fold(raw))
     if not text or len(text) > MAX_BYLINE_CHARS:
         return None
 
@@ -224,6 +225,7 @@ def parse_byline(line: str, tight: bool = False, bare_need_surname: bool = False
     role: str | None = None                  # from the last role word
     prefix: tuple[bool, bool] | None = None  # from 文/ 图/ before names
     group: list[str] = []                    # names since the last credit mark
+    leading: tuple[bool, bool] | None = None  # 文/图 before a role word: 文/图 本报记者 张三
     for i, (kind, value, end) in enumerate(tokens):
         nxt = tokens[i + 1][0] if i + 1 < len(tokens) else None
         if kind == "role":
@@ -251,6 +253,8 @@ def parse_byline(line: str, tight: bool = False, bare_need_surname: bool = False
                 people.credit([value], *prefix)
             elif role is not None:
                 people.add(value, role)
+                if leading is not None:
+                    people.credit([value], *leading)
             else:
                 people.roles.setdefault(value, [])
             group.append(value)
@@ -258,6 +262,11 @@ def parse_byline(line: str, tight: bool = False, bare_need_surname: bool = False
             # (记者 张三 报道): "reports", closing the byline.
             if i == 0 or tokens[i - 1][0] != "name":
                 return None
+        elif kind == "home":
+            if nxt != "role":
+                return None
+        elif kind in ("pre", "both", "she") and nxt in ("role", "home") and not group:
+            leading = _credit_roles(value)
         elif kind == "pre" or (kind in ("both", "she") and nxt == "name"):
             role, prefix, group = None, _credit_roles(value), []
         else:  # suf, both, she closing a group of names

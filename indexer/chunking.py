@@ -6,6 +6,11 @@ chunk text):
 * Title chunk: ``kicker title subtitle`` joined by spaces, kind ``title``,
   ``section_index`` 0, ``section_title`` None, ``chunk_index`` 0. A report
   without a title has no title chunk.
+* Byline chunk: the report's credit lines as printed, one per line, kind
+  ``byline``, ``section_index`` 0, right after the title chunk. Bylines are
+  not body text, but a person's name must be found by plain search; search
+  gives this kind a low weight, so a report about a person outranks one
+  merely by them.
 * Every section, in order, is cut separately; a chunk never spans sections.
 * Captions: one chunk per caption paragraph, kind ``caption``.
 * Lede and body paragraphs: consecutive paragraphs of the same kind are
@@ -19,7 +24,9 @@ chunk text):
   clause mark (，、：,) in the second half of the window, else hard at
   MAX_CHARS.
 * A section with a title but no paragraphs yields one ``body`` chunk whose
-  text is the section title, so the heading stays findable.
+  text is the section title, so the heading stays findable - unless the
+  next section lies inside it (``一、… / （一）…``): its title carries the
+  heading already.
 * ``chunk_index`` counts chunks within the report (title = 0, then in
   order); ``section_index`` is ``Section.index`` (1-based).
 
@@ -54,7 +61,7 @@ class Chunk:
     section_title: str | None
     section_index: int
     chunk_index: int
-    kind: str  # "title" | "lede" | "body" | "caption"
+    kind: str  # "title" | "byline" | "lede" | "body" | "caption"
     text: str
     publication: str | None
     people: list[str]
@@ -162,9 +169,13 @@ def chunk_report(report: Report) -> list[Chunk]:
     title = " ".join(part for part in (report.kicker, report.title, report.subtitle) if part)
     if report.title:
         pieces.append((0, None, "title", title))
+    if report.bylines:
+        pieces.append((0, None, "byline", "\n".join(report.bylines)))
 
-    for section in report.sections:
-        if not section.paragraphs and section.title:
+    for k, section in enumerate(report.sections):
+        following = report.sections[k + 1] if k + 1 < len(report.sections) else None
+        parent = following is not None and section.title and (following.title or "").startswith(section.title + " / ")
+        if not section.paragraphs and section.title and not parent:
             pieces.append((section.index, section.title, "body", section.title))
         run: list[str] = []
         run_kind = None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
 class Person:
     name: str
-    role: str  # "reporter" | "correspondent" | "photographer" | "author"
+    role: str  # "reporter" | "correspondent" | "photographer" | "author" | "editor"
 
 
 @dataclass
@@ -43,9 +43,12 @@ class Paragraph:
 
 @dataclass
 class Section:
-    title: str | None  # None: the report's untitled lead section
+    title: str | None  # None: the report's untitled lead section; numbered
+    # sub-sections are named by their path: "一、主要工作 / （一）加强组织领导"
     index: int  # 1-based position in Report.sections (0 is the title chunk)
     paragraphs: list[Paragraph]
+    heading: str | None = None  # the section's own heading (the path's last part)
+    level: int = 1  # depth in the heading hierarchy: 1 top level, 2 inside it ...
 
 
 @dataclass
@@ -61,6 +64,11 @@ class Report:
     content_hash: str
     report_no: int  # 1-based position of the report in its file
     sections: list[Section]
+    issuer: str | None = None  # the issuing body of an official document (发文机关)
+    # The credit lines as printed (``记者 王建军 通讯员 赵丽``, ``孙伟 摄``):
+    # not body text, but indexed as the report's ``byline`` chunk so that
+    # the names are found by plain search.
+    bylines: list[str] = field(default_factory=list)
 
     def paragraphs(self, kind: str | None = None) -> list[Paragraph]:
         """All paragraphs in section order, optionally of one kind."""

@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from indexer.analysis import fold
+from indexer.bylines import split_dateline_byline, split_trailing_byline
+from indexer.doclayout import Layout, numbered_level, prepare_lines, split_run_in
 from indexer.models import Byline, Paragraph, Person, Report, Section
 from indexer.normalize import is_cjk, normalize
 
@@ -267,6 +269,9 @@ class _Unit:
     role: str = ""  # decided by _classify: title/subtitle/kicker/heading/caption/body/byline/lede
     group: int = -1  # title group id
     after_heading: bool = False  # follows a heading in the same block: a paragraph start
+    number_level: int = 0  # numbered heading (一、 1, （一） 2, 1. 3, （1） 4)
+    tail_byline: bool = False  # a byline was cut off its end (``byline`` holds it)
+    photo_credit: bool = False  # ... and it credits photographers only: a caption
 
     @property
     def whole_block(self) -> bool:
@@ -519,8 +524,15 @@ def _templates(units: list[_Unit], col_width: float) -> list[_Template]:
 
 
 def _classify(
-    units: list[_Unit], uses_markdown: bool, col_width: float | None, templates: list[_Template]
+    units: list[_Unit], uses_markdown: bool, col_width: float | None, templates: list[_Template],
+    layout: Layout | None = None,
 ) -> list[_Unit]:
+    _mark_document_layout(units, layout or Layout())
+    units = _mark_numbered_headings(units)
+    for u in units:
+        # Text that ends in a photo credit (``志愿者为老人义诊（孙伟 摄）``).
+        if _is_open(u) and u.photo_credit and width(u.text) <= 60:
+            u.role = "caption"
     for u in units:
         # ``核心提示`` and the like head a lede section wherever they stand.
         if u.kind == "text" and fold(u.text).rstrip("：:") in _LEDE_LABELS:
@@ -542,6 +554,85 @@ def _classify(
         if not u.role:
             u.role = "body"
     return units
+
+
+def _split_unit_bylines(units: list[_Unit]) -> list[_Unit]:
+    """Cut a byline off the end of a text unit (``……健康讲座。记者 周强``,
+    ``……（记者 周强）``, ``志愿者为老人义诊（孙伟 摄）``): the paragraph ends
+    there, whatever follows; a unit that is all byline becomes one."""
+    for u in units:
+        if u.kind != "text":
+            continue
+        rest, byline = split_trailing_byline(u.text)
+        if byline is None:
+            continue
+        u.byline = byline
+        if not rest.strip():
+            u.kind, u.text = "byline", byline.raw
+            continue
+        u.text, u.tail_byline = rest, True
+        u.photo_credit = all(p.role == "photographer" for p in byline.people)
+    return units
+
+
+def _mark_document_layout(units: list[_Unit], layout: Layout) -> None:
+    """Roles of an official document's header and closing lines
+    (``indexer.doclayout`` set them apart): issuer, title (with any ``——``
+    subtitle lines after it), addressee, closing issuer and date."""
+    if layout.title is None and not layout.signature:
+        return
+    issuers = set((layout.issuer or "").split()) if layout.title else set()
+    title_at = None
+    for i, u in enumerate(units):
+        if u.kind != "text" or u.role:
+            continue
+        if title_at is None and layout.title is not None and u.text == layout.title:
+            u.role, u.group, title_at = "titlegroup", -2, i
+        elif title_at is None and u.text in issuers:
+            u.role = "issuer"
+        elif title_at is not None and i == title_at + 1 and dash_line(u.text):
+            u.role, u.group, title_at = "titlegroup", -2, i
+        elif layout.addressee is not None and u.text == layout.addressee and title_at is not None:
+            u.role = "addressee"
+            break
+    if layout.signature:
+        tail = [u for u in units[-len(layout.signature):] if u.kind == "text" and not u.role]
+        if [u.text for u in tail] == layout.signature:
+            for u in tail:
+                u.role = "signature"
+
+
+def _mark_numbered_headings(units: list[_Unit]) -> list[_Unit]:
+    """Numbered headings (一、 （一） 1. （1）): a short numbered line is a
+    heading; a numbered paragraph whose first sentence is short has that
+    sentence as a run-in heading (``（一）加强组织领导。区政府……``). Only
+    where at least two units open with the same kind of number: one ``1.``
+    is a list item, not a section."""
+    levels = [numbered_level(u.text) if _is_open(u) and u.block_start else None for u in units]
+    counts: dict[int, int] = {}
+    for level in levels:
+        if level:
+            counts[level] = counts.get(level, 0) + 1
+    out: list[_Unit] = []
+    for u, level in zip(units, levels):
+        if not level or counts[level] < 2:
+            out.append(u)
+            continue
+        bare = u.text[:-1] if u.text.endswith("。") else u.text
+        if headline_like(bare) and len(u.lines) <= 2:
+            u.text, u.role, u.number_level = bare, "heading", level
+            out.append(u)
+            continue
+        run_in = split_run_in(u.text)
+        if run_in is None:
+            out.append(u)
+            continue
+        head, rest = run_in
+        out.append(_Unit("text", head, [head], u.line_no, u.block, u.block_start, role="heading", number_level=level))
+        body = _Unit("text", rest, [rest], u.line_no, u.block, False, after_heading=True)
+        body.byline, body.tail_byline, body.photo_credit = u.byline, u.tail_byline, u.photo_credit
+        out.append(body)
+    return out
 
 
 def _is_open(u: _Unit | None) -> bool:
@@ -587,7 +678,13 @@ def _mark_title_groups(units: list[_Unit]) -> None:
             i += 1
             continue
         j = i + 1
-        while j < len(units) and _title_candidate(units[j]) and units[j].block.gap_before <= 1 and units[j].block_start:
+        while (
+            j < len(units)
+            and _title_candidate(units[j])
+            and units[j].block.gap_before <= 1
+            and units[j].block_start
+            and not kicker_like(units[j].text)  # 各位代表： after a title opens the text
+        ):
             j += 1
         group = units[i:j]
         lines = [line for u in group for line in u.lines]
@@ -599,6 +696,10 @@ def _mark_title_groups(units: list[_Unit]) -> None:
         nxt = units[j] if j < len(units) else None
         if nxt is not None and nxt.kind in ("byline", "bullet") and nxt.block.gap_before <= 1:
             score += 2
+            # A line set above a writer's byline heads an article, also
+            # below another article's text (two articles on one page).
+            if nxt.kind == "byline" and _writer_byline(nxt):
+                score += 1
         if len(lines) >= 2:
             score += 1
         if not seen_text:
@@ -607,6 +708,11 @@ def _mark_title_groups(units: list[_Unit]) -> None:
             for u in group:
                 u.role, u.group = "titlegroup", i
         i = j
+
+
+def _writer_byline(u: _Unit) -> bool:
+    """A byline that credits the text (not only photos)."""
+    return u.byline is not None and any(p.role != "photographer" for p in u.byline.people)
 
 
 def _house_style_spaced(candidates: list[_Unit]) -> bool:
@@ -698,6 +804,7 @@ def _join_continuations(units: list[_Unit]) -> list[_Unit]:
             prev is not None
             and prev.kind == "text"
             and prev.role in ("", "body")
+            and not prev.tail_byline
             and _is_open(u)
             and (u.text[0] in _NEVER_STARTS or not ends_sentence(pieces[-1][-1]))
             and not (len(pieces[-1]) == 1 and _short_run(prev, u))
@@ -754,6 +861,8 @@ def _split_reports(units: list[_Unit]) -> list[list[_Unit]]:
                 start = True
             elif closed and nxt is not None:
                 start = True
+            elif u.role == "titlegroup" and _byline_after_group(units, i):
+                start = True  # a title with its own byline: the next article
             if u.role == "titlegroup" and i > 0 and units[i - 1].group == u.group:
                 start = False  # inside a title block
         if start:
@@ -767,6 +876,13 @@ def _split_reports(units: list[_Unit]) -> list[list[_Unit]]:
         elif u.role == "byline" and has_body:
             closed = True
     return [r for r in reports if r]
+
+
+def _byline_after_group(units: list[_Unit], i: int) -> bool:
+    j = i
+    while j < len(units) and units[j].role == "titlegroup" and units[j].group == units[i].group:
+        j += 1
+    return j < len(units) and units[j].kind == "byline" and _writer_byline(units[j])
 
 
 def _next_text(units: list[_Unit], i: int) -> _Unit | None:
@@ -858,9 +974,9 @@ def _clean_bullet(text: str) -> str:
     return text.lstrip(_BULLETS + "—- ").strip() or text
 
 
-def _build_report(units: list[_Unit], source_path: str, content_hash: str, report_no: int) -> Report:
-    from indexer.bylines import split_trailing_byline
-
+def _build_report(
+    units: list[_Unit], source_path: str, content_hash: str, report_no: int, layout: Layout | None = None
+) -> Report:
     parts, title_ids = _choose_title(units)
     lead = Section(title=None, index=0, paragraphs=[])
     headed: list[Section] = []
@@ -868,6 +984,9 @@ def _build_report(units: list[_Unit], source_path: str, content_hash: str, repor
     bylines: list[Byline] = []
     seen: set[str] = set()
     after_title = False  # right after the title block: bullets there are lede
+    numbered: list[tuple[int, str]] = []  # open numbered headings: (level, text)
+    issuer: str | None = None
+    signature: list[str] = []
 
     def add(text: str, kind: str) -> None:
         text = text.strip()
@@ -881,9 +1000,25 @@ def _build_report(units: list[_Unit], source_path: str, content_hash: str, repor
             # follows (ledes, captions) belongs to the lead section.
             current, after_title = lead, True
             continue
+        if u.role == "issuer":
+            issuer = f"{issuer} {u.text}" if issuer else u.text
+            continue
+        if u.role == "signature":
+            signature.append(u.text)
+            continue
         if u.role in ("title", "subtitle", "kicker", "titlegroup", "heading"):
             text = u.text.rstrip("：:") if u.role == "heading" else " ".join(u.lines)
-            current = Section(title=text, index=0, paragraphs=[])
+            # Numbered headings nest: the section is named by its path,
+            # "一、主要工作 / （一）加强组织领导"; any other heading starts afresh.
+            if u.role == "heading" and u.number_level:
+                while numbered and numbered[-1][0] >= u.number_level:
+                    numbered.pop()
+                numbered.append((u.number_level, text))
+                current = Section(title=" / ".join(t for _, t in numbered), index=0, paragraphs=[],
+                                  heading=text, level=len(numbered))
+            else:
+                numbered = []
+                current = Section(title=text, index=0, paragraphs=[], heading=text, level=1)
             headed.append(current)
             after_title = False
             continue
@@ -891,6 +1026,8 @@ def _build_report(units: list[_Unit], source_path: str, content_hash: str, repor
             assert u.byline is not None
             bylines.append(u.byline)
             continue
+        if u.byline is not None:  # cut off the end of this text (_split_unit_bylines)
+            bylines.append(u.byline)
         if u.role == "caption":
             add(u.text, "caption")
             continue
@@ -901,12 +1038,20 @@ def _build_report(units: list[_Unit], source_path: str, content_hash: str, repor
             if byline is not None:
                 bylines.append(byline)
                 text = head + rest
+        # 本报讯（记者 王建军 通讯员 赵丽）5月8日，…: the credit is not text.
+        text, byline = split_dateline_byline(text)
+        if byline is not None:
+            bylines.append(byline)
         lede = (
             fold(current.title or "") in _LEDE_LABELS
             or (u.kind == "bullet" and (after_title or current is lead))
         )
         add(_clean_bullet(text) if u.kind == "bullet" else text, "lede" if lede else "body")
 
+    if signature:
+        # The closing issuer and date: the document's last paragraph.
+        add(" ".join(signature), "body")
+        issuer = issuer or (layout.issuer if layout else None)
     sections = ([lead] if lead.paragraphs else []) + headed
     for n, section in enumerate(sections, 1):
         section.index = n
@@ -923,7 +1068,8 @@ def _build_report(units: list[_Unit], source_path: str, content_hash: str, repor
         title=parts.title,
         subtitle=" ".join(parts.subtitle) or None,
         kicker=" ".join(parts.kicker) or None,
-        publication=publication,
+        # An official document names no paper: its issuer published it.
+        publication=publication or issuer,
         people=people,
         regions=extract_regions(report_text),
         dates=extract_dates(report_text),
@@ -931,6 +1077,8 @@ def _build_report(units: list[_Unit], source_path: str, content_hash: str, repor
         content_hash=content_hash,
         report_no=report_no,
         sections=sections,
+        issuer=issuer,
+        bylines=list(dict.fromkeys(b.raw for b in bylines)),
     )
 
 
@@ -959,7 +1107,7 @@ def content_hash(text: str) -> str:
 
 def parse_reports(text: str, source_path: str) -> list[Report]:
     """Recover the reports in one file's normalised text (see module doc)."""
-    lines = text.split("\n")
+    lines, layout = prepare_lines(text.split("\n"))
     blocks = _blocks(lines)
     if not blocks:
         return []
@@ -970,10 +1118,11 @@ def parse_reports(text: str, source_path: str) -> list[Report]:
         templates = _templates(units, col_width)
         if templates:
             units = _units(blocks, col_width, templates)
+    units = _split_unit_bylines(units)
     uses_markdown = any(u.kind == "md" for u in units)
-    units = _classify(units, uses_markdown, col_width, templates)
+    units = _classify(units, uses_markdown, col_width, templates, layout)
     digest = content_hash(text)
     return [
-        _build_report(group, source_path, digest, n)
+        _build_report(group, source_path, digest, n, layout)
         for n, group in enumerate(_split_reports(units), 1)
     ]
