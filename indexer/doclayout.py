@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from indexer.analysis import fold
+
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # Page numbers of a PDF dump: "— 2 —", "- 3 -", "·4·", "第 5 页", "第5页 共9页", "5/9".
@@ -78,6 +80,19 @@ class Layout:
     signature: list[str] = field(default_factory=list)  # the closing issuer and date lines
 
 
+# The speaker under a report given at a meeting: "洛阳市人民政府市长 李明华".
+_SPEAKER = re.compile(
+    rf"^(?P<office>[{_CJK}]{{0,20}}?(?:代?市长|代?省长|县长|区长|州长|旗长|镇长|乡长|主任|主席|书记|局长|厅长|院长|检察长))"
+    rf"\s+(?P<name>[{_CJK}]{{2,4}})$"
+)
+
+
+def speaker(line: str) -> str | None:
+    """The name on a speaker line (office, space, name), else None."""
+    m = _SPEAKER.match(fold(line))
+    return line[m.start("name"):m.end("name")] if m else None
+
+
 def is_page_number(line: str) -> bool:
     return bool(line) and len(line) <= 16 and _PAGE_NUMBER.match(line) is not None
 
@@ -107,12 +122,16 @@ def split_run_in(text: str, max_chars: int = 30) -> tuple[str, str] | None:
     return head, rest
 
 
+# The tests below fold first (traditional -> simplified, one character for
+# one): 關於…的通知 is 关于…的通知.
+
+
 def is_doc_title(text: str) -> bool:
-    return len(text) <= 90 and _DOC_TITLE.match(text) is not None and not any(m in text for m in _FINAL)
+    return len(text) <= 90 and _DOC_TITLE.match(fold(text)) is not None and not any(m in text for m in _FINAL)
 
 
 def is_org_line(text: str) -> bool:
-    return len(text) <= 40 and _ORG.match(text) is not None
+    return len(text) <= 40 and _ORG.match(fold(text)) is not None
 
 
 def is_date_line(text: str) -> bool:
@@ -136,7 +155,7 @@ def _header(lines: list[str]) -> tuple[list[str], Layout] | None:
     for pos, k in enumerate(top):
         line = lines[k].strip()
         two = line + lines[top[pos + 1]].strip() if pos + 1 < len(top) else ""
-        if line.startswith("关于") and not is_doc_title(line) and two and is_doc_title(two):
+        if fold(line[:2]) == "关于" and not is_doc_title(line) and two and is_doc_title(two):
             title_idx, title = [k, top[pos + 1]], two
         elif is_doc_title(line):
             title_idx, title = [k], line
@@ -148,7 +167,7 @@ def _header(lines: list[str]) -> tuple[list[str], Layout] | None:
         # (a document number such as 郑政〔2021〕12号 may stand between).
         if len(before) > len(issuers) + 1:
             return None
-        if not issuers and not line.startswith("关于"):
+        if not issuers and fold(line[:2]) != "关于":
             return None  # 政府工作报告 alone: an ordinary title block
         after = _nonblank(lines, title_idx[-1] + 1, 1)
         addressee = None

@@ -49,7 +49,7 @@ from functools import lru_cache
 
 from indexer.analysis import fold
 from indexer.bylines import split_dateline_byline, split_trailing_byline
-from indexer.doclayout import Layout, numbered_level, prepare_lines, split_run_in
+from indexer.doclayout import Layout, numbered_level, prepare_lines, speaker, split_run_in
 from indexer.models import Byline, Paragraph, Person, Report, Section
 from indexer.normalize import is_cjk, normalize
 
@@ -79,6 +79,9 @@ _NEVER_STARTS = "”’）)》」』】、，,。；;：:！!？?…"
 # looks at the raw text (parse_byline folds what passes it).
 _BYLINE_MARKS = ("记者", "記者", "通讯员", "通訊員", "/", "／", "摄", "攝")
 _MARKDOWN = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
+# A line of its own that opens with a label (附件：…, 联系人：…, 抄送：…) is an
+# item of its own, not the rest of a paragraph broken by a blank line.
+_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]\S")
 
 # Short lines: headlines and captions are at most this wide (CJK = 1).
 _HEADLINE_MAX = 40
@@ -579,6 +582,11 @@ def _mark_document_layout(units: list[_Unit], layout: Layout) -> None:
     """Roles of an official document's header and closing lines
     (``indexer.doclayout`` set them apart): issuer, title (with any ``——``
     subtitle lines after it), addressee, closing issuer and date."""
+    for u in units[:8]:
+        # The speaker of a report given at a meeting is its author.
+        name = speaker(u.text) if u.kind == "text" and u.whole_block and len(u.lines) == 1 else None
+        if name is not None:
+            u.kind, u.byline = "byline", Byline(publication=None, people=[Person(name, "author")], raw=u.text)
     if layout.title is None and not layout.signature:
         return
     issuers = set((layout.issuer or "").split()) if layout.title else set()
@@ -806,6 +814,7 @@ def _join_continuations(units: list[_Unit]) -> list[_Unit]:
             and prev.role in ("", "body")
             and not prev.tail_byline
             and _is_open(u)
+            and not (u.whole_block and len(u.lines) == 1 and _LABEL.match(u.text))
             and (u.text[0] in _NEVER_STARTS or not ends_sentence(pieces[-1][-1]))
             and not (len(pieces[-1]) == 1 and _short_run(prev, u))
         ):
@@ -834,7 +843,9 @@ def _mark_captions(units: list[_Unit]) -> None:
             continue
         nxt = units[i + 1] if i + 1 < len(units) else None
         followed_by_body = nxt is not None and nxt.kind == "text" and nxt.role in ("", "body") and not caption_like(nxt.text)
-        if caption_like(u.text) and len(u.lines) <= 2 and (closed or not followed_by_body):
+        # A sentence right under a heading is that section's text, however short.
+        under_heading = i > 0 and units[i - 1].role == "heading" and ends_sentence(u.text)
+        if caption_like(u.text) and len(u.lines) <= 2 and (closed or not followed_by_body) and not under_heading:
             u.role = "caption"
         else:
             seen_body = True
@@ -865,6 +876,8 @@ def _split_reports(units: list[_Unit]) -> list[list[_Unit]]:
                 start = True  # a title with its own byline: the next article
             if u.role == "titlegroup" and i > 0 and units[i - 1].group == u.group:
                 start = False  # inside a title block
+        elif u.role == "body" and has_body and _DATELINE.match(fold(u.text)):
+            start = True  # 本报讯 …: a brief with no headline of its own
         if start:
             reports.append([])
             has_body = closed = False
@@ -930,6 +943,10 @@ def _title_from_lines(lines: list[str]) -> _TitleParts:
     if first_dash is not None and before:
         parts.kicker += before[:-1]
         parts.title = before[-1]
+    elif len(before) == 2 and not parts.kicker and len(before[1]) <= 6 and " " not in before[1]:
+        # A title wrapped over two lines (a PDF dump): a second line that
+        # short is the title's end, not a subtitle (老旧小区改造让居民 / 住得更舒心).
+        parts.title = join_lines(*before)
     elif before:
         parts.title = before[0]
         parts.subtitle += before[1:]
