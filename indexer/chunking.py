@@ -68,6 +68,7 @@ class Chunk:
     reporters: list[str]
     correspondents: list[str]
     photographers: list[str]
+    editors: list[str]
     regions: list[str]
     provinces: list[str]
     cities: list[str]
@@ -199,6 +200,7 @@ def chunk_report(report: Report) -> list[Chunk]:
         reporters=report.names("reporter"),
         correspondents=report.names("correspondent"),
         photographers=report.names("photographer"),
+        editors=report.names("editor"),
         regions=report.regions.all,
         provinces=list(report.regions.provinces),
         cities=list(report.regions.cities),

@@ -204,7 +204,7 @@ def _utf8_text(ctx, param, value):
 @click.argument("query", nargs=-1, callback=_utf8_text)
 @click.option("--filter", "-f", "filters", multiple=True, metavar="NAME=VALUE", callback=_utf8_text,
               help="Facet filter (region, report, section, publication, people, kind, reporter, "
-                   "correspondent, photographer, date); repeat for several.")
+                   "correspondent, photographer, editor, date); repeat for several.")
 @click.option("--limit", "-n", type=int, default=10, show_default=True)
 @click.option("--page", "-p", type=int, default=1, show_default=True)
 @click.option("--group-by-report", is_flag=True, help="Best chunk per report, with its number of matching chunks.")

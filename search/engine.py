@@ -54,6 +54,7 @@ FILTERS: dict[str, str] = {
     "reporter": "reporters",
     "correspondent": "correspondents",
     "photographer": "photographers",
+    "editor": "editors",
     "date": "dates",
 }
 

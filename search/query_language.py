@@ -48,7 +48,7 @@ from typing import Mapping
 DEFAULT_FIELDS: Mapping[str, str] = {
     name: name
     for name in ("region", "report", "section", "publication", "people", "kind",
-                 "reporter", "correspondent", "photographer", "date")
+                 "reporter", "correspondent", "photographer", "editor", "date")
 }
 
 _FIELD_NAME = re.compile(r"[A-Za-z]+(?=:)")  # only Latin names can be fields
