@@ -706,7 +706,10 @@ def _mark_title_groups(units: list[_Unit]) -> None:
             score += 2
             # A line set above a writer's byline heads an article, also
             # below another article's text (two articles on one page).
-            if nxt.kind == "byline" and _writer_byline(nxt):
+            # (Not a caption above the byline that closes an article: the
+            # byline must be followed by the new article's text.)
+            after = units[j + 1] if j + 1 < len(units) else None
+            if nxt.kind == "byline" and _writer_byline(nxt) and _paragraph_like(after):
                 score += 1
         if len(lines) >= 2:
             score += 1
@@ -716,6 +719,11 @@ def _mark_title_groups(units: list[_Unit]) -> None:
             for u in group:
                 u.role, u.group = "titlegroup", i
         i = j
+
+
+def _paragraph_like(u: _Unit | None) -> bool:
+    """Text of an article (a sentence or more), not a caption or heading."""
+    return u is not None and u.kind == "text" and (width(u.text) > _LONG or (ends_sentence(u.text) and not caption_like(u.text)))
 
 
 def _writer_byline(u: _Unit) -> bool:
