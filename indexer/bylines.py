@@ -319,14 +319,14 @@ def split_dateline_byline(paragraph: str) -> tuple[str, Byline | None]:
 # Where a byline may start inside a paragraph: after sentence-final
 # punctuation or a space.
 _TAIL_START = re.compile(r"[。！？!?；;…”’）)\s]")
-# Every byline holds one of these characters (simplified or traditional):
-# a cheap test before the full parse, which most paragraphs never need.
-_MARK_CHARS = frozenset("记記员員摄攝/／|｜编編校审審作撰习習")
+# Every byline holds one of these (simplified or traditional): a cheap test
+# before the full parse, which most paragraphs never need.
+_MARKS = re.compile(r"记者|記者|通讯员|通訊員|摄|攝|[/／|｜]|编|編|校对|校對|审|審|作者|撰|实习生|實習生")
 _TRAILING_BRACKET = re.compile(r"[（(](?P<inner>[^（）()]{2,60})[）)]$")
 
 
 def has_byline_mark(text: str) -> bool:
-    return not _MARK_CHARS.isdisjoint(text)
+    return _MARKS.search(text) is not None
 
 
 def split_trailing_byline(paragraph: str) -> tuple[str, Byline | None]:

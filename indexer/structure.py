@@ -564,7 +564,7 @@ def _split_unit_bylines(units: list[_Unit]) -> list[_Unit]:
     ``……（记者 周强）``, ``志愿者为老人义诊（孙伟 摄）``): the paragraph ends
     there, whatever follows; a unit that is all byline becomes one."""
     for u in units:
-        if u.kind != "text":
+        if u.kind not in ("text", "bullet"):
             continue
         rest, byline = split_trailing_byline(u.text)
         if byline is None:
@@ -574,7 +574,7 @@ def _split_unit_bylines(units: list[_Unit]) -> list[_Unit]:
             u.kind, u.text = "byline", byline.raw
             continue
         u.text, u.tail_byline = rest, True
-        u.photo_credit = all(p.role == "photographer" for p in byline.people)
+        u.photo_credit = u.kind == "text" and all(p.role == "photographer" for p in byline.people)
     return units
 
 
@@ -1057,12 +1057,6 @@ def _build_report(
             add(u.text, "caption")
             continue
         text = u.text
-        if len(text) > 2:
-            head, tail = text[:-200], text[-200:]
-            rest, byline = split_trailing_byline(tail)
-            if byline is not None:
-                bylines.append(byline)
-                text = head + rest
         # 本报讯（记者 王建军 通讯员 赵丽）5月8日，…: the credit is not text.
         text, byline = split_dateline_byline(text)
         if byline is not None:

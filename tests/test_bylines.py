@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.bylines import parse_byline, split_trailing_byline
+from indexer.bylines import parse_byline, split_dateline_byline, split_trailing_byline
 from indexer.models import Person
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -199,3 +199,88 @@ def test_traditional_script_bylines_are_read_like_simplified_ones():
     assert [(p.name, p.role) for p in byline.people] == [("林志明", "reporter"), ("张磊", "correspondent")]
     text, trailing = split_trailing_byline("要聯繫實際。記者 張改華")
     assert text == "要聯繫實際。" and trailing.people[0].name == "张改华"
+
+
+# ---------------------------------------------------------------- more forms
+
+MORE_FORMS = [
+    ("责任编辑：王芳", None, [("王芳", "editor")]),
+    ("编辑 王芳 校对 李强", None, [("王芳", "editor"), ("李强", "editor")]),
+    ("作者：林晓", None, [("林晓", "author")]),
+    ("记者 张三 实习生 李四", None, [("张三", "reporter"), ("李四", "reporter")]),
+    ("文/图 本报记者 马丽萍", None, [("马丽萍", "reporter"), ("马丽萍", "photographer")]),
+    ("文｜张三 图｜李四", None, [("张三", "author"), ("李四", "photographer")]),
+    ("孙伟 李明 摄", None, [("孙伟", "photographer"), ("李明", "photographer")]),
+]
+
+
+@pytest.mark.parametrize("line,publication,expected", MORE_FORMS)
+def test_more_byline_forms(line, publication, expected):
+    byline = parse_byline(line)
+    assert byline is not None, line
+    assert byline.publication == publication
+    assert people(byline) == expected
+
+
+@pytest.mark.parametrize("line", ["记者会", "摄影展", "文/图", "召开新闻发布记者会", "小区一角 孙伟 摄",
+                                  "编辑部", "全景拍摄", "记者王建军"])
+def test_more_not_bylines(line):
+    # 记者王建军 without brackets: a name must be set apart on its own line.
+    assert parse_byline(line) is None
+
+
+DATELINES = [
+    ("本报讯（记者 王建军 通讯员 赵丽）5月8日，市卫健委举行会议。", "本报讯 5月8日，市卫健委举行会议。", None,
+     [("王建军", "reporter"), ("赵丽", "correspondent")]),
+    ("本报讯（记者王建军 通讯员赵丽）连日来，", "本报讯 连日来，", None,
+     [("王建军", "reporter"), ("赵丽", "correspondent")]),
+    ("本报洛阳讯（通讯员 赵丽 报道）5月8日", "本报洛阳讯 5月8日", None, [("赵丽", "correspondent")]),
+    ("新华社北京7月14日电（记者 王建军、李明）国家统计局", "新华社北京7月14日电 国家统计局", "新华社",
+     [("王建军", "reporter"), ("李明", "reporter")]),
+    ("洛阳日报讯（记者 张三）昨日", "洛阳日报讯 昨日", "洛阳日报", [("张三", "reporter")]),
+    ("本報訊（記者 陳志明）日前", "本報訊 日前", None, [("陈志明", "reporter")]),
+]
+
+
+@pytest.mark.parametrize("paragraph,text,publication,expected", DATELINES)
+def test_dateline_bylines(paragraph, text, publication, expected):
+    rest, byline = split_dateline_byline(paragraph)
+    assert rest == text
+    assert byline.publication == publication
+    assert people(byline) == expected
+
+
+@pytest.mark.parametrize("paragraph", [
+    "本报讯 5月8日，市卫健委举行会议。",
+    "本报讯（见习）5月8日",  # brackets, but no byline in them
+    "（记者 王建军）5月8日，",  # no dateline before the brackets
+])
+def test_dateline_without_byline(paragraph):
+    assert split_dateline_byline(paragraph) == (paragraph, None)
+
+
+TRAILING = [
+    ("志愿者为老人义诊（孙伟 摄）", "志愿者为老人义诊", [("孙伟", "photographer")]),
+    ("志愿者为老人义诊（孙伟摄）", "志愿者为老人义诊", [("孙伟", "photographer")]),
+    ("……健康讲座。（记者 周强）", "……健康讲座。", [("周强", "reporter")]),
+    ("……健康讲座。记者 周强", "……健康讲座。", [("周强", "reporter")]),
+    ("小区一角 本报记者 孙伟 摄", "小区一角", [("孙伟", "reporter"), ("孙伟", "photographer")]),
+    ("小区一角 孙伟 摄", "小区一角", [("孙伟", "photographer")]),
+    ("摄影展在市美术馆开幕（李四/摄）", "摄影展在市美术馆开幕", [("李四", "photographer")]),
+    ("志工們為長者量血壓（陳志明 攝）", "志工們為長者量血壓", [("陈志明", "photographer")]),
+]
+
+
+@pytest.mark.parametrize("paragraph,text,expected", TRAILING)
+def test_trailing_bylines_and_photo_credits(paragraph, text, expected):
+    rest, byline = split_trailing_byline(paragraph)
+    assert rest == text
+    assert people(byline) == expected
+
+
+@pytest.mark.parametrize("paragraph", [
+    "全景（航拍摄影）", "……讲座。（资料图片）", "开幕当天恰逢市政府召开新闻发布记者会。",
+    "作品中的署名“文/图”只是报纸上常见的格式。", "记者会上，张三说。",
+])
+def test_trailing_non_bylines(paragraph):
+    assert split_trailing_byline(paragraph) == (paragraph, None)
