@@ -49,7 +49,8 @@ def test_big5_is_read_as_traditional_text():
     chunks = load_file(INPUTS / "big5.txt")
     assert chunks[0].report_title == "學史力行辦實事 為民解難謀福祉"
     assert chunks[0].report_subtitle.startswith("我區開展黨史學習教育成效綜述")
-    assert "一次次滌盪心靈的學習和研討" in chunks[1].text
+    assert chunks[1].kind == "byline" and chunks[1].text == "本報記者 張再行"  # as printed
+    assert "一次次滌盪心靈的學習和研討" in chunks[2].text
 
 
 def test_crlf_leaves_no_carriage_returns():

@@ -131,7 +131,7 @@ def test_filters_only_and_empty_queries_are_valid():
 
 def test_default_fields():
     assert list(DEFAULT_FIELDS) == ["region", "report", "section", "publication", "people",
-                                    "kind", "reporter", "correspondent", "photographer", "date"]
+                                    "kind", "reporter", "correspondent", "photographer", "editor", "date"]
 
 
 # --- result helpers -------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_results_are_frozen():
 
 # --- errors -----------------------------------------------------------------------
 
-KNOWN = "region, report, section, publication, people, kind, reporter, correspondent, photographer, date"
+KNOWN = "region, report, section, publication, people, kind, reporter, correspondent, photographer, editor, date"
 
 
 @pytest.mark.parametrize("query, message", [
