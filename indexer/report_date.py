@@ -5,7 +5,7 @@
 
 1. ``dateline``: the opening paragraph starts with a dateline and date
    (``本报讯（记者 王建军）5月8日，`` ``新华社北京3月1日电`` ``本报讯 为……，3月17日，``:
-   a date in its first sentence) or simply with a date (``6月18日，``).
+   a date in its first sentence) or simply with a date and a comma (``6月18日，``).
 2. ``closing``: a line that is only a date at the end of the report
    (``2021年6月30日``, ``二〇二一年六月三十日``), as government reports and
    notices close with the issuer and the date.
@@ -142,7 +142,11 @@ def _dateline(opening: str, year: int | None, header: str | None) -> str | None:
         first_sentence = re.split(r"[。！？]", rest, maxsplit=1)[0]
         m = _MONTH_DAY.search(first_sentence)
     else:
-        m = _MONTH_DAY.match(rest)  # no dateline mark: only a date that opens the report
+        # No dateline mark: only a date that opens the report as a dateline
+        # does (6月18日，...), not 2021年3月4日召开 in a summary's first sentence.
+        m = _MONTH_DAY.match(rest)
+        if m and not re.match(r"\s*[，,]", rest[m.end():]):
+            m = None
     return _dated(m, year, header) if m else None
 
 

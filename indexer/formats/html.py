@@ -18,6 +18,8 @@ from indexer.formats import Document
 from indexer.normalize import normalize
 from indexer.reader import UnreadableFile
 
+_MIN_ARTICLE = 8  # characters
+
 
 def read(path: str | os.PathLike) -> Document:
     import trafilatura
@@ -34,7 +36,9 @@ def read(path: str | os.PathLike) -> Document:
         meta = trafilatura.extract_metadata(data)
     except Exception as exc:  # lxml/parser errors on malformed input
         raise UnreadableFile(path, f"unreadable HTML ({exc.__class__.__name__})") from exc
-    if not body or not body.strip():
+    # Fewer characters than a headline: what was left is a menu ("首页"),
+    # not an article.
+    if not body or len("".join(body.split())) < _MIN_ARTICLE:
         raise UnreadableFile(path, "HTML without article text")
     title = (meta.title or "").strip() if meta else ""
     if title and not any(line.startswith("# ") for line in body.split("\n")):
