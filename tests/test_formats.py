@@ -58,6 +58,15 @@ def test_pdf_two_columns_read_column_by_column():
     assert report.names() == ["李明", "刘洋"]
 
 
+def test_pdf_work_report_sections_in_body_type():
+    doc, (report,) = reports_of("fmt_work_report.pdf")
+    assert report.title == "关于2021年上半年农村工作情况的报告"  # larger type, under the issuer line
+    assert [s.title for s in report.sections if s.title] == ["一、总体情况", "二、存在的问题", "三、下一步打算"]
+    assert doc.text.rstrip().endswith("大厂回族自治县人民政府\n\n二〇二一年六月三十日")
+    assert (report.date, report.date_source) == ("2021-06-30", "closing")
+    assert report.region == ["河北省", "廊坊市", "大厂回族自治县"]
+
+
 def test_scanned_pdf_is_named_unreadable():
     with pytest.raises(UnreadableFile, match="scanned PDF: no text layer"):
         load_file(REPORTS / "fmt_scanned.pdf")

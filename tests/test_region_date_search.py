@@ -19,7 +19,7 @@ pytestmark = pytest.mark.es
 
 REPO = Path(__file__).resolve().parents[1]
 REPORTS = REPO / "tests" / "reports"
-READABLE = ["fmt_brief_header.pdf", "fmt_two_column.pdf", "fmt_work_report.docx", "fmt_feature.docx",
+READABLE = ["fmt_brief_header.pdf", "fmt_two_column.pdf", "fmt_work_report.pdf", "fmt_work_report.docx", "fmt_feature.docx",
             "fmt_notice.html", "fmt_traditional.html"]
 
 
@@ -142,6 +142,7 @@ def test_dates_and_sources_of_the_format_files(chunks):
     assert got["fmt_brief_header.pdf"] == ("2021-06-18", "dateline")  # year from the page header
     assert got["fmt_two_column.pdf"] == ("2021-03-09", "dateline")
     assert got["fmt_work_report.docx"] == ("2021-06-30", "closing")
+    assert got["fmt_work_report.pdf"] == ("2021-06-30", "closing")  # 二〇二一年六月三十日
     assert got["fmt_notice.html"] == ("2021-11-08", "closing")
     assert got["fmt_feature.docx"] == ("2021-06-25", "metadata")
     assert got["fmt_traditional.html"] == ("2021-09-14", "metadata")

@@ -18,7 +18,9 @@ From those, per page:
    becomes the ``#`` title (continued by a second line in that type); short
    lines in larger-than-body type right above it are its kicker and right
    under it its subtitle (plain lines in the title's block); later ones are
-   ``##`` section headings. A document set in one size gets no markup: the structure
+   ``##`` section headings, and so are short body-size paragraphs followed
+   by body text (``一、总体情况``: bold in the same size), since a file with
+   a ``#`` title gets no plain-heading detection in the structure parser. A document set in one size gets no markup: the structure
    parser finds its headings by their shape.
 
 A document with no characters at all is a scan (or drawings): reported as
@@ -200,13 +202,13 @@ def _markup(paragraphs: list[tuple[str, float]]) -> str:
     title_at = None
     if title_size >= _TITLE_RATIO * body:
         # The first paragraph in the largest type, before the body text
-        # (small type above it, a page header, does not count as body).
+        # (a page header in small type, an issuer line, do not count as body).
         for k, (text, size) in enumerate(paragraphs):
             if size >= 0.95 * title_size and heading(text, size):
                 title_at = k
                 break
-            if size >= 0.95 * body and not heading(text, size):
-                break
+            if size >= 0.95 * body and (len(text) > 30 or text[-1:] in _FINAL):
+                break  # body text: a larger line further down is no title
     if title_at is None:
         return "\n\n".join(text for text, _ in paragraphs) + "\n"
     out: list[str] = []
@@ -226,9 +228,25 @@ def _markup(paragraphs: list[tuple[str, float]]) -> str:
         block.append(paragraphs[k][0])  # subtitles: right under the title
         k += 1
     out.append("\n".join(block))
-    for text, size in paragraphs[k:]:
-        out.append("## " + text if heading(text, size) else text)
+    rest = paragraphs[k:]
+    for n, (text, size) in enumerate(rest):
+        nxt = rest[n + 1] if n + 1 < len(rest) else None
+        if heading(text, size) or (size >= 0.95 * body and nxt is not None and _plain_heading(text, nxt[0])):
+            text = "## " + text
+        out.append(text)
     return "\n\n".join(out) + "\n"
+
+
+def _plain_heading(text: str, following: str) -> bool:
+    """A body-size paragraph that is a section heading (``一、总体情况``): short,
+    no sentence or clause mark at its end, not a byline, and followed by body
+    text. Needed because a file with a ``#`` title gets no plain-heading
+    detection in the structure parser: its headings must be marked here."""
+    from indexer.bylines import parse_byline
+
+    if len(text) > 30 or text[-1:] in _FINAL + "：:，,、" or parse_byline(text) is not None:
+        return False
+    return len(following) > 30 and following[-1:] in _FINAL
 
 
 def _pdf_date(value: str | None) -> str | None:

@@ -125,6 +125,34 @@ def make_scanned_pdf(path: Path) -> None:
     c.save()
 
 
+def make_work_report_pdf(path: Path) -> None:
+    """A government work report as PDF: issuer, larger title, numbered
+    section headings in body size, closing issuer and a date in Chinese
+    numerals, right-aligned."""
+    c, (w, h) = _canvas(path)
+    y = h - 60
+    c.setFont(FONT, 12)
+    c.drawString(60, y, "大厂回族自治县人民政府")
+    c.setFont(FONT, 18)
+    c.drawString(60, y - 36, "关于2021年上半年农村工作情况的报告")
+    c.setFont(FONT, 12)
+    c.drawString(60, y - 70, "县人大常委会：")
+    y = _paragraphs(c, ["现将我县2021年上半年农村工作情况报告如下，请予审议。"], 60, y - 92, 38, size=12, leading=18)
+    for heading, text in (
+        ("一、总体情况", "上半年，全县农村人居环境整治扎实推进，完成农村户厕改造八百户，新建垃圾转运站三座，"
+                        "村庄清洁行动覆盖全部行政村。"),
+        ("二、存在的问题", "部分村庄长效管护机制尚不健全，个别乡镇资金投入不足，群众参与的积极性有待进一步提高。"),
+        ("三、下一步打算", "下半年，我们将坚持问题导向，健全长效管护机制，确保全年目标任务圆满完成。"),
+    ):
+        c.setFont(FONT, 12)
+        c.drawString(60, y - 6, heading)
+        y = _paragraphs(c, [text], 60, y - 30, 38, size=12, leading=18)
+    c.drawString(w - 60 - 12 * 11, y - 30, "大厂回族自治县人民政府")
+    c.drawString(w - 60 - 12 * 7, y - 50, "二〇二一年六月三十日")
+    c.showPage()
+    c.save()
+
+
 # ----------------------------------------------------------------- Word
 
 def _docx(path: Path, paragraphs: list[tuple[str | None, str]], created: dt.datetime | None) -> None:
@@ -223,6 +251,7 @@ def main() -> None:
     make_brief_pdf(HERE / "fmt_brief_header.pdf")
     make_two_column_pdf(HERE / "fmt_two_column.pdf")
     make_scanned_pdf(HERE / "fmt_scanned.pdf")
+    make_work_report_pdf(HERE / "fmt_work_report.pdf")
     make_work_report_docx(HERE / "fmt_work_report.docx")
     make_feature_docx(HERE / "fmt_feature.docx")
     (HERE / "fmt_notice.html").write_text(NOTICE_HTML, encoding="utf-8")
