@@ -67,6 +67,38 @@ def test_pdf_work_report_sections_in_body_type():
     assert report.region == ["河北省", "廊坊市", "大厂回族自治县"]
 
 
+def test_pdf_paragraph_running_over_a_page_break(tmp_path):
+    from reportlab.lib.pagesizes import A5
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "pages.pdf"
+    c = canvas.Canvas(str(path), pagesize=A5)
+    w, h = A5
+    # Justified lines of 16 characters; the first paragraph's last line on
+    # page 1 is full and has no sentence end.
+    lines = [("  第一段从这里开始一直写到页", 1), ("面底部还没有写完也没有句号的", 1),
+             ("接着在第二页继续写直到这里才结", 2), ("束。", 2), ("  第二段另起一行。", 2)]
+    y = {1: h - 60, 2: h - 60}
+    for text, page in lines:
+        if page == 2 and y[2] == h - 60:
+            c.setFont("STSong-Light", 9)
+            c.drawString(w / 2, 30, "- 1 -")
+            c.showPage()
+        c.setFont("STSong-Light", 11)
+        c.drawString(40 + (22 if text.startswith("  ") else 0), y[page], text.strip())
+        y[page] -= 18
+    c.setFont("STSong-Light", 9)
+    c.drawString(w / 2, 30, "- 2 -")
+    c.showPage()
+    c.save()
+    text = read_document(path).text
+    assert text.split("\n\n") == ["第一段从这里开始一直写到页面底部还没有写完也没有句号的接着在第二页继续写直到这里才结束。",
+                                   "第二段另起一行。\n"]
+
+
 def test_scanned_pdf_is_named_unreadable():
     with pytest.raises(UnreadableFile, match="scanned PDF: no text layer"):
         load_file(REPORTS / "fmt_scanned.pdf")

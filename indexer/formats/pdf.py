@@ -23,6 +23,9 @@ From those, per page:
    a ``#`` title gets no plain-heading detection in the structure parser. A document set in one size gets no markup: the structure
    parser finds its headings by their shape.
 
+Across pages, page numbers are dropped and a paragraph that runs on to the
+next page (no sentence end, next page's first line not indented) is joined.
+
 A document with no characters at all is a scan (or drawings): reported as
 unreadable, ``no text layer``; there is no OCR.
 """
@@ -32,6 +35,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 from statistics import median
 
 from indexer.formats import Document
@@ -152,8 +156,30 @@ def _reading_order(rows: list[list[_Seg]], page_width: float) -> list[list[_Seg]
     return flows
 
 
-def _paragraphs(flow: list[_Seg]) -> list[tuple[str, float]]:
-    """(text, font size) of the paragraphs of one flow."""
+class _Para(NamedTuple):
+    text: str
+    size: float
+    indented: bool  # its first line is indented
+
+
+# Page furniture: page numbers (3, - 3 -, 第3页, 3/12).
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页|/\s*\d{1,4})?[-—–\s]*$")
+
+
+def _join_pages(paragraphs: list[_Para], page: list[_Para]) -> None:
+    """Append a page's paragraphs; one that runs on from the previous page
+    (no sentence end there, no indent here, same type) is joined to it."""
+    page = [p for p in page if not _PAGE_NUMBER.match(p.text)]
+    if paragraphs and page:
+        last, first = paragraphs[-1], page[0]
+        if last.text[-1:] not in _FINAL and not first.indented and abs(last.size - first.size) <= 0.15 * last.size:
+            paragraphs[-1] = _Para(last.text + first.text, last.size, last.indented)
+            page = page[1:]
+    paragraphs.extend(page)
+
+
+def _paragraphs(flow: list[_Seg]) -> list[_Para]:
+    """The paragraphs of one flow."""
     if not flow:
         return []
     lo = min(s.x0 for s in flow)
@@ -185,12 +211,12 @@ def _paragraphs(flow: list[_Seg]) -> list[tuple[str, float]]:
             if text and text[-1].isascii() and text[-1].isalnum() and s.text[:1].isascii() and s.text[:1].isalnum():
                 text += " "
             text += s.text
-        out.append((text, median(s.size for s in p)))
+        out.append(_Para(text, median(s.size for s in p), p[0].x0 > lo + 1.5 * p[0].size))
     return out
 
 
-def _markup(paragraphs: list[tuple[str, float]]) -> str:
-    sizes = [size for text, size in paragraphs for _ in text]
+def _markup(paragraphs: list[_Para]) -> str:
+    sizes = [p.size for p in paragraphs for _ in p.text]
     if not sizes:
         return ""
     body = median(sizes)
@@ -198,38 +224,38 @@ def _markup(paragraphs: list[tuple[str, float]]) -> str:
     def heading(text: str, size: float) -> bool:
         return size >= _HEADING_RATIO * body and len(text) <= 60 and text[-1:] not in _FINAL
 
-    title_size = max(size for _, size in paragraphs)
+    title_size = max(p.size for p in paragraphs)
     title_at = None
     if title_size >= _TITLE_RATIO * body:
         # The first paragraph in the largest type, before the body text
         # (a page header in small type, an issuer line, do not count as body).
-        for k, (text, size) in enumerate(paragraphs):
+        for k, (text, size, _) in enumerate(paragraphs):
             if size >= 0.95 * title_size and heading(text, size):
                 title_at = k
                 break
             if size >= 0.95 * body and (len(text) > 30 or text[-1:] in _FINAL):
                 break  # body text: a larger line further down is no title
     if title_at is None:
-        return "\n\n".join(text for text, _ in paragraphs) + "\n"
+        return "\n\n".join(p.text for p in paragraphs) + "\n"
     out: list[str] = []
     k = title_at - 1
     kicker = []
-    while k >= 0 and heading(*paragraphs[k]):  # 引题 above the title: lines right before it
+    while k >= 0 and heading(*paragraphs[k][:2]):  # 引题 above the title: lines right before it
         kicker.insert(0, paragraphs[k][0])
         k -= 1
-    out += [text for text, _ in paragraphs[: k + 1]]
+    out += [p.text for p in paragraphs[: k + 1]]
     title = paragraphs[title_at][0]
     k = title_at + 1
-    while k < len(paragraphs) and paragraphs[k][1] >= 0.95 * title_size and heading(*paragraphs[k]):
+    while k < len(paragraphs) and paragraphs[k][1] >= 0.95 * title_size and heading(*paragraphs[k][:2]):
         title += paragraphs[k][0]  # a title set over two lines
         k += 1
     block = kicker + ["# " + title]
-    while k < len(paragraphs) and heading(*paragraphs[k]):
+    while k < len(paragraphs) and heading(*paragraphs[k][:2]):
         block.append(paragraphs[k][0])  # subtitles: right under the title
         k += 1
     out.append("\n".join(block))
     rest = paragraphs[k:]
-    for n, (text, size) in enumerate(rest):
+    for n, (text, size, _) in enumerate(rest):
         nxt = rest[n + 1] if n + 1 < len(rest) else None
         if heading(text, size) or (size >= 0.95 * body and nxt is not None and _plain_heading(text, nxt[0])):
             text = "## " + text
@@ -264,7 +290,7 @@ def read(path: str | os.PathLike) -> Document:
         pdf = pdfium.PdfDocument(os.fspath(path))
     except pdfium.PdfiumError as exc:
         raise UnreadableFile(path, f"not a readable PDF ({exc})") from exc
-    paragraphs: list[tuple[str, float]] = []
+    paragraphs: list[_Para] = []
     images = 0
     try:
         for page in pdf:
@@ -272,8 +298,8 @@ def read(path: str | os.PathLike) -> Document:
             chars = _chars(textpage, raw)
             if not chars:
                 images += sum(1 for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE]))
-            for flow in _reading_order(_segments(chars), page.get_width()):
-                paragraphs += _paragraphs(flow)
+            _join_pages(paragraphs, [p for flow in _reading_order(_segments(chars), page.get_width())
+                                     for p in _paragraphs(flow)])
             textpage.close()
             page.close()
         meta = pdf.get_metadata_dict()
