@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 from indexer.chunking import chunk_report  # noqa: E402
 from indexer.pipeline import iter_files  # noqa: E402
 from indexer.reader import UnreadableFile, read_text  # noqa: E402
-from indexer.structure import parse_reports  # noqa: E402
+from indexer.pipeline import recover_reports as parse_reports  # noqa: E402
 
 
 def one_run(files: list[Path]) -> dict:

@@ -117,8 +117,8 @@ def engine_documents(passages: list[str]):
             id=chunk_id(rid, 1, 0, "body", text), report_id=rid, report_title=None,
             report_subtitle=None, section_title=None, section_index=1, chunk_index=0,
             kind="body", text=text, publication=None, people=[], reporters=[],
-            correspondents=[], photographers=[], regions=[], provinces=[], cities=[],
-            districts=[], dates=[], source_path=f"cmrc2018#{rid}",
+            correspondents=[], photographers=[], region=[], places=[], date=None,
+            date_source=None, dates=[], source_path=f"cmrc2018#{rid}",
             content_hash=hashlib.sha1(text.encode("utf-8")).hexdigest(), report_no=n + 1,
         )
         yield rid, to_document(chunk)

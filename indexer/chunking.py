@@ -69,11 +69,11 @@ class Chunk:
     correspondents: list[str]
     photographers: list[str]
     editors: list[str]
-    regions: list[str]
-    provinces: list[str]
-    cities: list[str]
-    districts: list[str]
-    dates: list[str]
+    region: list[str]  # the report's own region, with parents
+    places: list[str]  # every place the report mentions, with parents
+    date: str | None  # the report's date
+    date_source: str | None  # where the report's date came from
+    dates: list[str]  # dates the report mentions
     source_path: str
     content_hash: str
     report_no: int
@@ -201,10 +201,10 @@ def chunk_report(report: Report) -> list[Chunk]:
         correspondents=report.names("correspondent"),
         photographers=report.names("photographer"),
         editors=report.names("editor"),
-        regions=report.regions.all,
-        provinces=list(report.regions.provinces),
-        cities=list(report.regions.cities),
-        districts=list(report.regions.districts),
+        region=list(report.region),
+        places=list(report.places),
+        date=report.date,
+        date_source=report.date_source,
         dates=list(report.dates),
         source_path=report.source_path,
         content_hash=report.content_hash,

@@ -24,10 +24,6 @@ def _analysed(text: str):
 def to_document(chunk: Chunk) -> dict:
     source = chunk.to_source()
     doc = {_RENAMED.get(k, k): v for k, v in source.items()}
-    # A report has no publication date of its own; the latest date it mentions
-    # is the best proxy for sorting by date ("where known").
-    full_dates = [d for d in doc.get("dates") or [] if len(d) == 10]
-    doc["date"] = max(full_dates) if full_dates else None
     for field in ANALYSED_FIELDS:
         value = doc.get(field)
         if value:

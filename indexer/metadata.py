@@ -5,8 +5,7 @@ codes, with cpca's short forms: 河南省 -> 河南, 洛阳市 -> 洛阳). cpca'
 ``transform_text_with_addrs`` takes the first candidate of an ambiguous name
 and matches every short form, which on news text gives 青海 for the person
 孙青海, 东方市 for 东方今报, 城区 (Shanxi) for 中心城区, 合作市 for
-合作意向书. So we build one Aho-Corasick automaton from cpca's table (it is
-also 2-3x faster than cpca's, whose root node fans out over more keys) and
+合作意向书. So we look names up ourselves in cpca's table (``_Scanner``) and
 apply these rules:
 
 * Provinces and prefecture cities match by full name or short form.
@@ -24,13 +23,23 @@ apply these rules:
   矿区/南县, and 老城区, 新城区, 市中区 ...) count only when the text mentions
   their city or province; X区 followed by 域 is the word 区域.
 
+* A name that is the first part of a street, road, market or community name
+  (天津路, 南京东路, 广州市场, 北京街社区) is not that place (cpca's issue
+  tracker reports exactly this error, #70); neither is any shorter name
+  inside it.
+* Autonomous counties, districts and prefectures also match by the short
+  name people write (大厂县 for 大厂回族自治县, 瀍河区 for 瀍河回族区, 恩施州
+  for 恩施土家族苗族自治州), made from cpca's own list of the 56 ethnic
+  groups (which cpca ships but does not use).
+
 ``import indexer.metadata`` stays cheap: cpca and the automaton load on first
-use. Per text: one automaton pass, then work proportional to the matches.
+use. Per text: one scan, then work proportional to the matches.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -58,6 +67,16 @@ _GENERIC_COUNTIES = frozenset(
     "河东区 河西区 江北区".split()
 )
 
+# What follows a place name that is really the start of a street, road,
+# market, estate or community name (天津路, 南京东路, 广州市场 = 广州市 + 场).
+# Checked after province and city names only: street names are made of
+# those, and 西工区街道 is a district's subdistrict office.
+_STREET_AFTER = re.compile(r"[东西南北中]?(?:路|街(?!道)|大街|大道|巷|胡同|里弄|弄)|市场|商场|商城|小区|社区|花园|公寓|大厦|新村")
+
+# Where cpca's table is wrong for news text. Name -> replacement (None: not
+# a place). Kept small and explained: add an entry only for a gazetteer error.
+GAZETTEER_EXCEPTIONS: dict[str, str | None] = {}
+
 # cpca's rule for short forms (cpca.Matcher, cpca._init_data).
 _SHORT_SUFFIX = re.compile(r"([省市]|特别行政区|自治区)$")
 
@@ -65,35 +84,103 @@ _COUNTY = 2  # cpca AddrInfo.rank: 0 province, 1 city, 2 county
 
 
 @lru_cache(maxsize=1)
-def _gazetteer():
-    """(automaton, adcode -> name); loads cpca's table on first call."""
-    import warnings
+def _autonomous_short():
+    """Regex turning 大厂回族自治县 into 大厂县 (groups base, kind), from cpca's
+    list of ethnic groups."""
+    from importlib.resources import files
 
-    import ahocorasick  # cpca's own dependency
+    nations = (files("cpca.resources") / "56_nations.csv").read_text(encoding="utf-8").split()
+    # Names also use the group without 族 (蒙古族 -> 蒙古) only inside other
+    # names; the full forms are what the gazetteer's names contain.
+    alternation = "|".join(sorted(map(re.escape, nations), key=len, reverse=True))
+    return re.compile(rf"^(?P<base>.+?)(?:{alternation})+(?:自治)?(?P<kind>县|旗|区|州)$")
+
+
+def short_names(name: str, rank: int) -> list[str]:
+    """The other names people write for gazetteer entry ``name``: cpca's short
+    form of provinces and cities (河南, 洛阳, 内蒙古), the short form of
+    autonomous units (大厂县, 瀍河区, 恩施州 and 恩施), 阿克苏 for 阿克苏地区."""
+    import cpca
+
+    out = []
+    if rank < _COUNTY:
+        short = cpca.Matcher.special_abbre.get(name) or _SHORT_SUFFIX.sub("", name)
+        short = re.sub(r"(地区|盟)$", "", short)
+        if short != name:
+            out.append(short)
+    m = _autonomous_short().match(name)
+    if m and len(m.group("base")) >= 2:
+        out.append(m.group("base") + m.group("kind"))
+        if m.group("kind") == "州":
+            out.append(m.group("base"))
+    return [s for s in dict.fromkeys(out) if len(s) >= 2]
+
+
+@lru_cache(maxsize=1)
+def _table():
+    """cpca's AddrInfo entries that are places (placeholders out), with names
+    corrected by GAZETTEER_EXCEPTIONS; and adcode -> name for every code."""
+    import warnings
 
     with warnings.catch_warnings():
         # cpca reads its data through the deprecated pkg_resources.
         warnings.simplefilter("ignore")
         import cpca
 
-    places: dict[str, tuple[bool, list]] = {}  # key -> (is short form, entries)
-    names: dict[str, str] = {}
+    entries, names = [], {}
     for code, info in cpca.ad_2_addr_dict.items():
         names[code[:6]] = info.name
         # Placeholders (市辖区, 省直辖县级行政区划) and 重庆's "县" are not places.
         if info.name == "市辖区" or "直辖" in info.name or len(info.name) < 2:
             continue
-        places.setdefault(info.name, (False, []))[1].append(info)
-        if info.rank < _COUNTY:
-            short = cpca.Matcher.special_abbre.get(info.name) or _SHORT_SUFFIX.sub("", info.name)
-            if short != info.name and len(short) >= 2 and short not in _SHORT_FORM_WORDS:
-                places.setdefault(short, (True, []))[1].append(info)
+        if info.name in GAZETTEER_EXCEPTIONS:
+            if GAZETTEER_EXCEPTIONS[info.name] is None:
+                continue
+            names[code[:6]] = info.name = GAZETTEER_EXCEPTIONS[info.name]
+        entries.append(info)
+    return entries, names
 
-    automaton = ahocorasick.Automaton()
-    for key, (short, infos) in places.items():
-        automaton.add_word(key, (len(key), short, infos))
-    automaton.make_automaton()
-    return automaton, names
+
+@lru_cache(maxsize=1)
+def _gazetteer():
+    """(scanner, adcode -> name); loads cpca's table on first call."""
+    entries, names = _table()
+    places: dict[str, tuple[bool, list]] = {}  # key -> (is short form, entries)
+    for info in entries:
+        places.setdefault(info.name, (False, []))[1].append(info)
+        for short in short_names(info.name, info.rank):
+            # 大厂县 has a full name's shape and is matched like one; bare
+            # short forms (洛阳, 恩施) follow the short-form rules.
+            is_short = not (info.rank == _COUNTY or short.endswith("州"))
+            if is_short and (short in _SHORT_FORM_WORDS or len(short) < 2):
+                continue
+            places.setdefault(short, (is_short, []))[1].append(info)
+
+    return _Scanner({key: (len(key), short, infos) for key, (short, infos) in places.items()}), names
+
+
+class _Scanner:
+    """Every occurrence of every key, as pyahocorasick's ``Automaton.iter``
+    yields them: ``(end index, value)``. Keys are at least two characters;
+    a set of their two-character prefixes rules out almost every position
+    with one lookup. pyahocorasick walks a root node that fans out over
+    most first characters of the table and was the slower of the two on
+    news text (same matches; compared in tests/test_metadata.py)."""
+
+    def __init__(self, values: dict[str, tuple]) -> None:
+        by_prefix: dict[str, list[tuple[str, tuple]]] = {}
+        for key, value in values.items():
+            by_prefix.setdefault(key[:2], []).append((key, value))
+        self._by_prefix = by_prefix
+
+    def iter(self, text: str):
+        by_prefix = self._by_prefix
+        for i in range(len(text) - 1):
+            keys = by_prefix.get(text[i:i + 2])
+            if keys:
+                for key, value in keys:
+                    if text.startswith(key, i):
+                        yield i + len(key) - 1, value
 
 
 def _matches(text: str, automaton) -> list[tuple[int, int, list]]:
@@ -106,10 +193,16 @@ def _matches(text: str, automaton) -> list[tuple[int, int, list]]:
     )  # entries compare only on a (start, -size) tie, which keys make impossible
     found = []
     last_end = -1
+    blocked = -1  # inside a street name: no place ends before this
     for start, neg_size, short, infos in raw:
         size = -neg_size
         end = start + size - 1
-        if start <= last_end:
+        if start <= last_end or end < blocked:
+            continue
+        if infos[0].rank < _COUNTY and (
+            _STREET_AFTER.match(text, end + 1) or (text[end] == "市" and text[end + 1: end + 2] == "场")
+        ):
+            blocked = end + 1  # 天津路: neither 天津 nor anything inside it
             continue
         if short:
             if size == 2 and start > 0 and text[start - 1] in _SURNAMES:
@@ -130,21 +223,34 @@ def _common_prefix(codes: list[str]) -> str:
     return ""  # different provinces: nothing to infer
 
 
-def extract_regions(text: str) -> Regions:
-    """Provinces, cities and counties/districts named in ``text`` (full names, sorted)."""
+@dataclass(frozen=True)
+class PlaceMention:
+    """One place named in a text. ``code`` is the adcode prefix the mention
+    resolves to (2 digits: a province, 4: a city, 6: a county); for a county
+    name shared by places the text cannot tell apart it is what they share
+    (maybe ""), and ``bare`` holds the name."""
+
+    start: int
+    end: int  # inclusive
+    code: str
+    bare: str | None = None
+
+
+def place_mentions(text: str) -> list[PlaceMention]:
+    """Every accepted place mention in ``text``, in order (rules: module doc)."""
     if not text:
-        return Regions([], [], [])
-    automaton, names = _gazetteer()
+        return []
+    automaton, _ = _gazetteer()
     found = _matches(text, automaton)
 
     # Provinces/cities stated in the text, to resolve counties against.
     mentioned = {_parent_key(a.adcode) for _, _, infos in found for a in infos if a.rank < _COUNTY}
 
-    codes: set[str] = set()     # adcode prefixes: 2 = province, 4 = city, 6 = county
-    bare: set[str] = set()      # county names whose place stays ambiguous
+    out: list[PlaceMention] = []
     prev_end, prev_codes = -2, []
     for start, end, infos in found:
         upper = [a for a in infos if a.rank < _COUNTY]
+        bare = None
         if upper:
             # Province and city names are unique, except short 吉林 (province
             # and city): take the province.
@@ -162,22 +268,42 @@ def extract_regions(text: str) -> Regions:
                     continue  # a common noun with no place around it
                 chosen = [a.adcode for a in infos]
             if len(chosen) > 1:
-                bare.add(infos[0].name)
-        prefix = _common_prefix(chosen)
-        if prefix:
-            codes.add(prefix)
+                bare = infos[0].name
+        out.append(PlaceMention(start, end, _common_prefix(chosen), bare))
         prev_end, prev_codes = end, chosen
+    return out
 
-    provinces, cities, districts = set(), set(), set(bare)
-    for code in codes:
-        for width, bucket in ((2, provinces), (4, cities), (6, districts)):
-            part = code[:width]
-            if len(part) < width or part.endswith("00"):
-                break
-            name = names.get(part.ljust(6, "0"))
-            # 市辖区 / 省直辖县级行政区划 are placeholders, not places.
-            if name and name != "市辖区" and "直辖" not in name:
-                bucket.add(name)
+
+def lineage(code: str) -> list[str]:
+    """Full names of adcode prefix ``code`` and its parents, top down
+    (41 -> 河南省; 410303 -> 河南省, 洛阳市, 西工区). Placeholder levels
+    (市辖区, 省直辖县级行政区划) are skipped."""
+    return [name for _, name in _levels(code)]
+
+
+def _levels(code: str) -> list[tuple[int, str]]:
+    """(level 0/1/2, full name) of ``code`` and its parents."""
+    _, names = _table()
+    out = []
+    for level, width in enumerate((2, 4, 6)):
+        part = code[:width]
+        if len(part) < width or part.endswith("00"):
+            break
+        name = names.get(part.ljust(6, "0"))
+        if name and name != "市辖区" and "直辖" not in name:
+            out.append((level, name))
+    return out
+
+
+def extract_regions(text: str) -> Regions:
+    """Provinces, cities and counties/districts named in ``text`` (full names, sorted)."""
+    levels: tuple[set, set, set] = (set(), set(), set())
+    for mention in place_mentions(text):
+        if mention.bare:
+            levels[2].add(mention.bare)
+        for level, name in _levels(mention.code):
+            levels[level].add(name)
+    provinces, cities, districts = levels
     return Regions(sorted(provinces), sorted(cities), sorted(districts))
 
 

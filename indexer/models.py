@@ -20,6 +20,8 @@ class Byline:
 
 @dataclass
 class Regions:
+    """Places a text mentions, by level (full names)."""
+
     provinces: list[str]
     cities: list[str]
     districts: list[str]
@@ -69,6 +71,16 @@ class Report:
     # not body text, but indexed as the report's ``byline`` chunk so that
     # the names are found by plain search.
     bylines: list[str] = field(default_factory=list)
+    # Set by indexer.pipeline after the structure is recovered
+    # (indexer.report_region, indexer.report_date):
+    region: list[str] = field(default_factory=list)  # where the report is from, with parents
+    date: str | None = None  # the report's own date (YYYY-MM-DD, YYYY-MM or YYYY)
+    date_source: str | None = None  # which part of the report gave it (report_date.SOURCES)
+
+    @property
+    def places(self) -> list[str]:
+        """Every administrative place the report mentions, with parents (``regions``)."""
+        return self.regions.all
 
     def paragraphs(self, kind: str | None = None) -> list[Paragraph]:
         """All paragraphs in section order, optionally of one kind."""

@@ -203,8 +203,8 @@ def _utf8_text(ctx, param, value):
 @cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, callback=_utf8_text)
 @click.option("--filter", "-f", "filters", multiple=True, metavar="NAME=VALUE", callback=_utf8_text,
-              help="Facet filter (region, report, section, publication, people, kind, reporter, "
-                   "correspondent, photographer, editor, date); repeat for several.")
+              help="Facet filter (region, places, report, section, publication, people, kind, reporter, "
+                   "correspondent, photographer, editor, date, mentioned); repeat for several.")
 @click.option("--limit", "-n", type=int, default=10, show_default=True)
 @click.option("--page", "-p", type=int, default=1, show_default=True)
 @click.option("--group-by-report", is_flag=True, help="Best chunk per report, with its number of matching chunks.")

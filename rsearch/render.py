@@ -72,10 +72,14 @@ def render_chunk(found: dict) -> str:
         meta.append(f"publication {report['publication']}")
     if report.get("people"):
         meta.append("people " + "、".join(report["people"]))
-    if report.get("regions"):
-        meta.append("regions " + "、".join(report["regions"]))
+    if report.get("region"):
+        meta.append("region " + "、".join(report["region"]))
+    if report.get("places"):
+        meta.append("places " + "、".join(report["places"]))
+    if report.get("date"):
+        meta.append(f"date {report['date']} ({report.get('date_source')})")
     if report.get("dates"):
-        meta.append("dates " + ", ".join(report["dates"]))
+        meta.append("dates mentioned " + ", ".join(report["dates"]))
     out += [click.style(m, dim=True) for m in meta]
     if found["sections"]:
         out.append(click.style("sections: ", dim=True) + " | ".join(found["sections"]))

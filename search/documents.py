@@ -67,7 +67,8 @@ def chunk_in_context(es: Elasticsearch, alias: str, chunk_id: str) -> dict:
         "chunk": chunk,
         "report": {k: chunk.get(k) for k in (
             "report_id", "title", "subtitle", "publication", "people", "reporters", "correspondents",
-            "photographers", "editors", "regions", "dates", "source_path", "report_no")},
+            "photographers", "editors", "region", "places", "date", "date_source", "dates", "source_path",
+            "report_no")},
         "sections": sections,
         "chunks_in_report": len(order),
         "previous": siblings[pos - 1]["_source"]["text"] if pos > 0 else None,

@@ -32,6 +32,7 @@ from datetime import date
 
 from indexer.analysis import char_tokens, fold, query_units, word_tokens
 from indexer.normalize import normalize, replace_surrogates
+from indexer.places import resolve as resolve_place
 from rsearch.errors import RsearchError, from_elasticsearch
 from rsearch.settings import Settings
 
@@ -40,8 +41,12 @@ from .query_language import ParsedQuery, QuerySyntaxError, Term, parse
 from .results import FacetValue, Hit, SearchResult
 
 # Facet name -> index field. These are the counts every search returns.
+# region: where a report is from (with parents); places: every place it
+# mentions. Both hold full names; filters on them accept short names too
+# (indexer.places.resolve).
 FACETS: dict[str, str] = {
-    "region": "regions",
+    "region": "region",
+    "places": "places",
     "report": "title.keyword",
     "section": "section.keyword",
     "publication": "publication",
@@ -55,8 +60,14 @@ FILTERS: dict[str, str] = {
     "correspondent": "correspondents",
     "photographer": "photographers",
     "editor": "editors",
-    "date": "dates",
+    "date": "date",  # the report's own date
+    "mentioned": "dates",  # any date the report mentions
 }
+# The date facet: reports' dates by month (a date histogram on ``date``).
+DATE_FACET = "date"
+DATE_INTERVAL = "month"
+_DATE_FIELDS = ("date", "dates")
+_PLACE_FIELDS = ("region", "places")
 
 # Field weights (title > section heading > text) and kind weights
 # (lede > body > caption). W_WORDS is tuned on the CMRC 2018 trial questions
@@ -143,13 +154,17 @@ def _term_clause(term: Term, operator: str) -> tuple[dict | None, list[str]]:
 
 
 def _filter_clause(field: str, values: list[str]) -> dict:
-    if field == "dates":
-        return {"bool": {"should": [_date_range(v) for v in values], "minimum_should_match": 1}}
+    if field in _DATE_FIELDS:
+        return {"bool": {"should": [_date_range(field, v) for v in values], "minimum_should_match": 1}}
+    if field in _PLACE_FIELDS:
+        # 洛阳 and 洛阳市 are one filter; a city's full name also finds its
+        # districts' reports, which carry the city as a parent.
+        values = list(dict.fromkeys(name for v in values for name in (v, *resolve_place(v))))
     return {"terms": {field: values}}
 
 
-def _date_range(value: str) -> dict:
-    """A ``dates`` range for YYYY, YYYY-MM or YYYY-MM-DD (whole year/month/day)."""
+def _date_range(field: str, value: str) -> dict:
+    """A range on date field ``field`` for YYYY, YYYY-MM or YYYY-MM-DD (whole year/month/day)."""
     try:
         parts = [int(p) for p in value.split("-")]
         if len(parts) == 1:
@@ -165,7 +180,7 @@ def _date_range(value: str) -> dict:
         raise QueryError(f"bad date '{value}': use YYYY, YYYY-MM or YYYY-MM-DD") from None
     # Month-precision dates are stored as the month ("2018-01"), which the
     # field reads as its first day; a month range therefore covers them too.
-    return {"range": {"dates": {"gte": lo.isoformat(), "lte": hi.isoformat(), "format": "yyyy-MM-dd"}}}
+    return {"range": {field: {"gte": lo.isoformat(), "lte": hi.isoformat(), "format": "yyyy-MM-dd"}}}
 
 
 def build_query(parsed: ParsedQuery, operator: str = "and") -> tuple[dict, list[str]]:
@@ -293,6 +308,12 @@ def search(
                "aggs": {"values": {"terms": {"field": field, "size": FACET_SIZE}}}}
         for name, field in FACETS.items()
     }
+    aggs[DATE_FACET] = {
+        "filter": {"bool": {"filter": filters_except("date")}},
+        "aggs": {"values": {"date_histogram": {
+            "field": "date", "calendar_interval": DATE_INTERVAL, "format": "yyyy-MM", "min_doc_count": 1,
+            "order": {"_key": "desc"}}}},
+    }
     body: dict = {
         "query": scored,
         "from": (page - 1) * limit,
@@ -344,7 +365,8 @@ def search(
             source_path=src.get("source_path", ""), report_no=src.get("report_no", 0),
             section_index=src.get("section_index", 0), chunk_index=src.get("chunk_index", 0),
             publication=src.get("publication"), people=src.get("people") or [],
-            regions=src.get("regions") or [], date=src.get("date"),
+            region=src.get("region") or [], places=src.get("places") or [],
+            date=src.get("date"), date_source=src.get("date_source"),
             report_matches=(h["inner_hits"]["matches"]["hits"]["total"]["value"]
                             if group_by_report else None),
             explanation=h.get("_explanation") if explain else None,
@@ -352,8 +374,16 @@ def search(
     facets = {}
     for name, field in FACETS.items():
         chosen = set(active.get(field, []))
+        if field in _PLACE_FIELDS:
+            chosen |= {full for v in list(chosen) for full in resolve_place(v)}
         facets[name] = [FacetValue(b["key"], b["doc_count"], b["key"] in chosen)
                         for b in resp["aggregations"][name]["values"]["buckets"]]
+    chosen_dates = active.get("date", [])
+    facets[DATE_FACET] = [
+        FacetValue(b["key_as_string"], b["doc_count"],
+                   any(b["key_as_string"].startswith(v) or v.startswith(b["key_as_string"]) for v in chosen_dates))
+        for b in resp["aggregations"][DATE_FACET]["values"]["buckets"]
+    ]
     total = (resp["aggregations"]["_reports"]["n"]["value"] if group_by_report
              else resp["hits"]["total"]["value"])
     return SearchResult(

@@ -47,8 +47,8 @@ from typing import Mapping
 # query builder passes its own mapping when the index names differ.
 DEFAULT_FIELDS: Mapping[str, str] = {
     name: name
-    for name in ("region", "report", "section", "publication", "people", "kind",
-                 "reporter", "correspondent", "photographer", "editor", "date")
+    for name in ("region", "places", "report", "section", "publication", "people", "kind",
+                 "reporter", "correspondent", "photographer", "editor", "date", "mentioned")
 }
 
 _FIELD_NAME = re.compile(r"[A-Za-z]+(?=:)")  # only Latin names can be fields

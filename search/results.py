@@ -22,8 +22,10 @@ class Hit:
     chunk_index: int = 0
     publication: str | None = None
     people: list[str] = field(default_factory=list)
-    regions: list[str] = field(default_factory=list)
-    date: str | None = None
+    region: list[str] = field(default_factory=list)  # where the report is from, with parents
+    places: list[str] = field(default_factory=list)  # places the report mentions
+    date: str | None = None  # the report's date
+    date_source: str | None = None  # where that date came from (indexer.report_date.SOURCES)
     report_matches: int | None = None  # with group_by_report: matching chunks of this report
     explanation: dict | None = None  # with explain=True: Elasticsearch's score explanation
 

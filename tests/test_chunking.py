@@ -29,6 +29,9 @@ def make_report(sections, title="标题", subtitle=None, source_path="a.txt", re
         content_hash="0" * 64,
         report_no=report_no,
         sections=sections,
+        region=["河南省", "洛阳市", "西工区"],
+        date="2021-03-05",
+        date_source="dateline",
     )
 
 
@@ -134,8 +137,8 @@ def test_metadata_on_every_chunk():
     for c in chunks:
         assert c.people == ["张三", "李四"]
         assert c.reporters == ["张三"] and c.correspondents == ["李四"] and c.photographers == ["张三"]
-        assert c.regions == ["河南省", "洛阳市", "西工区"]
-        assert (c.provinces, c.cities, c.districts) == (["河南省"], ["洛阳市"], ["西工区"])
+        assert c.region == c.places == ["河南省", "洛阳市", "西工区"]
+        assert (c.date, c.date_source) == ("2021-03-05", "dateline")
         assert c.dates == ["2021-03-05"] and c.publication == "东方今报"
     source = chunks[1].to_source()
     assert "id" not in source

@@ -158,3 +158,22 @@ def test_seed_dates():
     # dropped; 2019年5月 is a full date of its own.
     assert extract_dates(seed("003")) == ["2019-05", "2021-03-12", "2021-03-17"]
     assert extract_dates(seed("004")) == []
+
+
+def test_scanner_finds_what_an_aho_corasick_automaton_finds():
+    import ahocorasick
+
+    from indexer.metadata import _gazetteer
+
+    scanner, _ = _gazetteer()
+    automaton = ahocorasick.Automaton()
+    for entries in scanner._by_prefix.values():
+        for key, value in entries:
+            automaton.add_word(key, value)
+    automaton.make_automaton()
+    text = "".join(seed(p) for p in SEED_REGIONS) + "大厂回族自治县大厂县瀍河回族区恩施州内蒙古自治区包头市"
+
+    def key(match):
+        return match[0], match[1][0]
+
+    assert sorted(scanner.iter(text), key=key) == sorted(automaton.iter(text), key=key)

@@ -130,8 +130,8 @@ def test_filters_only_and_empty_queries_are_valid():
 
 
 def test_default_fields():
-    assert list(DEFAULT_FIELDS) == ["region", "report", "section", "publication", "people",
-                                    "kind", "reporter", "correspondent", "photographer", "editor", "date"]
+    assert list(DEFAULT_FIELDS) == ["region", "places", "report", "section", "publication", "people",
+                                    "kind", "reporter", "correspondent", "photographer", "editor", "date", "mentioned"]
 
 
 # --- result helpers -------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_results_are_frozen():
 
 # --- errors -----------------------------------------------------------------------
 
-KNOWN = "region, report, section, publication, people, kind, reporter, correspondent, photographer, editor, date"
+KNOWN = "region, places, report, section, publication, people, kind, reporter, correspondent, photographer, editor, date, mentioned"
 
 
 @pytest.mark.parametrize("query, message", [

@@ -232,7 +232,7 @@ def test_multi_select_ors_values_of_one_facet(es, alias):
 
 def test_filters_on_different_fields_and(es, alias):
     r = run(es, alias, "", filters={"region": ["西工区"], "kind": ["caption"]})
-    assert r.total > 0 and all(h.kind == "caption" and "西工区" in h.regions for h in r.hits)
+    assert r.total > 0 and all(h.kind == "caption" and "西工区" in h.region for h in r.hits)
 
 
 def test_group_by_report_counts_matching_chunks(es, alias):
@@ -252,11 +252,11 @@ def test_pagination(es, alias):
 
 
 @pytest.mark.parametrize("value", ["2021", "2021-02", "2021-03", "2021-03-31"])
-def test_date_filter_covers_whole_periods(es, alias, chunks, value):
+def test_mentioned_filter_covers_whole_periods(es, alias, chunks, value):
     expected = {i for i, c in chunks.items() if any(d.startswith(value) for d in c.get("dates") or [])}
     # The seeds mention March 2021 (002: 3月31日) but no February: both must work.
     assert bool(expected) == (value != "2021-02")
-    assert ids(run(es, alias, f"date:{value}", limit=1000)) == expected
+    assert ids(run(es, alias, f"mentioned:{value}", limit=1000)) == expected
 
 
 def test_bad_date_filter_is_one_line(es, alias):
@@ -324,7 +324,7 @@ def test_cli_json_shape(es, alias):
         assert isinstance(hit["highlights"], list) and all(isinstance(f, str) for f in hit["highlights"])
         assert "张再行" in hit["people"]
     assert any("<em>" in f for h in data["hits"] for f in h["highlights"])
-    assert set(data["facets"]) >= {"region", "report", "section", "publication", "people", "kind"}
+    assert set(data["facets"]) >= {"region", "places", "date", "report", "section", "publication", "people", "kind"}
     for values in data["facets"].values():
         assert all(set(v) >= {"value", "count"} and isinstance(v["count"], int) for v in values)
 

@@ -1,0 +1,314 @@
+"""PDF files -> text in reading order, with paragraphs and the title marked.
+
+PDFium (through pypdfium2) gives each character with its box and font size.
+From those, per page:
+
+1. rows: characters on one baseline, cut into segments where a gap wider
+   than two characters opens (the gutter between columns);
+2. columns: a vertical gutter in the middle half of the page that no
+   segment crosses, with rows that have text on both sides of it, makes the
+   page two-column. Rows that cross the gutter (a headline over both
+   columns) are read where they stand; runs of rows between them are read
+   left column first, then right;
+3. paragraphs: a new paragraph starts after extra line spacing, at an
+   indented first line, after a line that stops well short of the column's
+   right edge, or where the font size changes. Lines of a paragraph are
+   joined (no space between Chinese characters);
+4. headings: the first paragraph in the largest type, above the body text,
+   becomes the ``#`` title (continued by a second line in that type); short
+   lines in larger-than-body type right above it are its kicker and right
+   under it its subtitle (plain lines in the title's block); later ones are
+   ``##`` section headings, and so are short body-size paragraphs followed
+   by body text (``一、总体情况``: bold in the same size), since a file with
+   a ``#`` title gets no plain-heading detection in the structure parser. A document set in one size gets no markup: the structure
+   parser finds its headings by their shape.
+
+Across pages, page numbers are dropped and a paragraph that runs on to the
+next page (no sentence end, next page's first line not indented) is joined.
+
+A document with no characters at all is a scan (or drawings): reported as
+unreadable, ``no text layer``; there is no OCR.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+from statistics import median
+
+from indexer.formats import Document
+from indexer.normalize import normalize
+from indexer.reader import UnreadableFile
+
+_TITLE_RATIO = 1.3  # title type is at least this much larger than body type
+_HEADING_RATIO = 1.1
+_FINAL = "。！？!?；;…”」』"
+
+
+@dataclass
+class _Seg:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+
+def _chars(textpage, raw):
+    """(char, left, bottom, right, top, size) of the page's printed characters."""
+    out = []
+    for i in range(textpage.count_chars()):
+        code = raw.FPDFText_GetUnicode(textpage.raw, i)
+        ch = chr(code) if code else ""
+        if not ch or ch.isspace() or ch in "\ufffe\x02":
+            continue  # generated breaks and spaces: positions speak instead
+        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        size = raw.FPDFText_GetFontSize(textpage.raw, i) or (top - bottom)
+        out.append((ch, left, bottom, right, top, size))
+    return out
+
+
+def _segments(chars) -> list[list[_Seg]]:
+    """Rows (top to bottom) of segments (left to right)."""
+    rows: list[list[tuple]] = []
+    for c in sorted(chars, key=lambda c: (-(c[2] + c[4]) / 2, c[1])):
+        mid = (c[2] + c[4]) / 2
+        if rows:
+            last = rows[-1]
+            r_mid = median((x[2] + x[4]) / 2 for x in last[-8:])
+            r_h = median(x[4] - x[2] for x in last[-8:])
+            if abs(mid - r_mid) < 0.45 * r_h:
+                last.append(c)
+                continue
+        rows.append([c])
+    out = []
+    for row in rows:
+        row.sort(key=lambda c: c[1])
+        segs: list[list[tuple]] = [[row[0]]]
+        for c in row[1:]:
+            prev = segs[-1][-1]
+            if c[1] - prev[3] > 2.0 * max(prev[5], c[5]) * 0.9:
+                segs.append([c])
+            else:
+                segs[-1].append(c)
+        out.append([_make_seg(s) for s in segs])
+    return out
+
+
+def _make_seg(chars) -> _Seg:
+    text = ""
+    for k, c in enumerate(chars):
+        if k and c[1] - chars[k - 1][3] > 0.2 * c[5]:
+            text += " "  # a space the page shows (记者 王建军 通讯员 赵丽; Latin words)
+        text += c[0]
+    return _Seg(
+        text, min(c[1] for c in chars), max(c[3] for c in chars),
+        max(c[4] for c in chars), min(c[2] for c in chars), median(c[5] for c in chars),
+    )
+
+
+def _gutter(rows: list[list[_Seg]], page_width: float) -> float | None:
+    """x of a column gutter in the middle half of the page, or None."""
+    segs = [s for row in rows for s in row]
+    if len(segs) < 6:
+        return None
+    best = None
+    for step in range(26, 75):
+        x = page_width * step / 100
+        crossing = sum(1 for s in segs if s.x0 < x < s.x1)
+        both = sum(1 for row in rows if any(s.x1 <= x for s in row) and any(s.x0 >= x for s in row))
+        if both >= 3 and crossing <= 0.25 * len(segs):
+            key = (crossing, -both)
+            if best is None or key < best[0]:
+                best = (key, x)
+    return best[1] if best else None
+
+
+def _reading_order(rows: list[list[_Seg]], page_width: float) -> list[list[_Seg]]:
+    """Segments in reading order, grouped in flows (one per column run)."""
+    gutter = _gutter(rows, page_width)
+    if gutter is None:
+        return [[s for row in rows for s in row]]
+    flows: list[list[_Seg]] = []
+    left: list[_Seg] = []
+    right: list[_Seg] = []
+
+    def flush():
+        flows.extend(f for f in (left[:], right[:]) if f)
+        left.clear()
+        right.clear()
+
+    for row in rows:
+        if any(s.x0 < gutter < s.x1 for s in row):
+            flush()
+            flows.append(row)
+            continue
+        for s in row:
+            (left if s.x1 <= gutter else right).append(s)
+    flush()
+    return flows
+
+
+class _Para(NamedTuple):
+    text: str
+    size: float
+    indented: bool  # its first line is indented
+
+
+# Page furniture: page numbers (3, - 3 -, 第3页, 3/12).
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页|/\s*\d{1,4})?[-—–\s]*$")
+
+
+def _join_pages(paragraphs: list[_Para], page: list[_Para]) -> None:
+    """Append a page's paragraphs; one that runs on from the previous page
+    (no sentence end there, no indent here, same type) is joined to it."""
+    page = [p for p in page if not _PAGE_NUMBER.match(p.text)]
+    if paragraphs and page:
+        last, first = paragraphs[-1], page[0]
+        if last.text[-1:] not in _FINAL and not first.indented and abs(last.size - first.size) <= 0.15 * last.size:
+            paragraphs[-1] = _Para(last.text + first.text, last.size, last.indented)
+            page = page[1:]
+    paragraphs.extend(page)
+
+
+def _paragraphs(flow: list[_Seg]) -> list[_Para]:
+    """The paragraphs of one flow."""
+    if not flow:
+        return []
+    lo = min(s.x0 for s in flow)
+    hi = max(s.x1 for s in flow)
+    paras: list[list[_Seg]] = []
+    prev = None
+    for s in flow:
+        new = prev is None
+        if prev is not None:
+            gap = prev.bottom - s.top
+            size = max(prev.size, s.size)
+            new = (
+                gap > 0.8 * size
+                or gap < -size  # back up the page: a new flow
+                or s.x0 > lo + 1.5 * s.size  # indented first line
+                # a short last line: ends a sentence, or stops well before the edge
+                or (prev.x1 < hi - 2.5 * prev.size and (prev.text[-1:] in _FINAL or prev.x1 < lo + 0.7 * (hi - lo)))
+                or abs(s.size - prev.size) > 0.15 * size
+            )
+        if new:
+            paras.append([s])
+        else:
+            paras[-1].append(s)
+        prev = s
+    out = []
+    for p in paras:
+        text = ""
+        for s in p:
+            if text and text[-1].isascii() and text[-1].isalnum() and s.text[:1].isascii() and s.text[:1].isalnum():
+                text += " "
+            text += s.text
+        out.append(_Para(text, median(s.size for s in p), p[0].x0 > lo + 1.5 * p[0].size))
+    return out
+
+
+def _markup(paragraphs: list[_Para]) -> str:
+    sizes = [p.size for p in paragraphs for _ in p.text]
+    if not sizes:
+        return ""
+    body = median(sizes)
+
+    def heading(text: str, size: float) -> bool:
+        return size >= _HEADING_RATIO * body and len(text) <= 60 and text[-1:] not in _FINAL
+
+    title_size = max(p.size for p in paragraphs)
+    title_at = None
+    if title_size >= _TITLE_RATIO * body:
+        # The first paragraph in the largest type, before the body text
+        # (a page header in small type, an issuer line, do not count as body).
+        for k, (text, size, _) in enumerate(paragraphs):
+            if size >= 0.95 * title_size and heading(text, size):
+                title_at = k
+                break
+            if size >= 0.95 * body and (len(text) > 30 or text[-1:] in _FINAL):
+                break  # body text: a larger line further down is no title
+    if title_at is None:
+        return "\n\n".join(p.text for p in paragraphs) + "\n"
+    out: list[str] = []
+    k = title_at - 1
+    kicker = []
+    while k >= 0 and heading(*paragraphs[k][:2]):  # 引题 above the title: lines right before it
+        kicker.insert(0, paragraphs[k][0])
+        k -= 1
+    out += [p.text for p in paragraphs[: k + 1]]
+    title = paragraphs[title_at][0]
+    k = title_at + 1
+    while k < len(paragraphs) and paragraphs[k][1] >= 0.95 * title_size and heading(*paragraphs[k][:2]):
+        title += paragraphs[k][0]  # a title set over two lines
+        k += 1
+    block = kicker + ["# " + title]
+    while k < len(paragraphs) and heading(*paragraphs[k][:2]):
+        block.append(paragraphs[k][0])  # subtitles: right under the title
+        k += 1
+    out.append("\n".join(block))
+    rest = paragraphs[k:]
+    for n, (text, size, _) in enumerate(rest):
+        nxt = rest[n + 1] if n + 1 < len(rest) else None
+        if heading(text, size) or (size >= 0.95 * body and nxt is not None and _plain_heading(text, nxt[0])):
+            text = "## " + text
+        out.append(text)
+    return "\n\n".join(out) + "\n"
+
+
+def _plain_heading(text: str, following: str) -> bool:
+    """A body-size paragraph that is a section heading (``一、总体情况``): short,
+    no sentence or clause mark at its end, not a byline, and followed by body
+    text. Needed because a file with a ``#`` title gets no plain-heading
+    detection in the structure parser: its headings must be marked here."""
+    from indexer.bylines import parse_byline
+
+    if len(text) > 30 or text[-1:] in _FINAL + "：:，,、" or parse_byline(text) is not None:
+        return False
+    return len(following) > 30 and following[-1:] in _FINAL
+
+
+def _pdf_date(value: str | None) -> str | None:
+    m = re.match(r"^(?:D:)?(\d{4})(\d{2})(\d{2})", value or "")
+    if not m or m.group(1) < "1990":
+        return None
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+
+
+def read(path: str | os.PathLike) -> Document:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        pdf = pdfium.PdfDocument(os.fspath(path))
+    except pdfium.PdfiumError as exc:
+        raise UnreadableFile(path, f"not a readable PDF ({exc})") from exc
+    paragraphs: list[_Para] = []
+    images = 0
+    try:
+        for page in pdf:
+            textpage = page.get_textpage()
+            chars = _chars(textpage, raw)
+            if not chars:
+                images += sum(1 for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE]))
+            _join_pages(paragraphs, [p for flow in _reading_order(_segments(chars), page.get_width())
+                                     for p in _paragraphs(flow)])
+            textpage.close()
+            page.close()
+        meta = pdf.get_metadata_dict()
+    except pdfium.PdfiumError as exc:
+        raise UnreadableFile(path, f"not a readable PDF ({exc})") from exc
+    finally:
+        pdf.close()
+    if not paragraphs:
+        if images:
+            raise UnreadableFile(path, "scanned PDF: no text layer (OCR is not supported)")
+        raise UnreadableFile(path, "PDF without text")
+    return Document(normalize(_markup(paragraphs)), _pdf_date(meta.get("CreationDate")))

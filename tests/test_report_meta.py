@@ -1,0 +1,175 @@
+"""A report's own region (vs the places it mentions), its one date and where
+that came from, and filter values resolved to full names. Varied shapes
+written here; the seeds as a check that every report is placed and dated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.metadata import extract_regions
+from indexer.pipeline import recover_reports
+from indexer.places import resolve
+from indexer.reader import read_text
+from indexer.report_date import SOURCES, anniversary_years, header_date
+
+SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
+
+
+def one(text: str, **kw):
+    (report,) = recover_reports(text, "t.txt", **kw)
+    return report
+
+
+BODY = "活动现场气氛热烈，大家纷纷表示收获很大，要把学习成果转化为推动工作的实际行动。"
+
+
+# -- places: streets are not cities; autonomous short names -----------------------
+
+@pytest.mark.parametrize("text", ["家住天津路的居民", "广州市场内商户", "南京东路步行街", "北京街社区居委会", "上海花园小区"])
+def test_street_market_community_names_are_not_places(text):
+    assert extract_regions(text).all == []
+
+
+@pytest.mark.parametrize("text,full", [
+    ("大厂县召开会议", "大厂回族自治县"),
+    ("瀍河区举行活动", "瀍河回族区"),
+    ("长阳县开展培训", "长阳土家族自治县"),
+    ("恩施州发布通知", "恩施土家族苗族自治州"),
+])
+def test_autonomous_short_names(text, full):
+    assert full in extract_regions(text).all
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("洛阳", ["洛阳市"]), ("洛阳市", ["洛阳市"]), ("洛陽", ["洛阳市"]),
+    ("大厂县", ["大厂回族自治县"]), ("大厂回族自治县", ["大厂回族自治县"]),
+    ("瀍河区", ["瀍河回族区"]), ("西工", ["西工区"]), ("河南", ["河南省"]),
+    ("火星", ["火星"]),
+])
+def test_filter_values_resolve_to_full_names(value, expected):
+    assert resolve(value) == expected
+
+
+def test_ambiguous_short_name_stands_for_all():
+    assert set(resolve("朝阳")) == {"朝阳市", "朝阳区", "朝阳县"}
+
+
+# -- region ------------------------------------------------------------------------
+
+def test_region_from_title_not_from_a_trip():
+    r = one(f"# 中原区组织党员赴遵义开展红色教育\n\n中原区五十名党员前往贵州省遵义市，参观遵义会议会址。{BODY}\n")
+    assert r.region == ["河南省", "郑州市", "中原区"]
+    assert {"贵州省", "遵义市"} <= set(r.places)
+
+
+def test_region_from_dateline_place():
+    r = one(f"# 春季招聘会举行\n\n本报洛阳讯 3月2日，春季招聘会在市会展中心举行，吸引求职者上万人次。前往郑州市的客车加开班次。{BODY}\n")
+    assert r.region == ["河南省", "洛阳市"]
+
+
+def test_region_from_publication():
+    r = one(f"# 社区开展便民服务\n\n社区志愿者为居民理发、修家电。{BODY}\n\n□ 洛阳日报记者 张三\n")
+    assert r.publication == "洛阳日报" and r.region == ["河南省", "洛阳市"]
+
+
+def test_region_most_specific_with_parents():
+    r = one(f"# 洛阳市老城区推进老旧小区改造\n\n老城区今年改造老旧小区四十个。{BODY}\n")
+    assert r.region == ["河南省", "洛阳市", "老城区"]
+
+
+def test_region_street_named_after_city_is_not_the_region():
+    r = one(f"# 天津路社区开展义诊\n\n西工区天津路社区联合医院开展义诊。{BODY}\n")
+    assert r.region == ["河南省", "洛阳市", "西工区"]
+    assert "天津市" not in r.places
+
+
+def test_no_place_no_region():
+    assert one(f"# 社区开展便民服务\n\n志愿者为居民理发。{BODY}\n").region == []
+
+
+def test_traditional_script_region():
+    r = one(f"# 鄭州市中原區舉辦黨史講座\n\n講座吸引數百人參加。{BODY}\n")
+    assert r.region == ["河南省", "郑州市", "中原区"]
+
+
+# -- date --------------------------------------------------------------------------
+
+def test_dateline_year_from_page_header():
+    page = f"洛阳日报 2021年6月19日 星期六 第3版\n\n# 义诊进社区\n\n本报讯（记者 王建军 通讯员 赵丽）6月18日，专家义诊。{BODY}\n"
+    assert header_date(page) == "2021-06-19"
+    r = one(page)
+    assert (r.date, r.date_source) == ("2021-06-18", "dateline")
+
+
+def test_dateline_after_header_date_is_the_year_before():
+    page = f"某某日报 2022年1月3日 星期一\n\n# 年终总结会召开\n\n本报讯 12月30日，总结会召开。{BODY}\n"
+    assert one(page).date == "2021-12-30"
+
+
+def test_dateline_year_from_a_full_date_in_the_report():
+    r = one(f"# 推进会召开\n\n本报讯 为推进工作，3月9日，县里召开推进会。会议指出，2021年是开局之年。{BODY}\n")
+    assert (r.date, r.date_source) == ("2021-03-09", "dateline")
+
+
+def test_xinhua_dateline():
+    r = one(f"# 会议在京举行\n\n新华社北京2019年10月8日电（记者 李四）会议今天举行。{BODY}\n")
+    assert (r.date, r.date_source) == ("2019-10-08", "dateline")
+
+
+def test_target_year_is_not_context():
+    r = one(f"# 规划发布\n\n本报讯 5月6日，规划发布。2020年全市完成投资百亿元，到2035年建成现代化城市。{BODY}\n")
+    assert r.date == "2020-05-06"
+
+
+@pytest.mark.parametrize("closing", ["2021年6月30日", "二〇二一年六月三十日"])
+def test_closing_date_of_a_work_report(closing):
+    r = one(f"区人民政府\n\n# 关于上半年工作情况的报告\n\n一、总体情况\n\n上半年，3月5日召开了动员会。{BODY}\n\n区人民政府\n\n{closing}\n")
+    assert (r.date, r.date_source) == ("2021-06-30", "closing")
+
+
+def test_title_date():
+    r = one(f"# 政府工作报告\n——2021年1月18日在区第十六届人民代表大会第五次会议上\n\n各位代表：{BODY}\n")
+    assert (r.date, r.date_source) == ("2021-01-18", "title")
+
+
+def test_text_date_is_the_latest_full_date():
+    r = one(f"# 工作综述\n\n2021年3月4日召开动员会，4月20日开展宣讲，5月13日举行观摩。{BODY}\n")
+    assert (r.date, r.date_source) == ("2021-05-13", "text")
+
+
+def test_metadata_then_year_then_file():
+    text = f"# 红色宣讲团\n\n宣讲团庆祝中国共产党成立100周年。{BODY}\n"
+    assert (one(text, metadata_date="2021-06-25").date_source) == "metadata"
+    assert (one(text).date, one(text).date_source) == ("2021", "year")
+    bare = f"# 社区服务\n\n志愿者服务居民。{BODY}\n"
+    assert (one(bare, file_date="2024-01-02").date, one(bare, file_date="2024-01-02").date_source) == ("2024-01-02", "file")
+    assert one(bare).date is None
+
+
+@pytest.mark.parametrize("text,year", [
+    ("庆祝中国共产党成立100周年", 2021), ("改革开放40周年", 2018), ("新中国成立七十周年", 2019), ("建党百年", 2021),
+])
+def test_anniversaries(text, year):
+    assert anniversary_years(text) == [year]
+
+
+def test_every_seed_report_has_a_date_and_region():
+    for path in SEEDS:
+        for r in recover_reports(read_text(path), path.name, file_date="2030-01-01"):
+            assert r.date and r.date_source in SOURCES, (path.name, r.report_no)
+            assert r.region, (path.name, r.report_no)
+            assert "贵州省" not in r.region and "遵义市" not in r.region
+
+
+def test_seed_dates_from_their_text():
+    got = {(p.name[:3], r.report_no): (r.date, r.date_source)
+           for p in SEEDS for r in recover_reports(read_text(p), p.name)}
+    # 003's briefs are dated by their datelines, the year from the page.
+    assert got[("003", 2)] == ("2021-03-15", "dateline")
+    assert got[("003", 3)] == ("2021-03-12", "dateline")  # the brief also cites 2019年5月
+    assert got[("003", 4)] == ("2021-03-17", "dateline")
+    assert got[("004", 1)] == ("2021-03-05", "text")  # year: 中国共产党成立100周年
+    assert got[("001", 1)] == ("2018", "year")  # 改革开放40周年
+    assert got[("000", 1)] == (None, None)  # no date anywhere in its text: only the file's
