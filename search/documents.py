@@ -1,4 +1,5 @@
-"""Reading single chunks and index facts: ``rsearch show`` and ``rsearch stats``."""
+"""Reading single chunks, whole reports and index facts: ``rsearch show``, ``rsearch stats``
+and the HTTP service's reader view."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from rsearch.errors import RsearchError, from_elasticsearch
 
 _SOURCE_EXCLUDES = ["*_chars", "*_words"]
 MAX_ID_CHARS = 512  # Elasticsearch refuses longer document ids (in bytes)
+
+
+class NotFound(RsearchError):
+    """No chunk or report with the id asked for (the HTTP service answers 404)."""
 
 
 def _translated(func):
@@ -45,7 +50,7 @@ def chunk_in_context(es: Elasticsearch, alias: str, chunk_id: str) -> dict:
     if not chunk_id or any("\ud800" <= ch <= "\udfff" for ch in chunk_id) or len(chunk_id) > MAX_ID_CHARS:
         # Checked here: the client refuses an empty id with a ValueError and
         # cannot encode a lone surrogate (bytes that were not UTF-8).
-        raise RsearchError(f"no chunk with id {chunk_id[:MAX_ID_CHARS]!r}: chunk ids are the 20 hex "
+        raise NotFound(f"no chunk with id {chunk_id[:MAX_ID_CHARS]!r}: chunk ids are the 20 hex "
                            "characters printed by `rsearch search`")
     info = index_admin.current(es, alias)
     if not info.exists:
@@ -53,7 +58,7 @@ def chunk_in_context(es: Elasticsearch, alias: str, chunk_id: str) -> dict:
     try:
         doc = es.get(index=info.physical, id=chunk_id, source_excludes=_SOURCE_EXCLUDES)
     except NotFoundError:
-        raise RsearchError(f"no chunk with id '{chunk_id}' in '{alias}': ids are printed by `rsearch search`") from None
+        raise NotFound(f"no chunk with id '{chunk_id}' in '{alias}': ids are printed by `rsearch search`") from None
     chunk = {"id": doc["_id"], **doc["_source"]}
     siblings = es.search(
         index=info.physical, query={"term": {"report_id": chunk["report_id"]}},
@@ -105,3 +110,44 @@ def index_stats(es: Elasticsearch, alias: str) -> dict:
         "up_to_date": info.mapping_version == index_admin.mapping_version()
         and info.dictionary_version == current_dict,
     }
+
+
+# Report metadata copied from its first chunk (every chunk of a report carries it).
+_REPORT_FIELDS = ("report_id", "title", "subtitle", "publication", "people", "reporters", "correspondents",
+                  "photographers", "editors", "region", "places", "date", "date_source", "dates",
+                  "source_path", "report_no")
+MAX_REPORT_CHUNKS = 10000  # Elasticsearch's index.max_result_window
+
+
+@_translated
+def report_with_sections(es: Elasticsearch, alias: str, report_id: str) -> dict:
+    """A whole report for a reader: its metadata and its sections in order,
+    each with its chunks (id, kind, text) in order.
+
+    Chunks share ``report_id``; they are ordered by section_index then
+    chunk_index. Raises RsearchError for an unknown report or a missing index.
+    """
+    report_id = report_id.strip()
+    if not report_id or any("\ud800" <= ch <= "\udfff" for ch in report_id) or len(report_id) > MAX_ID_CHARS:
+        raise NotFound(f"no report with id {report_id[:MAX_ID_CHARS]!r}: report ids are printed "
+                           "by `rsearch search --json` (report_id)")
+    info = index_admin.current(es, alias)
+    if not info.exists:
+        raise RsearchError(f"no index '{alias}' yet: run `rsearch index PATH...` first")
+    hits = es.search(
+        index=info.physical, query={"term": {"report_id": report_id}},
+        sort=[{"section_index": "asc"}, {"chunk_index": "asc"}], size=MAX_REPORT_CHUNKS,
+        source_excludes=_SOURCE_EXCLUDES,
+    )["hits"]["hits"]
+    if not hits:
+        raise NotFound(f"no report with id '{report_id}' in '{alias}'")
+    first = hits[0]["_source"]
+    sections: list[dict] = []
+    for h in hits:
+        src = h["_source"]
+        index = src.get("section_index", 0)
+        if not sections or sections[-1]["index"] != index:
+            sections.append({"index": index, "heading": src.get("section"), "chunks": []})
+        sections[-1]["chunks"].append({"id": h["_id"], "kind": src.get("kind", ""),
+                                       "chunk_index": src.get("chunk_index", 0), "text": src.get("text") or ""})
+    return {"report": {k: first.get(k) for k in _REPORT_FIELDS}, "sections": sections, "chunks": len(hits)}
