@@ -306,3 +306,28 @@ def test_rsearch_serve_under_uvicorn(es_url, alias):
         proc.terminate()
         out, _ = proc.communicate(timeout=20)
     assert f"http://127.0.0.1:{port}/" in out and "Traceback" not in out
+
+
+def test_served_connections_send_without_nagle_delay():
+    """The socket `rsearch serve` binds says it is TCP, so asyncio sets
+    TCP_NODELAY on every connection (without it, ~40 ms per response)."""
+    import asyncio
+
+    from rsearch.serving import bind
+
+    async def accept_one() -> int:
+        sock = bind("127.0.0.1", 0)
+        seen = asyncio.get_running_loop().create_future()
+
+        async def handler(reader, writer):
+            seen.set_result(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(handler, sock=sock)
+        async with server:
+            _, writer = await asyncio.open_connection(*sock.getsockname())
+            value = await asyncio.wait_for(seen, 10)
+            writer.close()
+        return value
+
+    assert asyncio.run(accept_one()) != 0
