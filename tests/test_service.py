@@ -331,3 +331,14 @@ def test_served_connections_send_without_nagle_delay():
         return value
 
     assert asyncio.run(accept_one()) != 0
+
+
+def test_templates_and_static_files_are_package_data():
+    """Every file the page needs is matched by pyproject's package-data (so it is in the wheel)."""
+    import fnmatch
+    import tomllib
+
+    globs = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["rsearch.service"]
+    root = REPO / "rsearch" / "service"
+    files = [p.relative_to(root).as_posix() for d in ("templates", "static") for p in (root / d).iterdir()]
+    assert files and all(any(fnmatch.fnmatch(f, g) for g in globs) for f in files), files

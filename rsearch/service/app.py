@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import math
+import threading
 import time
 from pathlib import Path
 from typing import Annotated, Literal
@@ -23,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import search
-from rsearch.errors import ConfigError, ElasticsearchError, RsearchError, from_elasticsearch, one_line
+from rsearch.errors import ElasticsearchError, RsearchError, from_elasticsearch, one_line
 from rsearch.settings import Settings
 from search.documents import NotFound, chunk_in_context, index_stats, report_with_sections
 
@@ -188,11 +189,14 @@ class Service:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._client = None
+        self._lock = threading.Lock()
 
     @property
     def client(self):
         if self._client is None:
-            self._client = self.settings.client()
+            with self._lock:  # endpoint functions run in a thread pool
+                if self._client is None:
+                    self._client = self.settings.client()
         return self._client
 
     def search(self, req: SearchRequest) -> tuple[search.SearchResult, dict]:
