@@ -53,7 +53,7 @@ def prepare(files, out: Path) -> tuple[float, int]:
 
 
 def fresh_alias(es, name: str) -> str:
-    from indexer import analysis, index_admin
+    from core import analysis, index_admin
 
     for old in es.indices.get(index=f"{name}*", expand_wildcards="all"):
         es.indices.delete(index=old)
@@ -101,7 +101,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from indexer.pipeline import iter_files
-    from rsearch.settings import Settings
+    from core.settings import Settings
 
     corpus = Path(args.corpus)
     files = list(iter_files([corpus]))

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.analysis import fold
+from core.analysis import fold
 from indexer.models import Byline, Person
 
 # Longer than this is a sentence, not a byline.

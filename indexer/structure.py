@@ -47,11 +47,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from indexer.analysis import fold
+from core.analysis import fold
 from indexer.bylines import split_dateline_byline, split_trailing_byline
 from indexer.doclayout import Layout, numbered_level, prepare_lines, speaker, split_run_in
 from indexer.models import Byline, Paragraph, Person, Report, Section
-from indexer.normalize import is_cjk, normalize
+from core.analysis import is_cjk, normalize
 
 # --- character classes --------------------------------------------------------
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from rsearch.settings import Settings
+from core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 

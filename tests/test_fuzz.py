@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from indexer.sync import index_paths
 from rsearch.cli import cli
 from search import QueryError, search
-from search.engine import FILTERS, MAX_QUERY_CHARS
+from search.analysed import MAX_QUERY_CHARS
+from search.query_language import DEFAULT_FIELDS as FILTERS
 from search.query_language import QuerySyntaxError, parse
 
 from fuzz_text import near_the_limit, queries

@@ -16,7 +16,7 @@ from indexer import index_admin
 from indexer.sync import index_paths
 from rsearch.cli import cli
 from rsearch.localnode import LocalNode
-from rsearch.settings import Settings
+from core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
@@ -178,7 +178,7 @@ def test_outdated_dictionary_asks_for_rebuild(es, settings, corpus, tmp_path, mo
     extra = tmp_path / "words.txt"
     extra.write_text("红色资源作用 10\n", encoding="utf-8")
     monkeypatch.setenv("RSEARCH_USER_DICT", str(extra))
-    from indexer import analysis
+    from core import analysis
     analysis.reset()
     try:
         result = CliRunner().invoke(cli, ["--es-url", settings.url, "--index", index_name,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.normalize import normalize
+from core.analysis import normalize
 from indexer.reader import UnreadableFile, decode_bytes, read_text
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

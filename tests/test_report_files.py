@@ -254,7 +254,7 @@ def test_bylines_become_a_chunk_of_their_own(name):
         (byline,) = bylines
         assert byline.section_index == 0 and byline.section_title is None
         # Every credited name is in the byline chunk's text (as printed).
-        from indexer.analysis import fold
+        from core.analysis import fold
 
         for name_ in r.names():
             assert name_ in fold(byline.text)

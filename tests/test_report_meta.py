@@ -10,7 +10,7 @@ import pytest
 
 from indexer.metadata import extract_regions
 from indexer.pipeline import recover_reports
-from indexer.places import resolve
+from core.gazetteer import resolve
 from indexer.reader import read_text
 from indexer.report_date import SOURCES, anniversary_years, header_date
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings as hsettings, strategies as st
 
-from indexer.analysis import fold
+from core.analysis import fold
 from indexer.sync import index_paths
 from rsearch.cli import cli
 from search import QueryError, search
@@ -349,9 +349,9 @@ def test_search_without_index_is_one_line(es):
 
 
 def test_cli_quick_client_gives_the_official_clients_results(es, alias):
-    """`rsearch search` sends its one request with rsearch.quickclient (stdlib
+    """`rsearch search` sends its one request with core.quickclient (stdlib
     http.client, to start fast); results must equal the official client's."""
-    from rsearch.settings import Settings
+    from core.settings import Settings
 
     quick = Settings(url=es.transport.node_pool.get().base_url).quick_client()
     for query in ("党史学习教育 西工区", '"为民办实事" -区委', "region:老城区"):
@@ -366,8 +366,8 @@ def test_quick_client_sends_credentials(tmp_path):
     import http.server
     import threading
 
-    from rsearch.errors import ElasticsearchError
-    from rsearch.quickclient import QuickClient
+    from core.errors import ElasticsearchError
+    from core.quickclient import QuickClient
 
     seen = []
 
