@@ -9,7 +9,7 @@ quick client (``core.quickclient``) -- into such an error. The library
 (search.engine), the quick client and the CLI all use it, so a refused
 certificate or a root cause reads the same whichever path met it. Nothing
 here imports the official client unless one of its exceptions is in hand
-(importing it costs 0.3 s of a command-line search).
+(importing it is a large part of a command-line search: bench/bench_query.py).
 """
 
 from __future__ import annotations

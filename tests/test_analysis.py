@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,9 +14,7 @@ from hypothesis import strategies as st
 from core import analysis as A
 from core import settings as core_settings
 from core.analysis import normalize
-
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+from paths import REPO as ROOT, SEED_FILES as SEEDS
 
 
 @pytest.fixture(autouse=True)

@@ -31,11 +31,9 @@ from core.settings import Settings
 from search import QueryError, search
 from search.documents import chunk_in_context
 from search.engine import MAX_QUERY_CHARS
+from paths import SEEDS
 
 # Tests that use the node (es, url, alias fixtures) are marked `es` by tests/conftest.py.
-
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -29,10 +28,10 @@ from search.query_language import DEFAULT_FIELDS as FILTERS
 from search.query_language import QuerySyntaxError, parse
 
 from fuzz_text import near_the_limit, queries
+from paths import SEEDS
 
 # Tests that use the node (es, url, alias fixtures) are marked `es` by tests/conftest.py.
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 NODE = settings(max_examples=200, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 OUTCOMES: dict[str, Counter] = {}

@@ -19,7 +19,6 @@ from email import policy
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -27,8 +26,8 @@ from click.testing import CliRunner
 from core import facets
 from rsearch.cli import cli
 from rsearch.kibana import importer, objects
+from paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 NDJSON = REPO / "kibana" / "rsearch.ndjson"
 # The schema other parts of rsearch and these objects agree on (issue 11/13 contract).
 CONTRACT = {

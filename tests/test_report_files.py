@@ -10,15 +10,13 @@ page numbers, form feeds, no blank lines)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
 from indexer.chunking import chunk_report
 from indexer.reader import read_text
 from indexer.structure import parse_reports
-
-REPORTS = Path(__file__).resolve().parent / "reports"
+from paths import REPORTS
 
 
 @dataclass

@@ -4,7 +4,6 @@ written here; the seeds as a check that every report is placed and dated."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,7 @@ from indexer.pipeline import recover_reports
 from core.gazetteer import resolve
 from indexer.reader import read_text
 from indexer.report_date import SOURCES, anniversary_years, header_date
-
-SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
+from paths import SEED_FILES as SEEDS
 
 
 def one(text: str, **kw):

@@ -17,9 +17,8 @@ from core.analysis import fold
 from indexer.sync import index_paths
 from rsearch.cli import cli
 from search import QueryError, search
+from paths import SEEDS
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
 EM = re.compile(r"</?em>")
 
 

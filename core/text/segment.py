@@ -39,7 +39,7 @@ def _load_rjieba_class():
     """rjieba.Jieba without running ``rjieba/__init__.py``.
 
     That file builds a module-level default instance with the whole default
-    dictionary (~0.1 s), and we want our own instance, not a shared mutable
+    dictionary, and we want our own instance, not a shared mutable
     global: loading the extension module directly halves the cold start.
     The extension module is registered under its own name, so a later
     ``import rjieba`` elsewhere reuses it instead of initialising it twice.
