@@ -133,7 +133,7 @@ def main() -> None:
 
     import httpx
 
-    from rsearch.settings import Settings
+    from core.settings import Settings
     from search import search
 
     index = args.index or "bench-service-seeds"

@@ -2,61 +2,21 @@
 
 Searches and the indexer address the alias (``reports`` by default). Behind it
 stands one physical index ``<alias>-m<mapping_version>-<UTC timestamp>``,
-created from ``mappings/chunks.json`` (the single source of settings and
-mappings) with ``_meta`` saying which mapping and which analysis dictionary
+created from ``mappings/chunks.json`` (read by core.schema, the single source
+of settings and mappings) with ``_meta`` saying which mapping and which analysis dictionary
 built it. A rebuild fills a new physical index and swaps the alias in one
 atomic ``_aliases`` call, so searches keep answering throughout.
 """
 
 from __future__ import annotations
 
-import json
 import time
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from rsearch.errors import RsearchError
+from core.schema import IndexInfo, current, definition, mapping_version
 
-MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
-
-
-@lru_cache(maxsize=1)
-def definition() -> dict:
-    return json.loads((MAPPINGS_DIR / "chunks.json").read_text(encoding="utf-8"))
-
-
-def mapping_version() -> int:
-    return int(definition()["mapping_version"])
-
-
-@dataclass
-class IndexInfo:
-    alias: str
-    physical: str | None
-    mapping_version: int | None
-    dictionary_version: str | None
-
-    @property
-    def exists(self) -> bool:
-        return self.physical is not None
-
-
-def current(es: Elasticsearch, alias: str) -> IndexInfo:
-    """Which physical index the alias points at, and what built it."""
-    try:
-        found = es.indices.get_alias(name=alias)
-    except NotFoundError:
-        if es.indices.exists(index=alias):
-            raise RsearchError(
-                f"'{alias}' is a plain index, not an alias: choose another --index name, "
-                f"or delete that index")
-        return IndexInfo(alias, None, None, None)
-    physical = sorted(found)[-1]
-    meta = es.indices.get_mapping(index=physical)[physical]["mappings"].get("_meta", {})
-    return IndexInfo(alias, physical, meta.get("mapping_version"), meta.get("dictionary_version"))
+__all__ = ["IndexInfo", "create_physical", "current", "ensure", "point_alias"]
 
 
 def create_physical(es: Elasticsearch, alias: str, dictionary_version: str) -> str:

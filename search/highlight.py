@@ -11,7 +11,7 @@ around characters that are part of a match.
 
 from __future__ import annotations
 
-from indexer.analysis import fold
+from core.analysis import fold
 
 PRE, POST = "<em>", "</em>"
 

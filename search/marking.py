@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from html import escape
 
-from indexer.normalize import normalize
+from core.errors import QueryError
 
-from .engine import FILTERS, build_query
+from .analysed import analyse
 from .highlight import match_spans
-from .query_language import QuerySyntaxError, parse
 
 
 def needles_for(query: str) -> list[str]:
     """What search() would mark for ``query``; none for a malformed query."""
     try:
-        parsed = parse(normalize(query or ""), fields=FILTERS)
-    except QuerySyntaxError:
+        return analyse(query or "").needles
+    except QueryError:
         return []
-    return build_query(parsed)[1]
 
 
 def mark_html(text: str, needles: list[str], pre: str = "<mark>", post: str = "</mark>") -> str:

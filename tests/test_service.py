@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from rsearch.cli import cli
 from rsearch.service import create_app
-from rsearch.settings import Settings
+from core.settings import Settings
 from search import QueryError, search
 
 from service_support import drop, index_corpus
@@ -200,8 +200,8 @@ def test_chunk_and_its_report(client, es, alias):
 def test_facet_registry(client):
     facets = {f["name"]: f for f in ok(client.get("/facets"))["facets"]}
     body = ok(client.get("/search", params={"q": "党史"}))
-    assert {n for n, f in facets.items() if f["facet"]} == set(body["facets"])
-    assert facets["date"]["forms"] == ["YYYY", "YYYY-MM", "YYYY-MM-DD"] and not facets["reporter"]["facet"]
+    assert {n for n, f in facets.items() if f["counted"]} == set(body["facets"])
+    assert "YYYY-MM" in facets["date"]["filter_form"] and not facets["reporter"]["counted"]
     assert all(f["label"] and f["field"] for f in facets.values())
 
 

@@ -15,9 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import uvicorn
 
-from indexer.analysis import fold
+from core.analysis import fold
 from rsearch.service import create_app
-from rsearch.settings import Settings
+from core.settings import Settings
 from service_support import drop, index_corpus
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -17,7 +17,7 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from rsearch.service import create_app
-from rsearch.settings import Settings
+from core.settings import Settings
 from service_support import drop, index_corpus
 
 EXAMPLES = 20  # per operation and generation mode

@@ -24,12 +24,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import search
-from rsearch.errors import ElasticsearchError, RsearchError, from_elasticsearch, one_line
-from rsearch.settings import Settings
-from search.documents import NotFound, chunk_in_context, index_stats, report_with_sections
+from core.errors import ElasticsearchError, NotFound, QueryError, RsearchError, from_elasticsearch, one_line
+from core.settings import Settings
+from search.documents import chunk_in_context, index_stats, report_with_sections
+from search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, MAX_WINDOW
+
+from rsearch.cli import message  # the CLI's one line with its advice (run `rsearch index` ...)
 
 from . import highlights
-from .facets import facet_names, facet_registry
+from .facets import facet_registry
 
 log = logging.getLogger("rsearch.service")
 HERE = Path(__file__).parent
@@ -96,22 +99,25 @@ class SearchRequest(BaseModel):
         None, description='"name:value" strings, or {"name": ["value", ...]}; one name\'s values are OR-ed, names AND-ed')
     facets: list[str] | None = Field(None, description="facets to count (default: all; [] for none)")
     page: int = Field(1, ge=1)
-    hits_per_page: int = Field(10, ge=1, le=MAX_HITS_PER_PAGE)
+    hits_per_page: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_HITS_PER_PAGE)
     sort: Literal["relevance", "date"] = "relevance"
     group_by_report: bool = False
     operator: Literal["and", "or"] = "and"
     highlight_pre_tag: str = Field("<em>", max_length=MAX_TAG_CHARS)
     highlight_post_tag: str = Field("</em>", max_length=MAX_TAG_CHARS)
-    fragment_size: int = Field(100, ge=1, le=2000)
-    fragments: int = Field(3, ge=1, le=20)
+    fragment_size: int = Field(DEFAULT_FRAGMENT_SIZE, ge=1, le=2000)
+    fragments: int = Field(DEFAULT_FRAGMENTS, ge=1, le=20)
 
 
 class FacetOut(BaseModel):
-    name: str
-    field: str
+    name: str = Field(description="what a filter names: filter=name:value")
+    field: str = Field(description="the index field")
     label: str
-    facet: bool
-    forms: list[str]
+    description: str
+    kind: str = Field(description="how values are counted: terms or date_histogram")
+    match: str = Field(description="how a filter value selects: exact, place or date")
+    filter_form: str = Field(description="what a filter value looks like")
+    counted: bool = Field(description="counted on every search by default (else a filter only)")
 
 
 class FacetsResponse(BaseModel):
@@ -163,13 +169,13 @@ class BadRequest(RsearchError):
 
 
 def status_of(err: RsearchError) -> int:
-    if isinstance(err, (search.QueryError, BadRequest)):
+    if isinstance(err, (QueryError, BadRequest)):
         return 400
     if isinstance(err, NotFound):
         return 404
     if isinstance(err, ElasticsearchError) and err.status_code == 400:
         return 400  # the cluster refused the request built from this input
-    return 503  # ConfigError, unreachable, refused credentials, no index yet
+    return 503  # ConfigError, unreachable, refused credentials, IndexMissing, IndexOutdated
 
 
 def error_json(status: int, message: str) -> JSONResponse:
@@ -203,14 +209,10 @@ class Service:
         started = time.perf_counter()
         check_text("q", req.q, req.highlight_pre_tag, req.highlight_post_tag)
         filters = parse_filters(req.filter)
-        wanted = facet_names() if req.facets is None else req.facets
-        unknown = [f for f in wanted if f not in facet_names()]
-        if unknown:
-            raise BadRequest(f"unknown facet '{unknown[0]}' (known: {', '.join(facet_names())})")
         result = search.search(
             req.q, filters=filters, limit=req.hits_per_page, page=req.page, group_by_report=req.group_by_report,
             sort="date" if req.sort == "date" else "score", operator=req.operator,
-            fragment_size=req.fragment_size, fragments=req.fragments,
+            fragment_size=req.fragment_size, fragments=req.fragments, facets=req.facets,
             client=self.client, index=self.settings.index,
             **highlights.search_tag_options(req.highlight_pre_tag, req.highlight_post_tag))
         pre, post = req.highlight_pre_tag, req.highlight_post_tag
@@ -226,13 +228,13 @@ class Service:
                 "source_path": hit.source_path, "report_no": hit.report_no, "section_index": hit.section_index,
                 "chunk_index": hit.chunk_index, "report_matches": hit.report_matches,
             })
-        reachable = min(result.total, search.engine.MAX_WINDOW)
+        reachable = min(result.total, MAX_WINDOW)
         body = {
             "q": result.query, "hits": hits, "total": result.total, "page": req.page,
             "hits_per_page": req.hits_per_page, "total_pages": math.ceil(reachable / req.hits_per_page),
             "sort": req.sort, "grouped": result.grouped,
             "facets": {name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
-                       for name, values in result.facets.items() if name in wanted},
+                       for name, values in result.facets.items()},
             "processing_time_ms": round((time.perf_counter() - started) * 1000, 2),
             "elasticsearch_ms": result.took,
         }
@@ -295,7 +297,7 @@ def create_app(settings: Settings | None = None, *, token: str | None = None) ->
 
     @app.exception_handler(RsearchError)
     async def _library_error(request: Request, err: RsearchError):
-        return error_json(status_of(err), str(err))
+        return error_json(status_of(err), message(err))
 
     @app.exception_handler(RequestValidationError)
     async def _bad_parameters(request: Request, err: RequestValidationError):
@@ -311,7 +313,7 @@ def create_app(settings: Settings | None = None, *, token: str | None = None) ->
     async def _unexpected(request: Request, err: Exception):
         translated = from_elasticsearch(err, None)
         if translated is not None:
-            return error_json(status_of(translated), str(translated))
+            return error_json(status_of(translated), message(translated))
         log.exception("unexpected error on %s", request.url.path)
         return error_json(500, f"internal error ({type(err).__name__}); the server log has the details")
 
@@ -324,14 +326,14 @@ def create_app(settings: Settings | None = None, *, token: str | None = None) ->
         filter: Annotated[list[str] | None, Query(description='"name:value"; repeat for several')] = None,
         facets: Annotated[str | None, Query(description="comma-separated facet names (default: all)")] = None,
         page: Annotated[int, Query(ge=1)] = 1,
-        hits_per_page: Annotated[int, Query(ge=1, le=MAX_HITS_PER_PAGE)] = 10,
+        hits_per_page: Annotated[int, Query(ge=1, le=MAX_HITS_PER_PAGE)] = DEFAULT_LIMIT,
         sort: Literal["relevance", "date"] = "relevance",
         group_by_report: bool = False,
         operator: Literal["and", "or"] = "and",
         highlight_pre_tag: Annotated[str, Query(max_length=MAX_TAG_CHARS)] = "<em>",
         highlight_post_tag: Annotated[str, Query(max_length=MAX_TAG_CHARS)] = "</em>",
-        fragment_size: Annotated[int, Query(ge=1, le=2000)] = 100,
-        fragments: Annotated[int, Query(ge=1, le=20)] = 3,
+        fragment_size: Annotated[int, Query(ge=1, le=2000)] = DEFAULT_FRAGMENT_SIZE,
+        fragments: Annotated[int, Query(ge=1, le=20)] = DEFAULT_FRAGMENTS,
     ):
         """Search; the query language of `rsearch search` (phrases, OR, -word, name:value)."""
         req = SearchRequest(

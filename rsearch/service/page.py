@@ -14,10 +14,10 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from rsearch.errors import RsearchError
+from core.errors import RsearchError
 from search.marking import mark_html, needles_for
 
-from .facets import facet_registry
+from .facets import facet_registry, page_label
 
 PRE, POST = "<mark>", "</mark>"
 HITS_PER_PAGE = 10
@@ -31,6 +31,8 @@ def _url(path: str, params: list[tuple[str, str]]) -> str:
 
 
 def add_page_routes(app: FastAPI, service) -> None:
+    from rsearch.cli import message
+
     from .app import SearchRequest, status_of
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -50,7 +52,7 @@ def add_page_routes(app: FastAPI, service) -> None:
             state.append(("group_by_report", "true"))
         ctx = {"request": request, "q": q, "sort": sort, "group_by_report": group_by_report, "page": page,
                "error": None, "body": None, "facets": [], "hidden_filters": filters, "pages": [],
-               "labels": {f.name: f.label for f in facet_registry()}}
+               "labels": {f.name: page_label(f.name) for f in facet_registry()}}
         status = 200
         try:
             _, body = service.search(SearchRequest(
@@ -58,12 +60,12 @@ def add_page_routes(app: FastAPI, service) -> None:
                 group_by_report=group_by_report, highlight_pre_tag=PRE, highlight_post_tag=POST,
                 fragment_size=120, fragments=2))
         except RsearchError as err:
-            ctx["error"], status = str(err), status_of(err)
+            ctx["error"], status = message(err), status_of(err)
         else:
             ctx["body"] = body
             shown = {f"{name}:{v['value']}" for name, values in body["facets"].items() for v in values}
             ctx["facets"] = [(name, body["facets"][name]) for name in
-                             [f.name for f in facet_registry() if f.facet] if body["facets"].get(name)]
+                             [f.name for f in facet_registry()] if body["facets"].get(name)]
             ctx["hidden_filters"] = [f for f in filters if f not in shown]
             ctx["pages"] = _pager(page, body["total_pages"], state)
             ctx["read_query"] = urlencode([("q", q)]) if q else ""
@@ -80,7 +82,7 @@ def add_page_routes(app: FastAPI, service) -> None:
         try:
             found = service.report(report_id)
         except RsearchError as err:
-            ctx["error"], status = str(err), status_of(err)
+            ctx["error"], status = message(err), status_of(err)
         else:
             needles = needles_for(q)
             ctx["report"] = found["report"]

@@ -1,7 +1,8 @@
-"""Connection settings shared by every command and by the Python API.
+"""Settings: the one reader of ``RSEARCH_*`` environment variables.
 
-One prefix for every environment variable: ``RSEARCH_``. CLI options override
-environment variables, which override the defaults.
+Every environment variable the project reads is named here (``ENV_*``) and
+read here; the CLI's options take their env var names from these constants.
+CLI options override environment variables, which override the defaults.
 
     RSEARCH_ES_URL        Elasticsearch URL (default: the local node started by
                           ``rsearch es start``, else http://127.0.0.1:9200)
@@ -12,13 +13,14 @@ environment variables, which override the defaults.
     RSEARCH_ES_CA_CERTS   CA certificate file (PEM) to verify an HTTPS cluster
     RSEARCH_HOME          state directory of the local node (distribution, data, logs)
     RSEARCH_ES_HEAP       heap of the local node (default 1g)
+    RSEARCH_USER_DICT     the user's own segmentation dictionary (core.text.dictionary)
+    RSEARCH_SEGMENTER     rjieba (default) or jieba
 """
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # The one place the Elasticsearch version is pinned. 8.19.x runs on Java 17 and
@@ -35,7 +37,45 @@ ES_SHA256 = {
 DEFAULT_INDEX = "reports"
 DEFAULT_PORT = 9200
 DEFAULT_HEAP = "1g"
-ENV_PREFIX = "RSEARCH_"
+
+ENV_ES_URL = "RSEARCH_ES_URL"
+ENV_INDEX = "RSEARCH_INDEX"
+ENV_API_KEY = "RSEARCH_ES_API_KEY"
+ENV_USER = "RSEARCH_ES_USER"
+ENV_PASSWORD = "RSEARCH_ES_PASSWORD"
+ENV_CA_CERTS = "RSEARCH_ES_CA_CERTS"
+ENV_HOME = "RSEARCH_HOME"
+ENV_HEAP = "RSEARCH_ES_HEAP"
+ENV_USER_DICT = "RSEARCH_USER_DICT"
+ENV_SEGMENTER = "RSEARCH_SEGMENTER"
+ENV_MAVEN_REPOSITORY = "RSEARCH_MAVEN_REPOSITORY"  # HTTPS fallback for the distribution
+ENV_KIBANA_URL = "RSEARCH_KIBANA_URL"
+ENV_KIBANA_SPACE = "RSEARCH_KIBANA_SPACE"
+ENV_KIBANA_USER = "RSEARCH_KIBANA_USER"
+ENV_KIBANA_PASSWORD = "RSEARCH_KIBANA_PASSWORD"
+ENV_KIBANA_API_KEY = "RSEARCH_KIBANA_API_KEY"
+ENV_KIBANA_CA_CERTS = "RSEARCH_KIBANA_CA_CERTS"
+ENV_KIBANA_LINK_URL = "RSEARCH_KIBANA_LINK_URL"
+
+
+def env(name: str) -> str | None:
+    """An environment variable's value, None when unset or empty."""
+    return os.environ.get(name) or None
+
+
+def user_dict_setting() -> str | None:
+    """``RSEARCH_USER_DICT``: the path of the user's dictionary, if any."""
+    return env(ENV_USER_DICT)
+
+
+def segmenter_setting() -> str | None:
+    """``RSEARCH_SEGMENTER``: the segmenter backend asked for, if any."""
+    return env(ENV_SEGMENTER)
+
+
+def heap_setting() -> str:
+    """``RSEARCH_ES_HEAP``, else the default heap of the local node."""
+    return env(ENV_HEAP) or DEFAULT_HEAP
 
 
 def default_home() -> Path:
@@ -45,8 +85,8 @@ def default_home() -> Path:
     /root, so root's state lives in /var/lib/rsearch (the usual place for a
     service's state).
     """
-    if os.environ.get("RSEARCH_HOME"):
-        return Path(os.environ["RSEARCH_HOME"]).expanduser().resolve()
+    if env(ENV_HOME):
+        return Path(env(ENV_HOME)).expanduser().resolve()
     if os.geteuid() == 0:
         return Path("/var/lib/rsearch")
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
@@ -66,42 +106,37 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
-        env = os.environ
         values = dict(
-            url=env.get("RSEARCH_ES_URL") or None,
-            index=env.get("RSEARCH_INDEX") or DEFAULT_INDEX,
-            api_key=env.get("RSEARCH_ES_API_KEY") or None,
-            username=env.get("RSEARCH_ES_USER") or None,
-            password=env.get("RSEARCH_ES_PASSWORD") or None,
-            ca_certs=env.get("RSEARCH_ES_CA_CERTS") or None,
+            url=env(ENV_ES_URL),
+            index=env(ENV_INDEX) or DEFAULT_INDEX,
+            api_key=env(ENV_API_KEY),
+            username=env(ENV_USER),
+            password=env(ENV_PASSWORD),
+            ca_certs=env(ENV_CA_CERTS),
             home=default_home(),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
-
-    def with_(self, **changes) -> "Settings":
-        return replace(self, **changes)
 
     @property
     def resolved_url(self) -> str:
         """The configured URL, else the running local node's, else :9200."""
         if self.url:
             return self.url
-        state = self.home / "node" / "node.json"
-        try:
-            return json.loads(state.read_text())["url"]
-        except (OSError, ValueError, KeyError):
-            return f"http://127.0.0.1:{DEFAULT_PORT}"
+        from .nodestate import read_state
+
+        state = read_state(self.home)
+        return state["url"] if state else f"http://127.0.0.1:{DEFAULT_PORT}"
 
     def check(self) -> None:
         """ConfigError (one line naming the setting) for a URL, CA file or name no client could use."""
-        from .connection_checks import check_connection
+        from .connection import check_connection
 
         check_connection(self.resolved_url, self.ca_certs, index=self.index, api_key=self.api_key,
                          user=self.username, password=self.password)
 
     def quick_client(self):
-        """A stdlib-only client that can only search (see rsearch.quickclient)."""
+        """A stdlib-only client that can only search (see core.quickclient)."""
         from .quickclient import QuickClient
 
         self.check()
