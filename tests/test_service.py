@@ -342,3 +342,21 @@ def test_templates_and_static_files_are_package_data():
     root = REPO / "rsearch" / "service"
     files = [p.relative_to(root).as_posix() for d in ("templates", "static") for p in (root / d).iterdir()]
     assert files and all(any(fnmatch.fnmatch(f, g) for g in globs) for f in files), files
+
+
+def test_cluster_credentials_never_reach_callers():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings(url=f"http://admin:hunter2secret@127.0.0.1:{port}", index="reports",
+                        username="admin", password="hunter2secret")
+    with TestClient(create_app(settings)) as c:
+        for path in ("/search?q=党史", "/health", "/stats", "/", "/read/abc"):
+            resp = c.get(path)
+            assert resp.status_code == 503 and "hunter2secret" not in resp.text, path
+    # Whatever a message quotes: the user:password part of a URL is cut.
+    from rsearch.service.app import public_text
+
+    assert public_text("refused by https://elastic:s3cr3t@es.example:9243/x (401)") == \
+        "refused by https://es.example:9243/x (401)"
+    assert public_text("at http://127.0.0.1:9200 and user@example.org") == "at http://127.0.0.1:9200 and user@example.org"

@@ -176,6 +176,11 @@ def test_facet_keeps_its_alternatives_and_changes_other_counts(page, base_url):
     assert state(page)["sort"] == ["date"]
     dates = [d for d in page.locator("li.hit .date").all_inner_texts()]
     assert dates == sorted(dates, reverse=True)
+    page.locator("input[name=group_by_report]").check()
+    wait_search(page, "group_by_report")
+    assert "篇报道" in page.locator(".summary").inner_text()
+    assert page.locator("li.hit .matches").count() == page.locator("li.hit").count() > 0
+    assert state(page)["filter"] == ["region:西工区"] and state(page)["sort"] == ["date"]
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.goto(base_url + "/?q=" + "党史学习教育" + "&filter=region:西工区")
     page.screenshot(path=str(SCREENSHOT), full_page=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import math
+import re
 import threading
 import time
 from pathlib import Path
@@ -178,8 +179,21 @@ def status_of(err: RsearchError) -> int:
     return 503  # ConfigError, unreachable, refused credentials, IndexMissing, IndexOutdated
 
 
-def error_json(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"status": status, "message": one_line(message)}, status_code=status)
+_URL_CREDENTIALS = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.I)
+
+
+def public_text(text: str) -> str:
+    """One line for a caller: a URL in it keeps its host but never user:password@
+    (the library leaves them out already; this holds whatever a message quotes)."""
+    return _URL_CREDENTIALS.sub(r"\1", one_line(text))
+
+
+def public_message(err: RsearchError) -> str:
+    return public_text(message(err))
+
+
+def error_json(status: int, text: str) -> JSONResponse:
+    return JSONResponse({"status": status, "message": public_text(text)}, status_code=status)
 
 
 def check_text(name: str, *values: str | None) -> None:

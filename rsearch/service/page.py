@@ -31,9 +31,7 @@ def _url(path: str, params: list[tuple[str, str]]) -> str:
 
 
 def add_page_routes(app: FastAPI, service) -> None:
-    from rsearch.cli import message
-
-    from .app import SearchRequest, status_of
+    from .app import SearchRequest, public_message, status_of
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page(
@@ -60,7 +58,7 @@ def add_page_routes(app: FastAPI, service) -> None:
                 group_by_report=group_by_report, highlight_pre_tag=PRE, highlight_post_tag=POST,
                 fragment_size=120, fragments=2))
         except RsearchError as err:
-            ctx["error"], status = message(err), status_of(err)
+            ctx["error"], status = public_message(err), status_of(err)
         else:
             ctx["body"] = body
             shown = {f"{name}:{v['value']}" for name, values in body["facets"].items() for v in values}
@@ -82,7 +80,7 @@ def add_page_routes(app: FastAPI, service) -> None:
         try:
             found = service.report(report_id)
         except RsearchError as err:
-            ctx["error"], status = message(err), status_of(err)
+            ctx["error"], status = public_message(err), status_of(err)
         else:
             needles = needles_for(q)
             ctx["report"] = found["report"]
