@@ -5,6 +5,7 @@ click.echo drops the colour codes when the output is not a terminal.
 
 from __future__ import annotations
 
+import html
 import re
 
 import click
@@ -16,7 +17,9 @@ FACETS_SHOWN = 6
 
 
 def _colour(marked: str) -> str:
-    return _EM.sub(lambda m: click.style(m.group(1), fg="red", bold=True), marked)
+    """Highlights are HTML (escaped text, <em> marks): the terminal shows the
+    text as it is in the report, with the marks as colour."""
+    return html.unescape(_EM.sub(lambda m: click.style(m.group(1), fg="red", bold=True), marked))
 
 
 def _one_line(text: str) -> str:

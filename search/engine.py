@@ -267,6 +267,8 @@ def search(
     whole_text: bool = False,
     explain: bool = False,
     operator: str = "and",
+    highlight_pre_tag: str = highlight.PRE,
+    highlight_post_tag: str = highlight.POST,
     settings: Settings | None = None,
     client=None,
     index: str | None = None,
@@ -278,7 +280,9 @@ def search(
     natural-language questions), ``"exact phrases"``, ``OR``, ``-word``/``NOT``,
     ``field:value`` filters. ``filters`` adds facet filters by name
     (``{"people": ["张再行"], "region": ["西工区", "老城区"]}``): values of one
-    name are OR-ed, names AND-ed. Returns a SearchResult; raises QueryError
+    name are OR-ed, names AND-ed. Highlights are HTML-escaped text with the
+    matches between ``highlight_pre_tag`` and ``highlight_post_tag``; a hit's
+    ``text`` is the raw text. Returns a SearchResult; raises QueryError
     (one-line message) for a malformed query or option.
     """
     started = time.perf_counter()
@@ -350,6 +354,7 @@ def search(
             raise RsearchError(f"no index '{alias}' yet: run `rsearch index PATH...` first") from None
         raise translated from None
 
+    tags = (highlight_pre_tag, highlight_post_tag)
     hits = []
     for h in resp["hits"]["hits"]:
         src = h["_source"]
@@ -358,10 +363,10 @@ def search(
         hits.append(Hit(
             id=h["_id"], report_id=src.get("report_id", ""), title=title, section=src.get("section"),
             kind=src.get("kind", ""), text=text,
-            highlights=[highlight.whole(text, needles)] if whole_text
-            else highlight.fragments(text, needles, fragment_size, fragments),
+            highlights=[highlight.whole(text, needles, *tags)] if whole_text
+            else highlight.fragments(text, needles, fragment_size, fragments, *tags),
             score=h.get("_score"),
-            title_highlight=highlight.whole(title, needles) if title else None,
+            title_highlight=highlight.whole(title, needles, *tags) if title else None,
             source_path=src.get("source_path", ""), report_no=src.get("report_no", 0),
             section_index=src.get("section_index", 0), chunk_index=src.get("chunk_index", 0),
             publication=src.get("publication"), people=src.get("people") or [],
