@@ -3,7 +3,8 @@
 Searches and the indexer address the alias (``reports`` by default). Behind it
 stands one physical index ``<alias>-m<mapping_version>-<UTC timestamp>``,
 created from ``mappings/chunks.json`` (the single source of settings and
-mappings) with ``_meta`` saying which mapping and which analysis dictionary
+mappings; the package carries a copy, ``indexer/data/chunks.json``, so an
+installed wheel can index: tests/test_packaging.py checks both are identical) with ``_meta`` saying which mapping and which analysis dictionary
 built it. A rebuild fills a new physical index and swaps the alias in one
 atomic ``_aliases`` call, so searches keep answering throughout.
 """
@@ -11,6 +12,7 @@ atomic ``_aliases`` call, so searches keep answering throughout.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,12 +22,13 @@ from elasticsearch import Elasticsearch, NotFoundError
 
 from rsearch.errors import RsearchError
 
-MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
+MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"  # the readable source
+PACKAGED = Path(__file__).resolve().parent / "data" / "chunks.json"  # what the wheel ships
 
 
 @lru_cache(maxsize=1)
 def definition() -> dict:
-    return json.loads((MAPPINGS_DIR / "chunks.json").read_text(encoding="utf-8"))
+    return json.loads(PACKAGED.read_text(encoding="utf-8"))
 
 
 def mapping_version() -> int:
@@ -57,6 +60,30 @@ def current(es: Elasticsearch, alias: str) -> IndexInfo:
     physical = sorted(found)[-1]
     meta = es.indices.get_mapping(index=physical)[physical]["mappings"].get("_meta", {})
     return IndexInfo(alias, physical, meta.get("mapping_version"), meta.get("dictionary_version"))
+
+
+def _physical_pattern(alias: str) -> re.Pattern:
+    return re.compile(rf"{re.escape(alias)}-m\d+-\d{{14}}-\d{{6}}")
+
+
+def orphans(es: Elasticsearch, alias: str) -> list[str]:
+    """This alias's physical indices that the alias does not point at (what a
+    killed rebuild leaves behind)."""
+    found = es.options(ignore_status=404).indices.get_alias(index=f"{alias}-m*", expand_wildcards="all")
+    if not hasattr(found, "items") or "error" in found:
+        return []
+    pattern = _physical_pattern(alias)
+    return sorted(name for name, info in found.items()
+                  if pattern.fullmatch(name) and alias not in (info.get("aliases") or {}))
+
+
+def delete_orphans(es: Elasticsearch, alias: str) -> list[str]:
+    """Delete the orphans; call only while holding the alias's write lock
+    (otherwise a running rebuild's new index would look like one)."""
+    gone = orphans(es, alias)
+    if gone:
+        es.options(ignore_status=404).indices.delete(index=",".join(gone))
+    return gone
 
 
 def create_physical(es: Elasticsearch, alias: str, dictionary_version: str) -> str:

@@ -106,6 +106,9 @@ def render_stats(stats: dict) -> str:
         f"mapping          v{stats['mapping_version']} (current v{stats['current_mapping_version']})",
         f"dictionary       {stats['dictionary_version']} (current {stats['current_dictionary_version']}, {stats['segmenter']})",
     ]
+    if stats.get("orphan_indices"):
+        lines.append(f"orphan indices   {', '.join(stats['orphan_indices'])} (left by an interrupted "
+                     "rebuild; the next `rsearch index` deletes them)")
     if not stats["up_to_date"]:
         lines.append(click.style("the index was built with another mapping or dictionary: "
                                  "run `rsearch index --rebuild PATH...`", fg="yellow"))

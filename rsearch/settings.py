@@ -3,8 +3,10 @@
 One prefix for every environment variable: ``RSEARCH_``. CLI options override
 environment variables, which override the defaults.
 
-    RSEARCH_ES_URL        Elasticsearch URL (default: the local node started by
-                          ``rsearch es start``, else http://127.0.0.1:9200)
+    RSEARCH_ES_URL        Elasticsearch URL (default: the local node of RSEARCH_HOME,
+                          started by ``rsearch es start``; when that is not running,
+                          commands fail saying so rather than ask whatever listens
+                          on port 9200)
     RSEARCH_INDEX         alias name that searches and indexing use (default: reports)
     RSEARCH_ES_API_KEY    API key (the base64 "id:key" form Kibana shows)
     RSEARCH_ES_USER       user name for basic auth
@@ -12,11 +14,13 @@ environment variables, which override the defaults.
     RSEARCH_ES_CA_CERTS   CA certificate file (PEM) to verify an HTTPS cluster
     RSEARCH_HOME          state directory of the local node (distribution, data, logs)
     RSEARCH_ES_HEAP       heap of the local node (default 1g)
+    RSEARCH_ES_PORT       HTTP port of the local node (default 9200; when 9200 is
+                          taken by another program, ``rsearch es start`` picks a
+                          free port and says which)
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -84,14 +88,22 @@ class Settings:
 
     @property
     def resolved_url(self) -> str:
-        """The configured URL, else the running local node's, else :9200."""
+        """The configured URL, else the URL of the local node of this state
+        directory when it is running. Neither: NoCluster (one line), never a
+        guess, which would answer from some other server on port 9200."""
         if self.url:
             return self.url
-        state = self.home / "node" / "node.json"
-        try:
-            return json.loads(state.read_text())["url"]
-        except (OSError, ValueError, KeyError):
-            return f"http://127.0.0.1:{DEFAULT_PORT}"
+        from .localnode.node import LocalNode
+
+        node = LocalNode(self.home)
+        state = node._state()
+        if node._alive(state) and state.get("url"):
+            return state["url"]
+        from .errors import NoCluster
+
+        raise NoCluster(
+            f"no Elasticsearch URL is configured and the local node (state in {node.directory}) "
+            "is not running: start it with `rsearch es start`, or set --es-url / RSEARCH_ES_URL")
 
     def check(self) -> None:
         """ConfigError (one line naming the setting) for a URL, CA file or name no client could use."""

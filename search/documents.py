@@ -104,4 +104,6 @@ def index_stats(es: Elasticsearch, alias: str) -> dict:
         "segmenter": analysis.segmenter_name(),
         "up_to_date": info.mapping_version == index_admin.mapping_version()
         and info.dictionary_version == current_dict,
+        # left by a killed rebuild; the next `rsearch index` deletes them
+        "orphan_indices": index_admin.orphans(es, alias),
     }
