@@ -220,7 +220,10 @@ def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -
         bulk_write(es, prefetch(actions()), on_result, **(bulk_options or {}))
     except BaseException:
         if rebuild:  # the old index stays live; the half-filled one goes
-            es.options(ignore_status=404).indices.delete(index=target)
+            try:
+                es.options(ignore_status=404).indices.delete(index=target)
+            except Exception:
+                pass  # the next run deletes it as an orphan
         raise
     finally:
         if pool:

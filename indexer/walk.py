@@ -164,7 +164,10 @@ def walk(paths: list[str | os.PathLike]) -> Walk:
     walker = _Walker()
     for raw in paths:
         path = Path(raw)
-        if os.path.isdir(path):
+        if _not_utf8(os.fspath(path)):
+            walker.out.errors.append({"path": shown(path), "error": (
+                "path is not valid UTF-8: rename it (e.g. with convmv) to index it")})
+        elif os.path.isdir(path):
             walker.add_dir(path)
         elif os.path.lexists(path):
             walker.add_file(path, explicit=True)

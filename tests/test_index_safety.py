@@ -305,6 +305,10 @@ def test_non_utf8_names_and_symlink_loops_do_not_abort_the_run(es, es_url, index
     assert reasons["loop.txt"] == "symbolic link loop"
     assert reasons["dangling.txt"].startswith("broken symbolic link")
     assert len(ids_by_path(es, index_name)) == 3
+    # the same name given on the command line: named, not a traceback
+    named = index_paths(es, index_name, [os.fsdecode(os.path.join(os.fsencode(corpus), b"dir-\xe9"))])
+    assert not named.ok and "not valid UTF-8" in named.errors[0]["error"]
+    assert named.errors[0]["path"].endswith("dir-\\xe9")
 
 
 # -- orphans of a killed rebuild ----------------------------------------------------
