@@ -11,6 +11,8 @@ import json
 import os
 import pwd
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -228,16 +230,44 @@ def _race(*jobs):
     return results
 
 
-def test_rebuild_racing_a_normal_run_loses_nothing(es, index_name, corpus):
-    assert index_paths(es, index_name, [corpus]).ok
+@pytest.fixture
+def big_corpus(tmp_path) -> Path:
+    """Enough text that two runs really overlap (under 40 files: no worker pool)."""
+    d = tmp_path / "big"
+    d.mkdir()
+    body = "\n\n".join(seed.read_text(encoding="utf-8") for seed in SEEDS)
+    for i in range(30):
+        (d / f"{i:02d}.txt").write_text(body + "\n\n" + body, encoding="utf-8")
+    return d
+
+
+def test_rebuild_racing_a_normal_run_loses_nothing(es, es_url, index_name, big_corpus):
+    """Two processes, as two terminals (or two machines) would run them."""
+    assert index_paths(es, index_name, [big_corpus]).ok
     full = sum(len(v) for v in ids_by_path(es, index_name).values())
-    for _ in range(3):
-        results = _race(lambda: index_paths(es, index_name, [corpus], rebuild=True),
-                        lambda: index_paths(es, index_name, [corpus]))
-        for r in results:
-            assert isinstance(r, IndexLocked) or (r.ok and not isinstance(r, Exception)), r
-        assert sum(len(v) for v in ids_by_path(es, index_name).values()) == full
-        assert len(physical_indices(es, index_name)) == 1
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_")}
+    env.update(RSEARCH_ES_URL=es_url, RSEARCH_INDEX=index_name)
+    cmd = [sys.executable, "-m", "rsearch.cli", "index"]
+    rebuild = subprocess.Popen([*cmd, "--rebuild", str(big_corpus)], env=env, cwd=REPO,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Start the normal run once the rebuild has created its new index.
+    deadline = time.monotonic() + 120
+    while len(physical_indices(es, index_name)) < 2 and rebuild.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    normal = subprocess.run([*cmd, str(big_corpus)], env=env, cwd=REPO, capture_output=True, text=True,
+                            timeout=600)
+    overlapped = rebuild.poll() is None  # the rebuild was still writing when the normal run ended
+    out, err = rebuild.communicate(timeout=600)
+    assert rebuild.returncode == 0, err
+    if overlapped:  # refused, in one line naming the holder
+        assert normal.returncode == 1, normal.stdout + normal.stderr
+        lines = error_lines(normal.stderr)
+        assert len(lines) == 1 and "is being written by" in lines[0], normal.stderr
+        assert "Traceback" not in normal.stderr
+    else:
+        assert normal.returncode == 0, normal.stderr
+    assert sum(len(v) for v in ids_by_path(es, index_name).values()) == full
+    assert len(physical_indices(es, index_name)) == 1
 
 
 def test_two_first_runs_on_a_new_alias_leave_one_index(es, index_name, corpus):
