@@ -43,7 +43,7 @@ def main() -> None:
     from indexer.sync import index_paths
     from indexer.walk import walk
     from indexer.write_lock import WriteLock
-    from rsearch.settings import Settings
+    from core.settings import Settings
 
     tree = Path(tempfile.mkdtemp(prefix="rsearch-bench-walk-"))
     node = directory = None

@@ -16,11 +16,10 @@ Without --es-url a local node (heap 1g) is started in a temporary directory.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
-import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
@@ -53,7 +52,7 @@ def prepare(files, out: Path) -> tuple[float, int]:
 
 
 def fresh_alias(es, name: str) -> str:
-    from indexer import analysis, index_admin
+    from core import analysis, index_admin
 
     for old in es.indices.get(index=f"{name}*", expand_wildcards="all"):
         es.indices.delete(index=old)
@@ -101,7 +100,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from indexer.pipeline import iter_files
-    from rsearch.settings import Settings
+    from core.settings import Settings
 
     corpus = Path(args.corpus)
     files = list(iter_files([corpus]))
@@ -112,15 +111,10 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     prepared = out / "prepared.ndjson"
 
-    node = directory = None
-    if args.es_url:
-        url = args.es_url
-    else:
-        from rsearch.localnode import LocalNode
+    from rsearch.localnode.temporary import node_url
 
-        directory = Path(tempfile.mkdtemp(prefix="rsearch-bench-"))
-        node = LocalNode(Settings.from_env().home, directory=directory, heap="1g")
-        url = node.start(port=0).url
+    cluster = contextlib.ExitStack()
+    url = cluster.enter_context(node_url(args.es_url, heap="1g", prefix="rsearch-bench-"))
     es = Settings(url=url, request_timeout=120).client()
     try:
         prep_s, n_docs = prepare(files, prepared)
@@ -145,9 +139,7 @@ def main() -> None:
                 for old in es.indices.get(index=f"{name}*"):
                     es.indices.delete(index=old)
     finally:
-        if node:
-            node.stop()
-            shutil.rmtree(directory, ignore_errors=True)
+        cluster.close()
 
 
 if __name__ == "__main__":

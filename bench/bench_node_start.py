@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rsearch.localnode import LocalNode
 from rsearch.localnode.distribution import ensure_distribution
-from rsearch.settings import ES_VERSION, Settings
+from core.settings import ES_VERSION, Settings
 
 
 def main() -> None:

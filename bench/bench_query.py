@@ -31,7 +31,7 @@ def pct(values, p):
 
 
 def draw_queries(es, index, n, seed=7):
-    from indexer.analysis import word_tokens
+    from core.analysis import word_tokens
 
     rng = random.Random(seed)
     resp = es.search(index=index, size=2000, query={"function_score": {
@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--cli-runs", type=int, default=10)
     args = parser.parse_args()
 
-    from rsearch.settings import Settings
+    from core.settings import Settings
     from search import search
 
     es = Settings(url=args.es_url).client()

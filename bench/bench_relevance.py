@@ -29,7 +29,7 @@ them; a run takes ~3 minutes (dev) or ~1.5 (trial) with the node start.
 Systems (each sees only the passage text: no article title, no section):
 
 1. ``rsearch``: this engine. One document per passage, built by the indexer's
-   own code (indexer.normalize.normalize on the passage, a body Chunk,
+   own code (core.analysis.normalize on the passage, a body Chunk,
    indexer.documents.to_document: text, text_chars, text_words, kind "body",
    report_id, ...), in an index created from mappings/chunks.json by
    indexer.index_admin.create_physical + point_alias; queried through the
@@ -41,7 +41,7 @@ Systems (each sees only the passage text: no article title, no section):
 2. ``standard``: one ``text`` field with Elasticsearch's ``standard``
    analyzer (one token per Chinese character); ``match`` query (OR).
 3. ``jieba+ws``: one field holding the passage's jieba precise-mode tokens
-   (indexer.analysis's segmenter, i.e. jieba's dictionary plus the shipped
+   (core.analysis's segmenter, i.e. jieba's dictionary plus the shipped
    domain dictionary, no folding, no stopwords), space-joined and analysed by
    ``whitespace``; the question's jieba tokens, ``match`` (OR).
 
@@ -108,7 +108,7 @@ def engine_documents(passages: list[str]):
     """The indexer's documents, one body chunk per passage."""
     from indexer.chunking import Chunk, chunk_id
     from indexer.documents import to_document
-    from indexer.normalize import normalize
+    from core.analysis import normalize
 
     for n, context in enumerate(passages):
         text = normalize(context)
@@ -125,7 +125,7 @@ def engine_documents(passages: list[str]):
 
 
 def jieba_tokens(text: str) -> str:
-    from indexer.analysis import _segmenter
+    from core.analysis import _segmenter
 
     return " ".join(t for t in _segmenter().cut(text) if t.strip())
 
@@ -142,7 +142,7 @@ def load_index(es, index: str, docs) -> float:
 
 def build_indices(es, passages: list[str], prefix: str) -> dict[str, str]:
     from indexer import index_admin
-    from indexer.analysis import dictionary_version
+    from core.analysis import dictionary_version
 
     names = {}
     alias = f"{prefix}-rsearch"
@@ -278,7 +278,7 @@ def main() -> None:
         url = args.es_url
     else:
         from rsearch.localnode import LocalNode
-        from rsearch.settings import Settings
+        from core.settings import Settings
 
         directory = Path(tempfile.mkdtemp(prefix="rsearch-bench-"))
         node = LocalNode(Settings.from_env().home, directory=directory, heap=args.heap)

@@ -1,10 +1,10 @@
-"""Benchmark and cross-check of the two segmenter backends of indexer.analysis.
+"""Benchmark and cross-check of the two segmenter backends of core.analysis.
 
     .venv/bin/python bench/bench_segmenter.py [--quick] [--json FILE]
 
 Measures, for rjieba and jieba (RSEARCH_SEGMENTER):
 
-* cold start in a fresh process: python start, ``import indexer.analysis``,
+* cold start in a fresh process: python start, ``import core.analysis``,
   first ``query_units`` (fold + OpenCC + dictionary + shipped and user
   dictionaries) and first ``word_tokens``; the median of several runs;
 * throughput (MB/s of UTF-8 input) of ``word_tokens`` (fold + search-mode
@@ -55,7 +55,7 @@ USER_DICT = """\
 
 
 def load_corpora() -> dict[str, list[str]]:
-    from indexer.normalize import normalize
+    from core.analysis import normalize
 
     seeds = [normalize(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds").glob("*.txt"))]
     corpora = {"seeds": seeds}
@@ -94,7 +94,7 @@ _CHILD = r"""
 import time, sys, os
 t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
-import indexer.analysis as A
+import core.analysis as A
 t1 = time.perf_counter()
 A.query_units("党史学习教育")
 t2 = time.perf_counter()
@@ -134,16 +134,16 @@ def cold_start(backend: str, user_dict: str, runs: int) -> dict:
 
 
 def import_cost(runs: int) -> dict:
-    """``-X importtime`` cumulative microseconds of indexer.analysis."""
+    """``-X importtime`` cumulative microseconds of core.analysis."""
     vals = []
     for _ in range(runs):
         err = subprocess.run(
             [sys.executable, "-X", "importtime", "-c",
-             f"import sys; sys.path.insert(0, {str(ROOT)!r}); import indexer.analysis"],
+             f"import sys; sys.path.insert(0, {str(ROOT)!r}); import core.analysis"],
             check=True, capture_output=True, text=True,
         ).stderr
         for line in err.splitlines():
-            if line.rstrip().endswith("| indexer.analysis"):
+            if line.rstrip().endswith("| core.analysis"):
                 vals.append(int(line.split("|")[1]) / 1e6)
     return {"importtime_cumulative_s": statistics.median(vals)}
 
@@ -167,10 +167,10 @@ def random_strings(n: int, seed: int, han: list[str]) -> list[str]:
 
 
 def identity(corpora: dict[str, list[str]], fuzz: int) -> dict:
-    import indexer.analysis as A
+    import core.analysis as A
 
-    rj = A._segmenter("rjieba")
-    pj = A._segmenter("jieba")
+    rj = A.segmenter("rjieba")
+    pj = A.segmenter("jieba")
     result = {}
     han = sorted({c for t in corpora.get("cmrc", corpora["seeds"]) for c in t if "\u4e00" <= c <= "\u9fd5"})
     sets = dict(corpora)
@@ -193,14 +193,16 @@ def identity(corpora: dict[str, list[str]], fuzz: int) -> dict:
 # -------------------------------------------------------------- throughput
 
 def throughput(corpora: dict[str, list[str]], min_time: float) -> dict:
-    import indexer.analysis as A
+    import core.analysis as A
+    from core import settings
+    from core.text import segment
 
     res = {}
     for backend in BACKENDS:
-        os.environ[A.ENV_SEGMENTER] = backend
-        seg = A._segmenter(backend)
+        os.environ[settings.ENV_SEGMENTER] = backend
+        seg = A.segmenter(backend)
         for hmm in (True, False):
-            A.HMM = hmm
+            segment.HMM = hmm
             for name, texts in corpora.items():
                 folded = [A.fold(t) for t in texts]
                 key = f"{backend} hmm={'on' if hmm else 'off'} {name}"
@@ -209,7 +211,7 @@ def throughput(corpora: dict[str, list[str]], min_time: float) -> dict:
                     "cut_MBps": rate(seg.cut, folded, min_time),
                     "cut_for_search_MBps": rate(seg.cut_for_search, folded, min_time),
                 }
-    A.HMM = True
+    segment.HMM = True
     return res
 
 
@@ -217,11 +219,12 @@ def throughput(corpora: dict[str, list[str]], min_time: float) -> dict:
 
 def hmm_effect(corpora: dict[str, list[str]], samples: int) -> dict:
     """Share of query units (of words cut from the text) among its word tokens."""
-    import indexer.analysis as A
+    import core.analysis as A
+    from core.text import segment
 
     res = {}
     for hmm in (True, False):
-        A.HMM = hmm
+        segment.HMM = hmm
         for name, texts in corpora.items():
             rnd = random.Random(3)
             found = total = multi = multi_found = 0
@@ -260,7 +263,7 @@ def hmm_effect(corpora: dict[str, list[str]], samples: int) -> dict:
             "one_unit": whole,
             "one_unit_and_word_token": found_whole,
         }
-    A.HMM = True
+    segment.HMM = True
     return res
 
 
@@ -279,7 +282,8 @@ def fold_costs(corpora: dict[str, list[str]]) -> dict:
     code = r"""
 import sys, time, json
 sys.path.insert(0, {root!r})
-import indexer.analysis as A
+import core.analysis as A
+from core.text import fold as fold_module
 texts = json.loads(sys.stdin.read())
 size = sum(len(t.encode()) for t in texts) / 1e6
 t = time.perf_counter(); A.fold("黨"); opencc_load = time.perf_counter() - t
@@ -291,11 +295,11 @@ while time.perf_counter() - t < 1.0:
     for x in texts: A.fold(x)
     n += 1
 warm = size * n / (time.perf_counter() - t)
-conv = A._converter()
+conv = fold_module.converter()
 rng = [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00)]
 t = time.perf_counter(); table = {{cp: conv(chr(cp)) for cp in rng}}; per_char = time.perf_counter() - t
 t = time.perf_counter(); out = conv("\n".join(map(chr, rng))).split("\n"); batch = time.perf_counter() - t
-print(json.dumps(dict(opencc_load_s=opencc_load, lazy_cold_s=cold, distinct_chars=len(A._FOLD),
+print(json.dumps(dict(opencc_load_s=opencc_load, lazy_cold_s=cold, distinct_chars=fold_module.cached_characters(),
     lazy_warm_MBps=warm, table_per_char_s=per_char, table_one_call_s=batch, table_chars=len(rng))))
 """
     texts = [t for ts in corpora.values() for t in ts]

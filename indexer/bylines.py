@@ -37,19 +37,18 @@ from __future__ import annotations
 
 import re
 
-from indexer.analysis import fold
+from core.analysis import CJK, fold
 from indexer.models import Byline, Person
 
 # Longer than this is a sentence, not a byline.
 MAX_BYLINE_CHARS = 60
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # Decorations that open a byline line in print layouts.
 _LEAD_MARKS = "□■◇◆○●▲△▶►▷★☆※"
 
 # Role words. 驻X记者 (resident reporter) is allowed with a short place.
-_STAFF = rf"(?:特约|见习|实习|首席|驻[{_CJK}]{{1,4}}?)?(?:摄影)?(?:记者|通讯员)"
+_STAFF = rf"(?:特约|见习|实习|首席|驻[{CJK}]{{1,4}}?)?(?:摄影)?(?:记者|通讯员)"
 # Other credited roles: editors (责任编辑, 编辑, 校对, 审核 ...), writers
 # (作者, 撰稿), interns (实习生: reporting staff).
 _OTHER_ROLE = r"(?:责任编辑|执行编辑|值班编辑|责编|编辑|校对|审校|审核|终审|初审|二审|三审|作者|撰稿|撰文|实习生)"
@@ -58,7 +57,7 @@ _ROLE = rf"(?:{_STAFF}|{_OTHER_ROLE})"
 # Outlet named before the first role word. 本报 & co. mean "this paper".
 _HOME = ("本报", "本刊", "本台", "本网")
 _PUBLICATION = re.compile(
-    rf"(?P<pub>本报|本刊|本台|本网|[{_CJK}A-Za-z0-9·]{{2,16}}?"
+    rf"(?P<pub>本报|本刊|本台|本网|[{CJK}A-Za-z0-9·]{{2,16}}?"
     rf"(?:报|社|新闻|网|台|刊|杂志|客户端|融媒体?中心|传媒|号))(?={_ROLE})"
 )
 
@@ -70,7 +69,7 @@ _NOT_IN_NAMES = set("的了们这那说是在着过吗呢吧啊也就把被从�
 
 # A name: 2-4 Chinese characters (optionally a ·-joined transliterated
 # name), not swallowing a following role word, ending at a boundary.
-_NAME_CHAR = rf"(?:(?!记者|通讯员|摄影记者|{_OTHER_ROLE})[{_CJK}])"
+_NAME_CHAR = rf"(?:(?!记者|通讯员|摄影记者|{_OTHER_ROLE})[{CJK}])"
 _BOUNDARY = rf"(?={_ROLE}|[/／|｜]|\s|[、，,]|$)"
 
 _SLASH = "/／|｜"
@@ -86,9 +85,9 @@ def _token_pattern(tight: bool) -> re.Pattern:
         rf"""
         (?P<role>{_ROLE})
       | (?P<home>本报|本刊|本台|本网)(?={_ROLE})
-      | (?P<both>(?:文\s*[{_SLASH}]\s*图|图\s*[{_SLASH}]\s*文))(?=\s|$|[{_CJK}])
+      | (?P<both>(?:文\s*[{_SLASH}]\s*图|图\s*[{_SLASH}]\s*文))(?=\s|$|[{CJK}])
       | (?P<pre>(?:文图|图文|文字|文|图片|图|摄影|摄像|摄)\s*[{_SLASH}])
-      | [{_SLASH}]\s*(?P<suf>文图|图文|文|图|摄影|摄)(?=\s|$|[、，,]|[{_CJK}])
+      | [{_SLASH}]\s*(?P<suf>文图|图文|文|图|摄影|摄)(?=\s|$|[、，,]|[{CJK}])
       | (?P<she>摄影|摄)(?=\s|$)
       | (?P<report>报道|报导)$
       | (?P<name>{_NAME_CHAR}{{2,4}}?(?:·{_NAME_CHAR}{{1,8}})?){name_end}
@@ -289,7 +288,7 @@ def parse_byline(line: str, tight: bool = False, bare_need_surname: bool = False
 # ``pub`` is the outlet when it is named (本报 & co. are "this paper").
 _DATELINE = re.compile(
     rf"^(?:(?P<home>本报|本刊|本台|本网)[^\s，。（(]{{0,10}}?讯"
-    rf"|(?P<pub>[{_CJK}A-Za-z·]{{2,12}}?(?:日报|晚报|报|社|网|台|客户端|融媒体?中心))"
+    rf"|(?P<pub>[{CJK}A-Za-z·]{{2,12}}?(?:日报|晚报|报|社|网|台|客户端|融媒体?中心))"
     rf"[^\s，。（(]{{0,14}}?(?:讯|电))"
 )
 _BRACKETED = re.compile(r"\s*[（(](?P<inner>[^（）()]{2,60})[）)]\s*")

@@ -29,9 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.analysis import fold
+from core.analysis import CJK, fold
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # Page numbers of a PDF dump: "— 2 —", "- 3 -", "·4·", "第 5 页", "第5页 共9页", "5/9".
 _PAGE_NUMBER = re.compile(
@@ -52,11 +51,11 @@ _NUMBERED = re.compile(
 _DOC_KINDS = (
     "报告|通知|通报|意见|决定|请示|批复|函|方案|办法|规定|细则|说明|总结|汇报|公告|通告|议案|建议|纪要|规划|计划|要点"
 )
-_DOC_TITLE = re.compile(rf"^(?:关于.{{2,80}}的[{_CJK}]{{0,4}}?(?:{_DOC_KINDS})|.{{0,40}}(?:工作报告|工作总结|总结报告|情况报告|实施方案|工作要点|工作计划))$")
+_DOC_TITLE = re.compile(rf"^(?:关于.{{2,80}}的[{CJK}]{{0,4}}?(?:{_DOC_KINDS})|.{{0,40}}(?:工作报告|工作总结|总结报告|情况报告|实施方案|工作要点|工作计划))$")
 
 # An issuing body: ends in an organisation word, optionally followed by 文件.
 _ORG = re.compile(
-    rf"^[{_CJK}（）()·]{{2,40}}?(?:人民政府|政府|人民代表大会常务委员会|常务委员会|委员会|党委|党组|党工委|工委|"
+    rf"^[{CJK}（）()·]{{2,40}}?(?:人民政府|政府|人民代表大会常务委员会|常务委员会|委员会|党委|党组|党工委|工委|"
     rf"办公室|办公厅|办事处|街道办事处|局|厅|委|部|院|署|中心|支部|总支|协会|学会|联合会|公司|集团|大学|学院|学校|"
     rf"小学|中学|幼儿园|医院|研究所|所|站|队|会)(?:文件)?$"
 )
@@ -65,7 +64,7 @@ _DATE_LINE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)$"
 )
 # 主送机关: "区人大常委会：", "各中小学、幼儿园：", "各位代表：".
-_ADDRESSEE = re.compile(rf"^[{_CJK}、，,（）()]{{2,40}}[：:]$")
+_ADDRESSEE = re.compile(rf"^[{CJK}、，,（）()]{{2,40}}[：:]$")
 # Sentence-final marks (as in structure.py).
 _FINAL = "。！？!?；;…"
 
@@ -82,8 +81,8 @@ class Layout:
 
 # The speaker under a report given at a meeting: "洛阳市人民政府市长 李明华".
 _SPEAKER = re.compile(
-    rf"^(?P<office>[{_CJK}]{{0,20}}?(?:代?市长|代?省长|县长|区长|州长|旗长|镇长|乡长|主任|主席|书记|局长|厅长|院长|检察长))"
-    rf"\s+(?P<name>[{_CJK}]{{2,4}})$"
+    rf"^(?P<office>[{CJK}]{{0,20}}?(?:代?市长|代?省长|县长|区长|州长|旗长|镇长|乡长|主任|主席|书记|局长|厅长|院长|检察长))"
+    rf"\s+(?P<name>[{CJK}]{{2,4}})$"
 )
 
 

@@ -1,18 +1,17 @@
 """Chunk -> Elasticsearch document: the chunk's fields under the index's
 names, plus the analysed copies (``*_chars``, ``*_words``) of the searchable
-text fields, made by indexer.analysis (the same module the query side uses)."""
+text fields, made by core.analysis (the same module the query side uses)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from indexer.analysis import analyze
+from core.analysis import analyze
+from core.schema import ANALYSED_FIELDS, chars_field, words_field
 from indexer.chunking import Chunk
 
 # Chunk attribute -> index field, where they differ.
 _RENAMED = {"report_title": "title", "report_subtitle": "subtitle", "section_title": "section"}
-# Text fields that get analysed copies.
-ANALYSED_FIELDS = ("title", "section", "text")
 
 
 @lru_cache(maxsize=4096)
@@ -28,6 +27,6 @@ def to_document(chunk: Chunk) -> dict:
         value = doc.get(field)
         if value:
             analysed = _analysed(value) if field != "text" else analyze(value)
-            doc[f"{field}_chars"] = analysed.chars
-            doc[f"{field}_words"] = analysed.words
+            doc[chars_field(field)] = analysed.chars
+            doc[words_field(field)] = analysed.words
     return doc

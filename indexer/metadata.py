@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from core.gazetteer import COUNTY, levels, short_names, table
 from indexer.models import Regions
 
 # Short forms that are ordinary words far more often than places.
@@ -73,85 +74,18 @@ _GENERIC_COUNTIES = frozenset(
 # those, and 西工区街道 is a district's subdistrict office.
 _STREET_AFTER = re.compile(r"[东西南北中]?(?:路|街(?!道)|大街|大道|巷|胡同|里弄|弄)|市场|商场|商城|小区|社区|花园|公寓|大厦|新村")
 
-# Where cpca's table is wrong for news text. Name -> replacement (None: not
-# a place). Kept small and explained: add an entry only for a gazetteer error.
-GAZETTEER_EXCEPTIONS: dict[str, str | None] = {}
-
-# cpca's rule for short forms (cpca.Matcher, cpca._init_data).
-_SHORT_SUFFIX = re.compile(r"([省市]|特别行政区|自治区)$")
-
-_COUNTY = 2  # cpca AddrInfo.rank: 0 province, 1 city, 2 county
-
-
-@lru_cache(maxsize=1)
-def _autonomous_short():
-    """Regex turning 大厂回族自治县 into 大厂县 (groups base, kind), from cpca's
-    list of ethnic groups."""
-    from importlib.resources import files
-
-    nations = (files("cpca.resources") / "56_nations.csv").read_text(encoding="utf-8").split()
-    # Names also use the group without 族 (蒙古族 -> 蒙古) only inside other
-    # names; the full forms are what the gazetteer's names contain.
-    alternation = "|".join(sorted(map(re.escape, nations), key=len, reverse=True))
-    return re.compile(rf"^(?P<base>.+?)(?:{alternation})+(?:自治)?(?P<kind>县|旗|区|州)$")
-
-
-def short_names(name: str, rank: int) -> list[str]:
-    """The other names people write for gazetteer entry ``name``: cpca's short
-    form of provinces and cities (河南, 洛阳, 内蒙古), the short form of
-    autonomous units (大厂县, 瀍河区, 恩施州 and 恩施), 阿克苏 for 阿克苏地区."""
-    import cpca
-
-    out = []
-    if rank < _COUNTY:
-        short = cpca.Matcher.special_abbre.get(name) or _SHORT_SUFFIX.sub("", name)
-        short = re.sub(r"(地区|盟)$", "", short)
-        if short != name:
-            out.append(short)
-    m = _autonomous_short().match(name)
-    if m and len(m.group("base")) >= 2:
-        out.append(m.group("base") + m.group("kind"))
-        if m.group("kind") == "州":
-            out.append(m.group("base"))
-    return [s for s in dict.fromkeys(out) if len(s) >= 2]
-
-
-@lru_cache(maxsize=1)
-def _table():
-    """cpca's AddrInfo entries that are places (placeholders out), with names
-    corrected by GAZETTEER_EXCEPTIONS; and adcode -> name for every code."""
-    import warnings
-
-    with warnings.catch_warnings():
-        # cpca reads its data through the deprecated pkg_resources.
-        warnings.simplefilter("ignore")
-        import cpca
-
-    entries, names = [], {}
-    for code, info in cpca.ad_2_addr_dict.items():
-        names[code[:6]] = info.name
-        # Placeholders (市辖区, 省直辖县级行政区划) and 重庆's "县" are not places.
-        if info.name == "市辖区" or "直辖" in info.name or len(info.name) < 2:
-            continue
-        if info.name in GAZETTEER_EXCEPTIONS:
-            if GAZETTEER_EXCEPTIONS[info.name] is None:
-                continue
-            names[code[:6]] = info.name = GAZETTEER_EXCEPTIONS[info.name]
-        entries.append(info)
-    return entries, names
-
 
 @lru_cache(maxsize=1)
 def _gazetteer():
     """(scanner, adcode -> name); loads cpca's table on first call."""
-    entries, names = _table()
+    entries, names = table()
     places: dict[str, tuple[bool, list]] = {}  # key -> (is short form, entries)
     for info in entries:
         places.setdefault(info.name, (False, []))[1].append(info)
         for short in short_names(info.name, info.rank):
             # 大厂县 has a full name's shape and is matched like one; bare
             # short forms (洛阳, 恩施) follow the short-form rules.
-            is_short = not (info.rank == _COUNTY or short.endswith("州"))
+            is_short = not (info.rank == COUNTY or short.endswith("州"))
             if is_short and (short in _SHORT_FORM_WORDS or len(short) < 2):
                 continue
             places.setdefault(short, (is_short, []))[1].append(info)
@@ -199,7 +133,7 @@ def _matches(text: str, automaton) -> list[tuple[int, int, list]]:
         end = start + size - 1
         if start <= last_end or end < blocked:
             continue
-        if infos[0].rank < _COUNTY and (
+        if infos[0].rank < COUNTY and (
             _STREET_AFTER.match(text, end + 1) or (text[end] == "市" and text[end + 1: end + 2] == "场")
         ):
             blocked = end + 1  # 天津路: neither 天津 nor anything inside it
@@ -207,8 +141,8 @@ def _matches(text: str, automaton) -> list[tuple[int, int, list]]:
         if short:
             if size == 2 and start > 0 and text[start - 1] in _SURNAMES:
                 continue  # 孙青海: a person
-            infos = [a for a in infos if a.rank < _COUNTY]
-        elif infos[0].rank == _COUNTY and text[end + 1: end + 2] == "域":
+            infos = [a for a in infos if a.rank < COUNTY]
+        elif infos[0].rank == COUNTY and text[end + 1: end + 2] == "域":
             continue  # 新兴区域 is "region", not 新兴区
         found.append((start, end, infos))
         last_end = end
@@ -244,12 +178,12 @@ def place_mentions(text: str) -> list[PlaceMention]:
     found = _matches(text, automaton)
 
     # Provinces/cities stated in the text, to resolve counties against.
-    mentioned = {_parent_key(a.adcode) for _, _, infos in found for a in infos if a.rank < _COUNTY}
+    mentioned = {_parent_key(a.adcode) for _, _, infos in found for a in infos if a.rank < COUNTY}
 
     out: list[PlaceMention] = []
     prev_end, prev_codes = -2, []
     for start, end, infos in found:
-        upper = [a for a in infos if a.rank < _COUNTY]
+        upper = [a for a in infos if a.rank < COUNTY]
         bare = None
         if upper:
             # Province and city names are unique, except short 吉林 (province
@@ -274,36 +208,15 @@ def place_mentions(text: str) -> list[PlaceMention]:
     return out
 
 
-def lineage(code: str) -> list[str]:
-    """Full names of adcode prefix ``code`` and its parents, top down
-    (41 -> 河南省; 410303 -> 河南省, 洛阳市, 西工区). Placeholder levels
-    (市辖区, 省直辖县级行政区划) are skipped."""
-    return [name for _, name in _levels(code)]
-
-
-def _levels(code: str) -> list[tuple[int, str]]:
-    """(level 0/1/2, full name) of ``code`` and its parents."""
-    _, names = _table()
-    out = []
-    for level, width in enumerate((2, 4, 6)):
-        part = code[:width]
-        if len(part) < width or part.endswith("00"):
-            break
-        name = names.get(part.ljust(6, "0"))
-        if name and name != "市辖区" and "直辖" not in name:
-            out.append((level, name))
-    return out
-
-
 def extract_regions(text: str) -> Regions:
     """Provinces, cities and counties/districts named in ``text`` (full names, sorted)."""
-    levels: tuple[set, set, set] = (set(), set(), set())
+    found: tuple[set, set, set] = (set(), set(), set())
     for mention in place_mentions(text):
         if mention.bare:
-            levels[2].add(mention.bare)
-        for level, name in _levels(mention.code):
-            levels[level].add(name)
-    provinces, cities, districts = levels
+            found[2].add(mention.bare)
+        for level, name in levels(mention.code):
+            found[level].add(name)
+    provinces, cities, districts = found
     return Regions(sorted(provinces), sorted(cities), sorted(districts))
 
 

@@ -34,9 +34,6 @@ class Regions:
 
 # --- Report structure (indexer.structure) ------------------------------------
 
-PARAGRAPH_KINDS = ("lede", "body", "caption")
-
-
 @dataclass
 class Paragraph:
     text: str

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from indexer.chunking import Chunk, chunk_report
-from indexer.analysis import fold
+from core.analysis import fold
 from indexer.formats import read_document
 from indexer.metadata import extract_regions
 from indexer.models import Report

@@ -32,8 +32,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from indexer.analysis import fold
-from indexer.metadata import lineage, place_mentions
+from core.analysis import fold
+from core.gazetteer import lineage
+from indexer.metadata import place_mentions
 from indexer.models import Report
 
 W_TITLE, W_DATELINE, W_OPENING, W_PUBLICATION, W_BODY = 3.0, 3.0, 1.0, 1.0, 0.1

@@ -45,13 +45,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 
-from indexer.analysis import fold
+from core.analysis import CJK, fold, is_cjk, normalize
 from indexer.bylines import split_dateline_byline, split_trailing_byline
 from indexer.doclayout import Layout, numbered_level, prepare_lines, speaker, split_run_in
 from indexer.models import Byline, Paragraph, Person, Report, Section
-from indexer.normalize import is_cjk, normalize
 
 # --- character classes --------------------------------------------------------
 
@@ -81,7 +81,7 @@ _BYLINE_MARKS = ("记者", "記者", "通讯员", "通訊員", "/", "／", "摄"
 _MARKDOWN = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
 # A line of its own that opens with a label (附件：…, 联系人：…, 抄送：…) is an
 # item of its own, not the rest of a paragraph broken by a blank line.
-_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]\S")
+_LABEL = re.compile(rf"^[{CJK}]{{2,6}}[：:]\S")
 
 # Short lines: headlines and captions are at most this wide (CJK = 1).
 _HEADLINE_MAX = 40
@@ -103,7 +103,7 @@ def ends_sentence(text: str) -> bool:
 
 
 _BRACKET = re.compile("[" + re.escape("".join(a + b for a, b in _PAIRS)) + "]")
-_TWO_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff].*?[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_TWO_CJK = re.compile(rf"[{CJK}].*?[{CJK}]")
 _HEADLINE_BREAKER = re.compile("[" + re.escape("".join(sorted(_NOT_IN_HEADLINE))) + "]|，，")
 
 
@@ -259,6 +259,23 @@ def _column_width(blocks: list[_Block]) -> float | None:
 # --- 3. units ------------------------------------------------------------------------
 
 
+class Role(StrEnum):
+    """What a unit of the page is, decided pass by pass (NONE: not yet decided)."""
+
+    NONE = ""
+    TITLE = "title"
+    SUBTITLE = "subtitle"
+    KICKER = "kicker"  # the line above a title
+    TITLEGROUP = "titlegroup"  # a title block whose parts are not yet told apart
+    HEADING = "heading"
+    CAPTION = "caption"
+    BODY = "body"
+    BYLINE = "byline"
+    ISSUER = "issuer"  # the body issuing an official document
+    ADDRESSEE = "addressee"
+    SIGNATURE = "signature"  # the closing issuer and date of an official document
+
+
 @dataclass
 class _Unit:
     kind: str  # "text" | "md" | "byline" | "bullet"
@@ -269,7 +286,7 @@ class _Unit:
     block_start: bool  # first unit of its block
     level: int = 0  # markdown heading level
     byline: Byline | None = None
-    role: str = ""  # decided by _classify: title/subtitle/kicker/heading/caption/body/byline/lede
+    role: Role = Role.NONE  # decided by the classifying passes
     group: int = -1  # title group id
     after_heading: bool = False  # follows a heading in the same block: a paragraph start
     number_level: int = 0  # numbered heading (一、 1, （一） 2, 1. 3, （1） 4)
@@ -408,7 +425,7 @@ def _text_units(
         k = _column_heading(lines, col_width, templates)
         if k:
             emit(lines[:k], line_no)
-            out[-1].role = "heading"
+            out[-1].role = Role.HEADING
             start, after_heading = k, True
 
     local_width = col_width
@@ -447,7 +464,7 @@ def _paragraph_ended(previous: list[_Unit]) -> bool:
     if not previous:
         return True
     prev = previous[-1]
-    return prev.kind != "text" or prev.role == "heading" or ends_sentence(prev.text)
+    return prev.kind != "text" or prev.role == Role.HEADING or ends_sentence(prev.text)
 
 
 def _column_heading(lines: list[str], col_width: float, templates: list[_Template]) -> int:
@@ -510,7 +527,7 @@ def _templates(units: list[_Unit], col_width: float) -> list[_Template]:
     out = []
     for i, u in enumerate(units):
         nxt = units[i + 1] if i + 1 < len(units) else None
-        confident = u.role == "heading" or (
+        confident = u.role == Role.HEADING or (
             u.whole_block
             and u.kind == "text"
             and headline_like(u.text)
@@ -535,27 +552,27 @@ def _classify(
     for u in units:
         # Text that ends in a photo credit (``志愿者为老人义诊（孙伟 摄）``).
         if _is_open(u) and u.photo_credit and width(u.text) <= 60:
-            u.role = "caption"
+            u.role = Role.CAPTION
     for u in units:
         # ``核心提示`` and the like head a lede section wherever they stand.
         if u.kind == "text" and fold(u.text).rstrip("：:") in _LEDE_LABELS:
-            u.role = "heading"
+            u.role = Role.HEADING
     _mark_markdown_titles(units)
     _mark_title_groups(units)
     for u in units:
         if u.kind == "byline":
-            u.role = "byline"
+            u.role = Role.BYLINE
         elif u.kind == "md" and not u.role:
-            u.role = "heading"
+            u.role = Role.HEADING
         elif u.kind == "text" and not u.role and u.gap_isolated and u.whole_block and len(u.lines) == 1 and caption_like(u.text):
-            u.role = "caption"
+            u.role = Role.CAPTION
     _mark_plain_headings(units, uses_markdown, col_width, templates)
     _mark_closing_captions(units)
     units = _join_continuations(units)
     _mark_captions(units)
     for u in units:
         if not u.role:
-            u.role = "body"
+            u.role = Role.BODY
     return units
 
 
@@ -595,19 +612,19 @@ def _mark_document_layout(units: list[_Unit], layout: Layout) -> None:
         if u.kind != "text" or u.role:
             continue
         if title_at is None and layout.title is not None and u.text == layout.title:
-            u.role, u.group, title_at = "titlegroup", -2, i
+            u.role, u.group, title_at = Role.TITLEGROUP, -2, i
         elif title_at is None and u.text in issuers:
-            u.role = "issuer"
+            u.role = Role.ISSUER
         elif title_at is not None and i == title_at + 1 and dash_line(u.text):
-            u.role, u.group, title_at = "titlegroup", -2, i
+            u.role, u.group, title_at = Role.TITLEGROUP, -2, i
         elif layout.addressee is not None and u.text == layout.addressee and title_at is not None:
-            u.role = "addressee"
+            u.role = Role.ADDRESSEE
             break
     if layout.signature:
         tail = [u for u in units[-len(layout.signature):] if u.kind == "text" and not u.role]
         if [u.text for u in tail] == layout.signature:
             for u in tail:
-                u.role = "signature"
+                u.role = Role.SIGNATURE
 
 
 def _mark_numbered_headings(units: list[_Unit]) -> list[_Unit]:
@@ -628,7 +645,7 @@ def _mark_numbered_headings(units: list[_Unit]) -> list[_Unit]:
             continue
         bare = u.text[:-1] if u.text.endswith("。") else u.text
         if headline_like(bare) and len(u.lines) <= 2:
-            u.text, u.role, u.number_level = bare, "heading", level
+            u.text, u.role, u.number_level = bare, Role.HEADING, level
             out.append(u)
             continue
         run_in = split_run_in(u.text)
@@ -636,7 +653,7 @@ def _mark_numbered_headings(units: list[_Unit]) -> list[_Unit]:
             out.append(u)
             continue
         head, rest = run_in
-        out.append(_Unit("text", head, [head], u.line_no, u.block, u.block_start, role="heading", number_level=level))
+        out.append(_Unit("text", head, [head], u.line_no, u.block, u.block_start, role=Role.HEADING, number_level=level))
         body = _Unit("text", rest, [rest], u.line_no, u.block, False, after_heading=True)
         body.byline, body.tail_byline, body.photo_credit = u.byline, u.tail_byline, u.photo_credit
         out.append(body)
@@ -654,16 +671,16 @@ def _mark_markdown_titles(units: list[_Unit]) -> None:
     for i, u in enumerate(units):
         if u.kind != "md" or u.level != 1:
             continue
-        u.role = "title"
+        u.role = Role.TITLE
         u.group = i
         j = i + 1
         while j < len(units) and _is_open(units[j]) and (headline_like(units[j].text) or dash_line(units[j].text)):
             if units[j].block.gap_before > 1:
                 break
-            units[j].role, units[j].group = "subtitle", i
+            units[j].role, units[j].group = Role.SUBTITLE, i
             j += 1
         if i > 0 and _is_open(units[i - 1]) and kicker_like(units[i - 1].text):
-            units[i - 1].role, units[i - 1].group = "kicker", i
+            units[i - 1].role, units[i - 1].group = Role.KICKER, i
 
 
 def _title_candidate(u: _Unit) -> bool:
@@ -717,7 +734,7 @@ def _mark_title_groups(units: list[_Unit]) -> None:
             score += 1  # a title followed by its byline at the top of the page
         if score >= 3 and all(not kicker_like(line) or k == 0 for k, line in enumerate(lines)):
             for u in group:
-                u.role, u.group = "titlegroup", i
+                u.role, u.group = Role.TITLEGROUP, i
         i = j
 
 
@@ -765,9 +782,9 @@ def _mark_plain_headings(
     spaced = _house_style_spaced(candidates)
     for u in candidates:
         if spaced and " " not in u.text.strip():
-            u.role = "caption"  # not in the house style of headings
+            u.role = Role.CAPTION  # not in the house style of headings
         else:
-            u.role = "heading"
+            u.role = Role.HEADING
 
 
 def _mark_closing_captions(units: list[_Unit]) -> None:
@@ -777,11 +794,11 @@ def _mark_closing_captions(units: list[_Unit]) -> None:
     for u in units:
         if u.kind == "byline":
             closed = closed or seen_body
-        elif u.role in ("heading", "title", "titlegroup"):
+        elif u.role in (Role.HEADING, Role.TITLE, Role.TITLEGROUP):
             seen_body = closed = False
         elif _is_open(u):
             if closed and u.whole_block and caption_like(u.text):
-                u.role = "caption"
+                u.role = Role.CAPTION
             else:
                 seen_body, closed = True, False
         elif u.kind == "bullet":
@@ -819,7 +836,7 @@ def _join_continuations(units: list[_Unit]) -> list[_Unit]:
         if (
             prev is not None
             and prev.kind == "text"
-            and prev.role in ("", "body")
+            and prev.role in (Role.NONE, Role.BODY)
             and not prev.tail_byline
             and _is_open(u)
             and not (u.whole_block and len(u.lines) == 1 and _LABEL.match(u.text))
@@ -846,15 +863,15 @@ def _mark_captions(units: list[_Unit]) -> None:
         if u.kind == "byline" and seen_body:
             closed = True
         if not _is_open(u):
-            if u.kind in ("text", "bullet") and u.role in ("", "body"):
+            if u.kind in ("text", "bullet") and u.role in (Role.NONE, Role.BODY):
                 seen_body = True
             continue
         nxt = units[i + 1] if i + 1 < len(units) else None
-        followed_by_body = nxt is not None and nxt.kind == "text" and nxt.role in ("", "body") and not caption_like(nxt.text)
+        followed_by_body = nxt is not None and nxt.kind == "text" and nxt.role in (Role.NONE, Role.BODY) and not caption_like(nxt.text)
         # A sentence right under a heading is that section's text, however short.
-        under_heading = i > 0 and units[i - 1].role == "heading" and ends_sentence(u.text)
+        under_heading = i > 0 and units[i - 1].role == Role.HEADING and ends_sentence(u.text)
         if caption_like(u.text) and len(u.lines) <= 2 and (closed or not followed_by_body) and not under_heading:
-            u.role = "caption"
+            u.role = Role.CAPTION
         else:
             seen_body = True
 
@@ -873,18 +890,18 @@ def _split_reports(units: list[_Unit]) -> list[list[_Unit]]:
     for i, u in enumerate(units):
         start = False
         nxt = _next_text(units, i)
-        if u.role in ("heading", "title", "titlegroup", "kicker") and has_body:
+        if u.role in (Role.HEADING, Role.TITLE, Role.TITLEGROUP, Role.KICKER) and has_body:
             if nxt is not None and _DATELINE.match(fold(nxt.text)):
                 start = True
             elif u.kind == "md" and u.level == 1 and seen_title:
                 start = True
             elif closed and nxt is not None:
                 start = True
-            elif u.role == "titlegroup" and _byline_after_group(units, i):
+            elif u.role == Role.TITLEGROUP and _byline_after_group(units, i):
                 start = True  # a title with its own byline: the next article
-            if u.role == "titlegroup" and i > 0 and units[i - 1].group == u.group:
+            if u.role == Role.TITLEGROUP and i > 0 and units[i - 1].group == u.group:
                 start = False  # inside a title block
-        elif u.role == "body" and has_body and _DATELINE.match(fold(u.text)):
+        elif u.role == Role.BODY and has_body and _DATELINE.match(fold(u.text)):
             start = True  # 本报讯 …: a brief with no headline of its own
         if start:
             reports.append([])
@@ -892,25 +909,25 @@ def _split_reports(units: list[_Unit]) -> list[list[_Unit]]:
         reports[-1].append(u)
         if u.kind == "md" and u.level == 1:
             seen_title = True
-        if u.role in ("body", "lede") or u.kind == "bullet":
+        if u.role == Role.BODY or u.kind == "bullet":
             has_body = True
-        elif u.role == "byline" and has_body:
+        elif u.role == Role.BYLINE and has_body:
             closed = True
     return [r for r in reports if r]
 
 
 def _byline_after_group(units: list[_Unit], i: int) -> bool:
     j = i
-    while j < len(units) and units[j].role == "titlegroup" and units[j].group == units[i].group:
+    while j < len(units) and units[j].role == Role.TITLEGROUP and units[j].group == units[i].group:
         j += 1
     return j < len(units) and units[j].kind == "byline" and _writer_byline(units[j])
 
 
 def _next_text(units: list[_Unit], i: int) -> _Unit | None:
     for u in units[i + 1 : i + 4]:
-        if u.kind in ("text", "bullet") and u.role in ("", "body", "lede"):
+        if u.kind in ("text", "bullet") and u.role in (Role.NONE, Role.BODY):
             return u
-        if u.role in ("heading", "title"):
+        if u.role in (Role.HEADING, Role.TITLE):
             return None
     return None
 
@@ -970,27 +987,27 @@ def _title_from_lines(lines: list[str]) -> _TitleParts:
 def _choose_title(units: list[_Unit]) -> tuple[_TitleParts, set[int]]:
     """Pick the report's title; returns its parts and the ids of its units."""
     # A brief: the report starts with the heading that opened it.
-    first = next((u for u in units if u.role != "caption"), None)
+    first = next((u for u in units if u.role != Role.CAPTION), None)
     # Markdown title.
     for u in units:
-        if u.role == "title":
-            members = [v for v in units if v.group == u.group and v.role in ("title", "subtitle", "kicker")]
+        if u.role == Role.TITLE:
+            members = [v for v in units if v.group == u.group and v.role in (Role.TITLE, Role.SUBTITLE, Role.KICKER)]
             parts = _TitleParts(title=u.text)
-            parts.kicker = [v.text.rstrip("：:").strip() for v in members if v.role == "kicker"]
+            parts.kicker = [v.text.rstrip("：:").strip() for v in members if v.role == Role.KICKER]
             for v in members:
-                if v.role == "subtitle":
+                if v.role == Role.SUBTITLE:
                     parts.subtitle.append(_strip_dash(v.text) if dash_line(v.text) else v.text)
             return parts, {id(v) for v in members}
     # A title block (the first one; a report rarely has two).
-    groups = [u for u in units if u.role == "titlegroup"]
+    groups = [u for u in units if u.role == Role.TITLEGROUP]
     if groups:
         gid = groups[0].group
-        members = [u for u in units if u.role == "titlegroup" and u.group == gid]
+        members = [u for u in units if u.role == Role.TITLEGROUP and u.group == gid]
         lines = [line for u in members for line in u.lines]
         return _title_from_lines(lines), {id(u) for u in members}
     # Fall back to a heading at the very top (or the heading that opened a
     # brief): a file with a title line and then plain text.
-    if first is not None and first.role == "heading" and fold(first.text).rstrip("：:") not in _LEDE_LABELS:
+    if first is not None and first.role == Role.HEADING and fold(first.text).rstrip("：:") not in _LEDE_LABELS:
         return _TitleParts(title=first.text), {id(first)}
     return _TitleParts(), set()
 
@@ -1025,17 +1042,17 @@ def _build_report(
             # follows (ledes, captions) belongs to the lead section.
             current, after_title = lead, True
             continue
-        if u.role == "issuer":
+        if u.role == Role.ISSUER:
             issuer = f"{issuer} {u.text}" if issuer else u.text
             continue
-        if u.role == "signature":
+        if u.role == Role.SIGNATURE:
             signature.append(u.text)
             continue
-        if u.role in ("title", "subtitle", "kicker", "titlegroup", "heading"):
-            text = u.text.rstrip("：:") if u.role == "heading" else " ".join(u.lines)
+        if u.role in (Role.TITLE, Role.SUBTITLE, Role.KICKER, Role.TITLEGROUP, Role.HEADING):
+            text = u.text.rstrip("：:") if u.role == Role.HEADING else " ".join(u.lines)
             # Numbered headings nest: the section is named by its path,
             # "一、主要工作 / （一）加强组织领导"; any other heading starts afresh.
-            if u.role == "heading" and u.number_level:
+            if u.role == Role.HEADING and u.number_level:
                 while numbered and numbered[-1][0] >= u.number_level:
                     numbered.pop()
                 numbered.append((u.number_level, text))
@@ -1047,13 +1064,13 @@ def _build_report(
             headed.append(current)
             after_title = False
             continue
-        if u.role == "byline":
+        if u.role == Role.BYLINE:
             assert u.byline is not None
             bylines.append(u.byline)
             continue
         if u.byline is not None:  # cut off the end of this text (_split_unit_bylines)
             bylines.append(u.byline)
-        if u.role == "caption":
+        if u.role == Role.CAPTION:
             add(u.text, "caption")
             continue
         text = u.text

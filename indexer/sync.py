@@ -35,14 +35,15 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.helpers import scan
 
-from indexer import analysis, index_admin
+from core import analysis
+from indexer import index_admin
 from indexer.bulk import bulk_write
 from indexer.documents import to_document
 from indexer.pipeline import load_file
 from indexer.reader import UnreadableFile
 from indexer.walk import source_key, walk  # noqa: F401  (source_key: the stored name)
 from indexer.write_lock import IndexLocked, WriteLock  # noqa: F401
-from rsearch.errors import RsearchError
+from core.errors import IndexOutdated
 
 
 @dataclass
@@ -74,10 +75,6 @@ class IndexSummary:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-class IndexOutdated(RsearchError):
-    pass
 
 
 def _existing_ids(es: Elasticsearch, index: str, files: list[str], dirs: list[str]) -> dict[str, set[str]]:
@@ -151,11 +148,9 @@ def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -
         held: dict[str, set[str]] = {}
     else:
         info = index_admin.ensure(es, alias, dict_version)
-        if info.mapping_version != index_admin.mapping_version() or info.dictionary_version != dict_version:
-            raise IndexOutdated(
-                f"index '{info.physical}' was built with mapping {info.mapping_version} / dictionary "
-                f"{info.dictionary_version}, now {index_admin.mapping_version()} / {dict_version}: "
-                "run `rsearch index --rebuild PATH...` to rebuild it")
+        stale = info.stale_because(dict_version)
+        if stale:
+            raise IndexOutdated(f"{stale}: rebuild it from the files")
         target = info.physical
         held = _existing_ids(es, target, keys, dirs if prune else [])
     summary.index = target

@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 
-from rsearch.errors import RsearchError
+from core.errors import RsearchError
 
 # Tokens of the locks this process holds now.
 _HELD: set[str] = set()

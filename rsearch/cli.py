@@ -1,20 +1,32 @@
 """The ``rsearch`` command: a thin click layer over the library.
 
 Connection options are shared by every command and read from ``RSEARCH_*``
-environment variables too (see rsearch.settings). Errors the user can act on
-are printed as one ``Error:`` line and exit non-zero; no tracebacks.
+environment variables too (core.settings names them). This module is the one
+place that turns the library's errors into messages: one ``Error:`` line,
+with what to type next where the CLI knows it (``_ADVICE``), and a non-zero
+exit; no tracebacks.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
 
 import click
 
-from .errors import RsearchError, from_elasticsearch
-from .settings import Settings
+from core import facets, settings as env
+from core.errors import IndexMissing, IndexOutdated, NotFound, RsearchError, from_elasticsearch
+from core.settings import Settings
+from search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, SORTS
+
+# What to type next, for library errors that name no command.
+_ADVICE = {
+    IndexMissing: "run `rsearch index PATH...` first",
+    IndexOutdated: "run `rsearch index --rebuild PATH...`",
+    NotFound: "ids are printed by `rsearch search`",
+}
 
 
 class Context:
@@ -25,8 +37,14 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+def message(err: RsearchError) -> str:
+    """The error's one line, with the CLI's advice where it has some."""
+    advice = next((a for kind, a in _ADVICE.items() if isinstance(err, kind)), None)
+    return f"{err}: {advice}" if advice else str(err)
+
+
 def fail(err: RsearchError) -> None:
-    click.secho(f"Error: {err}", fg="red", err=True)
+    click.secho(f"Error: {message(err)}", fg="red", err=True)
     if getattr(err, "details", None):
         # Context (e.g. a log tail) is indented so the Error: line stays the one headline.
         click.echo("\n".join("    " + line for line in err.details.splitlines()), err=True)
@@ -58,16 +76,13 @@ def _url_of(ctx) -> str | None:
 
 # The connection options: (setting, option names, click keyword arguments).
 CONNECTION_OPTIONS = [
-    ("url", ("--es-url",), dict(envvar="RSEARCH_ES_URL",
-                                help="Elasticsearch URL [env RSEARCH_ES_URL; default: the local node].")),
-    ("index", ("--index",), dict(envvar="RSEARCH_INDEX",
-                                 help="Index alias name [env RSEARCH_INDEX; default: reports].")),
-    ("api_key", ("--api-key",), dict(envvar="RSEARCH_ES_API_KEY", help="API key [env RSEARCH_ES_API_KEY].")),
-    ("username", ("--user",), dict(envvar="RSEARCH_ES_USER", help="User for basic auth [env RSEARCH_ES_USER].")),
-    ("password", ("--password",), dict(envvar="RSEARCH_ES_PASSWORD",
-                                       help="Password for basic auth [env RSEARCH_ES_PASSWORD].")),
-    ("ca_certs", ("--ca-certs",), dict(envvar="RSEARCH_ES_CA_CERTS", type=click.Path(exists=True, dir_okay=False),
-                                       help="CA certificate file for HTTPS [env RSEARCH_ES_CA_CERTS].")),
+    ("url", ("--es-url",), dict(envvar=env.ENV_ES_URL, help="Elasticsearch URL [default: the local node].")),
+    ("index", ("--index",), dict(envvar=env.ENV_INDEX, help=f"Index alias name [default: {env.DEFAULT_INDEX}].")),
+    ("api_key", ("--api-key",), dict(envvar=env.ENV_API_KEY, help="API key.")),
+    ("username", ("--user",), dict(envvar=env.ENV_USER, help="User for basic auth.")),
+    ("password", ("--password",), dict(envvar=env.ENV_PASSWORD, help="Password for basic auth.")),
+    ("ca_certs", ("--ca-certs",), dict(envvar=env.ENV_CA_CERTS, type=click.Path(exists=True, dir_okay=False),
+                                       help="CA certificate file for HTTPS.")),
 ]
 
 
@@ -81,7 +96,7 @@ def connection_options(command):
         def callback(ctx, param, value):
             if value is not None:
                 obj = ctx.find_object(Context)
-                obj.settings = obj.settings.with_(**{setting: value})
+                obj.settings = dataclasses.replace(obj.settings, **{setting: value})
             return value
         return callback
 
@@ -94,7 +109,7 @@ def connection_options(command):
 
 def _group_connection_options(command):
     for setting, names, kwargs in reversed(CONNECTION_OPTIONS):
-        command = click.option(*names, setting, **kwargs)(command)
+        command = click.option(*names, setting, show_envvar=True, **kwargs)(command)
     return command
 
 
@@ -123,10 +138,10 @@ def _node(ctx: Context):
 
 
 @es.command("start")
-@click.option("--port", type=click.IntRange(min=0, max=65535), envvar="RSEARCH_ES_PORT",
-              help="HTTP port [env RSEARCH_ES_PORT; default 9200, or a free port when another program "
-                   "holds 9200]; 0 picks a free one.")
-@click.option("--heap", envvar="RSEARCH_ES_HEAP", help="JVM heap, e.g. 1g or 512m [env RSEARCH_ES_HEAP; default 1g].")
+@click.option("--port", type=click.IntRange(min=0, max=65535), envvar=env.ENV_ES_PORT, show_envvar=True,
+              help=f"HTTP port [default: {env.DEFAULT_PORT}, or a free port when another program "
+                   f"holds {env.DEFAULT_PORT}]; 0 picks a free one.")
+@click.option("--heap", envvar=env.ENV_HEAP, show_envvar=True, help=f"JVM heap, e.g. 1g or 512m [default: {env.DEFAULT_HEAP}].")
 @click.option("--timeout", type=float, default=120, show_default=True, help="Seconds to wait for the node.")
 @pass_ctx
 def es_start(ctx, port, heap, timeout):
@@ -138,12 +153,11 @@ def es_start(ctx, port, heap, timeout):
     """
     from .localnode import LocalNode
     from .localnode.node import AlreadyRunning, port_is_free
-    from .settings import DEFAULT_PORT
 
     node = LocalNode(ctx.settings.home, heap=heap)
     t0 = time.monotonic()
     if port is None and not node.status().running:
-        port = DEFAULT_PORT
+        port = env.DEFAULT_PORT
         if not port_is_free(port):
             click.echo(f"port {port} on 127.0.0.1 is in use by another program: starting on a free port instead")
             port = 0
@@ -260,15 +274,15 @@ def _utf8_text(ctx, param, value):
 @cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, callback=_utf8_text)
 @click.option("--filter", "-f", "filters", multiple=True, metavar="NAME=VALUE", callback=_utf8_text,
-              help="Facet filter (region, places, report, section, publication, people, kind, reporter, "
-                   "correspondent, photographer, editor, date, mentioned); repeat for several.")
-@click.option("--limit", "-n", type=int, default=10, show_default=True)
+              help=f"Facet filter ({', '.join(facets.names())}); repeat for several.")
+@click.option("--limit", "-n", type=int, default=DEFAULT_LIMIT, show_default=True)
 @click.option("--page", "-p", type=int, default=1, show_default=True)
 @click.option("--group-by-report", is_flag=True, help="Best chunk per report, with its number of matching chunks.")
-@click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="score", show_default=True)
 @click.option("--any", "any_word", is_flag=True, help="Match any word instead of all words.")
-@click.option("--fragment-size", type=click.IntRange(min=1), default=100, show_default=True)
-@click.option("--fragments", type=click.IntRange(min=1), default=2, show_default=True, help="Fragments per hit.")
+@click.option("--fragment-size", type=click.IntRange(min=1), default=DEFAULT_FRAGMENT_SIZE, show_default=True)
+@click.option("--fragments", type=click.IntRange(min=1), default=DEFAULT_FRAGMENTS, show_default=True,
+              help="Fragments per hit.")
 @click.option("--whole", is_flag=True, help="Show the whole chunk with matches marked.")
 @click.option("--explain", is_flag=True, help="Show why each hit ranked where it did.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -293,7 +307,7 @@ def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word
         return
     from .render import render_result
 
-    click.echo(render_result(result, explain=explain, color=None))
+    click.echo(render_result(result, explain=explain))
 
 
 @cli.command("show")
@@ -338,19 +352,19 @@ def kibana():
 
 
 _link_url_option = click.option(
-    "--link-url", envvar="RSEARCH_KIBANA_LINK_URL", default="http://127.0.0.1:8000", show_default=True,
-    help="Base URL of the rsearch page the saved searches and titles link to [env RSEARCH_KIBANA_LINK_URL].")
+    "--link-url", envvar=env.ENV_KIBANA_LINK_URL, show_envvar=True, default="http://127.0.0.1:8000",
+    show_default=True, help="Base URL of the rsearch page the saved searches and titles link to.")
 
 
 @kibana.command("setup")
-@click.option("--kibana-url", envvar="RSEARCH_KIBANA_URL", default="http://127.0.0.1:5601", show_default=True,
-              help="Kibana URL [env RSEARCH_KIBANA_URL].")
-@click.option("--space", envvar="RSEARCH_KIBANA_SPACE", help="Kibana space id [env RSEARCH_KIBANA_SPACE; default: the default space].")
-@click.option("--kibana-user", envvar="RSEARCH_KIBANA_USER", help="User for basic auth [env RSEARCH_KIBANA_USER].")
-@click.option("--kibana-password", envvar="RSEARCH_KIBANA_PASSWORD", help="Password [env RSEARCH_KIBANA_PASSWORD].")
-@click.option("--kibana-api-key", envvar="RSEARCH_KIBANA_API_KEY", help="API key, base64 id:key [env RSEARCH_KIBANA_API_KEY].")
-@click.option("--kibana-ca-certs", envvar="RSEARCH_KIBANA_CA_CERTS", type=click.Path(exists=True, dir_okay=False),
-              help="CA certificate file for HTTPS [env RSEARCH_KIBANA_CA_CERTS].")
+@click.option("--kibana-url", envvar=env.ENV_KIBANA_URL, show_envvar=True, default="http://127.0.0.1:5601",
+              show_default=True, help="Kibana URL.")
+@click.option("--space", envvar=env.ENV_KIBANA_SPACE, show_envvar=True, help="Kibana space id [default: the default space].")
+@click.option("--kibana-user", envvar=env.ENV_KIBANA_USER, show_envvar=True, help="User for basic auth.")
+@click.option("--kibana-password", envvar=env.ENV_KIBANA_PASSWORD, show_envvar=True, help="Password.")
+@click.option("--kibana-api-key", envvar=env.ENV_KIBANA_API_KEY, show_envvar=True, help="API key, base64 id:key.")
+@click.option("--kibana-ca-certs", envvar=env.ENV_KIBANA_CA_CERTS, show_envvar=True,
+              type=click.Path(exists=True, dir_okay=False), help="CA certificate file for HTTPS.")
 @_link_url_option
 @click.option("--wait", type=float, default=0, show_default=True,
               help="Seconds to wait for a starting Kibana to report itself available.")

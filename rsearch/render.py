@@ -35,7 +35,7 @@ def _explain_lines(node: dict, depth: int = 0, max_depth: int = 3) -> list[str]:
     return lines
 
 
-def render_result(result: SearchResult, explain: bool = False, color=None) -> str:
+def render_result(result: SearchResult, explain: bool = False) -> str:
     out = []
     unit = "reports" if result.grouped else "chunks"
     first = (result.page - 1) * result.limit + 1

@@ -6,11 +6,14 @@
         print(hit.title, hit.section, hit.highlights)
     print(result.total, result.facets["people"])
 
-See search.engine.search for every option, search.results for the types and
-search.query_language for the query syntax.
+See search.engine.search for every option, search.results for the types,
+search.query_language for the query syntax and core.facets for the facets.
 """
 
-from .engine import FACETS, FILTERS, QueryError, search
+from core.errors import IndexMissing, QueryError
+from core.facets import REGISTRY as FACET_REGISTRY
+
+from .engine import search
 from .results import FacetValue, Hit, SearchResult
 
-__all__ = ["search", "SearchResult", "Hit", "FacetValue", "QueryError", "FACETS", "FILTERS"]
+__all__ = ["search", "SearchResult", "Hit", "FacetValue", "QueryError", "IndexMissing", "FACET_REGISTRY"]

@@ -6,15 +6,14 @@ import functools
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from indexer import analysis, index_admin
-from rsearch.errors import RsearchError, from_elasticsearch
+from core import analysis, schema
+from core.errors import IndexMissing, NotFound, RsearchError, from_elasticsearch
 
-_SOURCE_EXCLUDES = ["*_chars", "*_words"]
 MAX_ID_CHARS = 512  # Elasticsearch refuses longer document ids (in bytes)
 
 
 def _translated(func):
-    """Client and transport errors leave as the project's errors (rsearch.errors)."""
+    """Client and transport errors leave as the project's errors (core.errors)."""
 
     @functools.wraps(func)
     def wrapper(es, *args, **kwargs):
@@ -45,15 +44,14 @@ def chunk_in_context(es: Elasticsearch, alias: str, chunk_id: str) -> dict:
     if not chunk_id or any("\ud800" <= ch <= "\udfff" for ch in chunk_id) or len(chunk_id) > MAX_ID_CHARS:
         # Checked here: the client refuses an empty id with a ValueError and
         # cannot encode a lone surrogate (bytes that were not UTF-8).
-        raise RsearchError(f"no chunk with id {chunk_id[:MAX_ID_CHARS]!r}: chunk ids are the 20 hex "
-                           "characters printed by `rsearch search`")
-    info = index_admin.current(es, alias)
+        raise NotFound(f"no chunk with id {chunk_id[:MAX_ID_CHARS]!r}: chunk ids are 20 hex characters")
+    info = schema.current(es, alias)
     if not info.exists:
-        raise RsearchError(f"no index '{alias}' yet: run `rsearch index PATH...` first")
+        raise IndexMissing(alias)
     try:
-        doc = es.get(index=info.physical, id=chunk_id, source_excludes=_SOURCE_EXCLUDES)
+        doc = es.get(index=info.physical, id=chunk_id, source_excludes=schema.SOURCE_EXCLUDES)
     except NotFoundError:
-        raise RsearchError(f"no chunk with id '{chunk_id}' in '{alias}': ids are printed by `rsearch search`") from None
+        raise NotFound(f"no chunk with id '{chunk_id}' in '{alias}'") from None
     chunk = {"id": doc["_id"], **doc["_source"]}
     siblings = es.search(
         index=info.physical, query={"term": {"report_id": chunk["report_id"]}},
@@ -79,9 +77,9 @@ def chunk_in_context(es: Elasticsearch, alias: str, chunk_id: str) -> dict:
 @_translated
 def index_stats(es: Elasticsearch, alias: str) -> dict:
     """Alias, physical index, counts, and whether the dictionary is current."""
-    info = index_admin.current(es, alias)
+    info = schema.current(es, alias)
     if not info.exists:
-        raise RsearchError(f"no index '{alias}' yet: run `rsearch index PATH...` first")
+        raise IndexMissing(alias)
     resp = es.search(index=info.physical, size=0, track_total_hits=True, aggs={
         "kinds": {"terms": {"field": "kind"}},
         "reports": {"cardinality": {"field": "report_id", "precision_threshold": 40000}},
@@ -98,12 +96,11 @@ def index_stats(es: Elasticsearch, alias: str) -> dict:
         "kinds": {b["key"]: b["doc_count"] for b in resp["aggregations"]["kinds"]["buckets"]},
         "size_bytes": store["primaries"]["store"]["size_in_bytes"],
         "mapping_version": info.mapping_version,
-        "current_mapping_version": index_admin.mapping_version(),
+        "current_mapping_version": schema.mapping_version(),
         "dictionary_version": info.dictionary_version,
         "current_dictionary_version": current_dict,
         "segmenter": analysis.segmenter_name(),
-        "up_to_date": info.mapping_version == index_admin.mapping_version()
-        and info.dictionary_version == current_dict,
+        "up_to_date": info.stale_because(current_dict) is None,
         # left by a killed rebuild; the next `rsearch index` deletes them
-        "orphan_indices": index_admin.orphans(es, alias),
+        "orphan_indices": schema.orphans(es, alias),
     }

@@ -1,246 +1,40 @@
-"""Ranked, highlighted, faceted search over the chunk index.
+"""The one entry point, :func:`search`: query -> analysed once -> request ->
+Elasticsearch -> results.
 
-The one entry point is :func:`search`. Query flow:
-  query string -> query language (search.query_language) -> normalise + analyse
-  each term with indexer.analysis (the same chain the indexer used) ->
-  an Elasticsearch bool query -> typed results with highlights drawn on the
-  original text (search.highlight).
-
-Matching (never miss): every query unit must occur verbatim, as a phrase of
-character tokens, in the chunk text, title or section heading (``*_chars``
-fields). If a query string occurs in a chunk, all of its units do, whatever
-jieba makes of either side.
-
-Ranking: BM25 over those character phrases, plus optional clauses that only add
-score: whole jieba words (``*_words``: a word match outranks a mere character
-match), the whole term as an exact phrase, and the whole query as a sloppy
-phrase (proximity). Fields weigh title > section heading > text; chunk kinds
-weigh lede > body > caption (function_score, built-in, no scripts).
-
-Facets work like elasticsearch-dsl's FacetedSearch: filters go to
-``post_filter`` and each facet counts under every filter but its own, so
-picking a region updates the other facets' counts while the region facet keeps
-showing the alternatives.
+  search.analysed   the query string parsed and analysed once
+  search.options    what else a caller may ask, with the shared defaults
+  search.request    the request body (pure; matching, ranking, facets)
+  search.response   hits with highlights, facet counts
 """
 
 from __future__ import annotations
 
-import calendar
+import threading
 import time
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Iterable, Mapping
 
-from indexer.analysis import char_tokens, fold, query_units, word_tokens
-from indexer.normalize import normalize, replace_surrogates
-from indexer.places import resolve as resolve_place
-from rsearch.errors import RsearchError, from_elasticsearch
-from rsearch.settings import Settings
+from core.errors import IndexMissing, QueryError, from_elasticsearch
+from core.settings import Settings
 
-from . import highlight
-from .query_language import ParsedQuery, QuerySyntaxError, Term, parse
-from .results import FacetValue, Hit, SearchResult
+from .analysed import MAX_QUERY_CHARS, analyse
+from .options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, SearchOptions
+from .request import build_request
+from .response import read_response
+from .results import SearchResult
 
-# Facet name -> index field. These are the counts every search returns.
-# region: where a report is from (with parents); places: every place it
-# mentions. Both hold full names; filters on them accept short names too
-# (indexer.places.resolve).
-FACETS: dict[str, str] = {
-    "region": "region",
-    "places": "places",
-    "report": "title.keyword",
-    "section": "section.keyword",
-    "publication": "publication",
-    "people": "people",
-    "kind": "kind",
-}
-# Everything a filter may name: the facets plus narrower person roles and dates.
-FILTERS: dict[str, str] = {
-    **FACETS,
-    "reporter": "reporters",
-    "correspondent": "correspondents",
-    "photographer": "photographers",
-    "editor": "editors",
-    "date": "date",  # the report's own date
-    "mentioned": "dates",  # any date the report mentions
-}
-# The date facet: reports' dates by month (a date histogram on ``date``).
-DATE_FACET = "date"
-DATE_INTERVAL = "month"
-_DATE_FIELDS = ("date", "dates")
-_PLACE_FIELDS = ("region", "places")
+__all__ = ["MAX_QUERY_CHARS", "QueryError", "client_for", "search"]
 
-# Field weights (title > section heading > text) and kind weights
-# (lede > body > caption). W_WORDS is tuned on the CMRC 2018 trial questions
-# (bench/bench_relevance.py: 1.0 -> 2.0 lifts trial MRR@10 .966 -> .969, 17
-# questions better, 3 worse); that benchmark has body passages only, so it
-# does not exercise the field and kind weights.
-W_TITLE, W_SECTION, W_TEXT = 3.0, 2.0, 1.0
-W_WORDS = 2.0  # whole-word matches, on top of the character phrase
-W_TERM_PHRASE = 1.0  # the whole term exactly as typed
-W_PROXIMITY = 0.5  # all terms close together
-PROXIMITY_SLOP = 20
-# A byline chunk is a few characters long, so BM25's length norm lifts a
-# name in it far above the same name in a 600-character body chunk: its
-# weight takes that back, so a report about a person ranks above one by them.
-KIND_WEIGHTS = {"title": 1.0, "lede": 1.15, "body": 1.0, "caption": 0.8, "byline": 0.25}
-FACET_SIZE = 20
-MAX_WINDOW = 10000  # Elasticsearch's index.max_result_window
-# Longest query string (and filter value) accepted, in characters. Each
-# character becomes a term of several phrase clauses, and a cluster refuses
-# queries over its clause limit (maxClauseCount: 4,096 on a 1 GB heap in
-# older versions); 1,000 characters (a long paragraph) stays well under it and
-# answers in about a second on the local node. Checked before any analysis.
-MAX_QUERY_CHARS = 1000
+_clients: dict[Settings, object] = {}
+_clients_lock = threading.Lock()
 
 
-class QueryError(RsearchError):
-    """A malformed query or option; str() is one line."""
-
-
-def _compact(text: str) -> str:
-    """A query string as the *_chars fields see it: normalised, folded, no white space."""
-    return "".join(fold(normalize(text)).split())
-
-
-def _phrase_any_field(folded: str, slop: int = 0) -> dict:
-    chars = char_tokens(folded)
-    return {"dis_max": {"tie_breaker": 0.3, "queries": [
-        {"match_phrase": {"title_chars": {"query": chars, "slop": slop, "boost": W_TITLE}}},
-        {"match_phrase": {"section_chars": {"query": chars, "slop": slop, "boost": W_SECTION}}},
-        {"match_phrase": {"text_chars": {"query": chars, "slop": slop, "boost": W_TEXT}}},
-    ]}}
-
-
-def _words_any_field(words: list[str]) -> dict:
-    query = " ".join(words)
-    return {"dis_max": {"tie_breaker": 0.3, "queries": [
-        {"match": {"title_words": {"query": query, "boost": W_TITLE * W_WORDS}}},
-        {"match": {"section_words": {"query": query, "boost": W_SECTION * W_WORDS}}},
-        {"match": {"text_words": {"query": query, "boost": W_TEXT * W_WORDS}}},
-    ]}}
-
-
-def term_units(term: Term) -> list[str]:
-    """The folded strings that must all occur for ``term`` to match."""
-    text = normalize(term.text)
-    if term.phrase:
-        folded = _compact(text)
-        return [folded] if folded else []
-    return [u for u in query_units(text) if u.strip()]
-
-
-def _term_clause(term: Term, operator: str) -> tuple[dict | None, list[str]]:
-    """(the term's clause or None, its units) for one term.
-
-    The clause requires the units (all, or any with operator "or") and adds
-    the scoring-only clauses: whole words, the whole term as a phrase.
-    """
-    units = term_units(term)
-    if not units:
-        return None, []
-    unit_clauses = [_phrase_any_field(u) for u in units]
-    if operator == "and":
-        required = unit_clauses[0] if len(unit_clauses) == 1 else {"bool": {"must": unit_clauses}}
-    else:
-        required = {"bool": {"should": unit_clauses, "minimum_should_match": 1}}
-    scoring = []
-    words = word_tokens(normalize(term.text))
-    if words:
-        scoring.append(_words_any_field(words))
-    whole = _compact(term.text)
-    if len(units) > 1 and whole:
-        scoring.append({"match_phrase": {"text_chars": {"query": char_tokens(whole), "boost": W_TERM_PHRASE}}})
-    return {"bool": {"must": [required], "should": scoring}} if scoring else required, units
-
-
-def _filter_clause(field: str, values: list[str]) -> dict:
-    if field in _DATE_FIELDS:
-        return {"bool": {"should": [_date_range(field, v) for v in values], "minimum_should_match": 1}}
-    if field in _PLACE_FIELDS:
-        # 洛阳 and 洛阳市 are one filter; a city's full name also finds its
-        # districts' reports, which carry the city as a parent.
-        values = list(dict.fromkeys(name for v in values for name in (v, *resolve_place(v))))
-    return {"terms": {field: values}}
-
-
-def _date_range(field: str, value: str) -> dict:
-    """A range on date field ``field`` for YYYY, YYYY-MM or YYYY-MM-DD (whole year/month/day)."""
-    try:
-        parts = [int(p) for p in value.split("-")]
-        if len(parts) == 1:
-            lo, hi = date(parts[0], 1, 1), date(parts[0], 12, 31)
-        elif len(parts) == 2:
-            lo = date(parts[0], parts[1], 1)
-            hi = lo.replace(day=calendar.monthrange(parts[0], parts[1])[1])
-        elif len(parts) == 3:
-            lo = hi = date(*parts)
-        else:
-            raise ValueError
-    except (ValueError, OverflowError, calendar.IllegalMonthError):
-        raise QueryError(f"bad date '{value}': use YYYY, YYYY-MM or YYYY-MM-DD") from None
-    # Month-precision dates are stored as the month ("2018-01"), which the
-    # field reads as its first day; a month range therefore covers them too.
-    return {"range": {field: {"gte": lo.isoformat(), "lte": hi.isoformat(), "format": "yyyy-MM-dd"}}}
-
-
-def build_query(parsed: ParsedQuery, operator: str = "and") -> tuple[dict, list[str]]:
-    """The scoring query (without facet filters) and the highlight needles."""
-    needles: list[str] = []
-    group_clauses = []
-    for group in parsed.groups:
-        alternatives = []
-        for term in group:
-            clause, units = _term_clause(term, operator)
-            if clause is None:
-                continue
-            alternatives.append(clause)
-            needles += units + [_compact(term.text)]
-        if alternatives:
-            group_clauses.append(alternatives[0] if len(alternatives) == 1
-                                 else {"bool": {"should": alternatives, "minimum_should_match": 1}})
-    if operator == "and" or not group_clauses:
-        must = group_clauses
-    else:
-        must = [{"bool": {"should": group_clauses, "minimum_should_match": 1}}]
-    should = []
-    if len(parsed.positive_terms) > 1:
-        joined = "".join(_compact(t.text) for t in parsed.positive_terms)
-        should.append({"match_phrase": {"text_chars": {
-            "query": char_tokens(joined), "slop": PROXIMITY_SLOP, "boost": W_PROXIMITY}}})
-    must_not = [_phrase_any_field(f) for f in (_compact(t.text) for t in parsed.excluded) if f]
-    must_not += [_filter_clause(field, values) for field, values in parsed.excluded_filters.items()]
-    # No positive term (browsing by filters): everything, minus the exclusions.
-    core = {"bool": {"must": must or [{"match_all": {}}], "should": should, "must_not": must_not}}
-    scored = {"function_score": {
-        "query": core,
-        "functions": [{"filter": {"term": {"kind": k}}, "weight": w} for k, w in KIND_WEIGHTS.items() if w != 1.0],
-        "score_mode": "first", "boost_mode": "multiply",
-    }}
-    return scored, list(dict.fromkeys(n for n in needles if n))
-
-
-def _merge_filters(parsed: ParsedQuery, filters: Mapping[str, list[str] | str] | None) -> dict[str, list[str]]:
-    merged: dict[str, list[str]] = {f: list(v) for f, v in parsed.filters.items()}
-    for name, values in (filters or {}).items():
-        if name not in FILTERS:
-            raise QueryError(f"unknown filter '{name}' (known: {', '.join(FILTERS)})")
-        values = [values] if isinstance(values, str) else list(values)
-        field = FILTERS[name]
-        merged.setdefault(field, [])
-        merged[field] += [normalize(v) for v in values if v not in merged[field]]
-    return merged
-
-
-def _check_lengths(query: str, filters: Mapping[str, list[str] | str] | None) -> None:
-    """QueryError for a query or filter value over MAX_QUERY_CHARS, before any work."""
-    if len(query) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query is {len(query):,} characters long; the limit is "
-                         f"{MAX_QUERY_CHARS:,}: shorten it to its most distinctive words")
-    for name, values in (filters or {}).items():
-        for value in [values] if isinstance(values, str) else values:
-            if len(value) > MAX_QUERY_CHARS:
-                raise QueryError(f"the {name} filter value is {len(value):,} characters long; "
-                                 f"the limit is {MAX_QUERY_CHARS:,}")
+def client_for(settings: Settings):
+    """One official client per settings, reused across calls (it pools connections)."""
+    with _clients_lock:
+        client = _clients.get(settings)
+        if client is None:
+            client = _clients[settings] = settings.client()
+        return client
 
 
 def _client_url(es) -> str | None:
@@ -258,17 +52,18 @@ def search(
     query: str = "",
     *,
     filters: Mapping[str, list[str] | str] | None = None,
-    limit: int = 10,
+    limit: int = DEFAULT_LIMIT,
     page: int = 1,
     group_by_report: bool = False,
     sort: str = "score",
-    fragment_size: int = 100,
-    fragments: int = 3,
+    fragment_size: int = DEFAULT_FRAGMENT_SIZE,
+    fragments: int = DEFAULT_FRAGMENTS,
     whole_text: bool = False,
     explain: bool = False,
     operator: str = "and",
-    highlight_pre_tag: str = highlight.PRE,
-    highlight_post_tag: str = highlight.POST,
+    facets: Iterable[str] | None = None,
+    highlight_pre_tag: str = "<em>",
+    highlight_post_tag: str = "</em>",
     settings: Settings | None = None,
     client=None,
     index: str | None = None,
@@ -278,121 +73,37 @@ def search(
     ``query`` uses the query language (search.query_language): all words must
     match by default (``operator="or"`` relaxes that to any unit, for long
     natural-language questions), ``"exact phrases"``, ``OR``, ``-word``/``NOT``,
-    ``field:value`` filters. ``filters`` adds facet filters by name
+    ``name:value`` filters. ``filters`` adds facet filters by name
     (``{"people": ["张再行"], "region": ["西工区", "老城区"]}``): values of one
-    name are OR-ed, names AND-ed. Highlights are HTML-escaped text with the
-    matches between ``highlight_pre_tag`` and ``highlight_post_tag``; a hit's
-    ``text`` is the raw text. Returns a SearchResult; raises QueryError
-    (one-line message) for a malformed query or option.
+    name are OR-ed, names AND-ed. ``facets`` names the facets to count
+    (default: the registry's counted ones, core.facets). Returns a
+    SearchResult; raises QueryError (one line) for a malformed query or
+    option, IndexMissing, or the translated Elasticsearch error. Highlights
+    are HTML-escaped text with the matches between ``highlight_pre_tag`` and
+    ``highlight_post_tag``; a hit's ``text`` stays the raw text.
     """
     started = time.perf_counter()
-    _check_lengths(query, filters)
-    if fragment_size < 1 or fragments < 1:
-        raise QueryError(f"fragment_size ({fragment_size}) and fragments ({fragments}) must be at least 1")
-    if limit < 1 or page < 1:
-        raise QueryError("--limit and --page must be at least 1")
-    if (page - 1) * limit + limit > MAX_WINDOW:
-        raise QueryError(f"page {page} is beyond the first {MAX_WINDOW} results: narrow the query")
-    if sort not in ("score", "date"):
-        raise QueryError(f"unknown sort '{sort}' (use score or date)")
-    if operator not in ("and", "or"):
-        raise QueryError(f"unknown operator '{operator}' (use and or or)")
-    try:
-        parsed = parse(normalize(query), fields=FILTERS)
-    except QuerySyntaxError as err:
-        raise QueryError(f"bad query: {err}") from None
-    active = _merge_filters(parsed, filters)
-    scored, needles = build_query(parsed, operator)
-
-    def filters_except(field: str | None) -> list[dict]:
-        return [_filter_clause(f, v) for f, v in active.items() if f != field and v]
-
-    aggs = {
-        name: {"filter": {"bool": {"filter": filters_except(field)}},
-               "aggs": {"values": {"terms": {"field": field, "size": FACET_SIZE}}}}
-        for name, field in FACETS.items()
-    }
-    aggs[DATE_FACET] = {
-        "filter": {"bool": {"filter": filters_except("date")}},
-        "aggs": {"values": {"date_histogram": {
-            "field": "date", "calendar_interval": DATE_INTERVAL, "format": "yyyy-MM", "min_doc_count": 1,
-            "order": {"_key": "desc"}}}},
-    }
-    body: dict = {
-        "query": scored,
-        "from": (page - 1) * limit,
-        "size": limit,
-        "aggs": aggs,
-        "track_total_hits": True,
-        "_source": {"excludes": ["*_chars", "*_words"]},
-    }
-    post = filters_except(None)
-    if post:
-        body["post_filter"] = {"bool": {"filter": post}}
-    if sort == "date":
-        body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, "_score"]
-        body["track_scores"] = True
-    if group_by_report:
-        body["collapse"] = {"field": "report_id", "inner_hits": {"name": "matches", "size": 0}}
-        body["aggs"]["_reports"] = {"filter": {"bool": {"filter": post}},
-                                    "aggs": {"n": {"cardinality": {"field": "report_id"}}}}
-    if explain:
-        body["explain"] = True
+    options = SearchOptions(
+        limit=limit, page=page, group_by_report=group_by_report, sort=sort, operator=operator,
+        fragment_size=fragment_size, fragments=fragments, whole_text=whole_text, explain=explain,
+        facets=None if facets is None else tuple(facets),
+        highlight_pre_tag=highlight_pre_tag, highlight_post_tag=highlight_post_tag,
+    )
+    analysed = analyse(query, filters)
+    body = build_request(analysed, options)
 
     if client is None or index is None:
         settings = settings or Settings.from_env()
-    es = client or settings.client()
+    es = client or client_for(settings)
     alias = index or settings.index
     try:
         resp = es.search(index=alias, body=body)
     except Exception as err:
-        # Official client or rsearch.quickclient: one translation for both.
+        # Official client or core.quickclient: one translation for both.
         translated = from_elasticsearch(err, _client_url(es))
         if translated is None:
             raise
         if getattr(translated, "error_type", None) == "index_not_found_exception":
-            raise RsearchError(f"no index '{alias}' yet: run `rsearch index PATH...` first") from None
+            raise IndexMissing(alias) from None
         raise translated from None
-
-    tags = (highlight_pre_tag, highlight_post_tag)
-    hits = []
-    for h in resp["hits"]["hits"]:
-        src = h["_source"]
-        text = src.get("text") or ""
-        title = src.get("title")
-        hits.append(Hit(
-            id=h["_id"], report_id=src.get("report_id", ""), title=title, section=src.get("section"),
-            kind=src.get("kind", ""), text=text,
-            highlights=[highlight.whole(text, needles, *tags)] if whole_text
-            else highlight.fragments(text, needles, fragment_size, fragments, *tags),
-            score=h.get("_score"),
-            title_highlight=highlight.whole(title, needles, *tags) if title else None,
-            source_path=src.get("source_path", ""), report_no=src.get("report_no", 0),
-            section_index=src.get("section_index", 0), chunk_index=src.get("chunk_index", 0),
-            publication=src.get("publication"), people=src.get("people") or [],
-            region=src.get("region") or [], places=src.get("places") or [],
-            date=src.get("date"), date_source=src.get("date_source"),
-            report_matches=(h["inner_hits"]["matches"]["hits"]["total"]["value"]
-                            if group_by_report else None),
-            explanation=h.get("_explanation") if explain else None,
-        ))
-    facets = {}
-    for name, field in FACETS.items():
-        chosen = set(active.get(field, []))
-        if field in _PLACE_FIELDS:
-            chosen |= {full for v in list(chosen) for full in resolve_place(v)}
-        facets[name] = [FacetValue(b["key"], b["doc_count"], b["key"] in chosen)
-                        for b in resp["aggregations"][name]["values"]["buckets"]]
-    chosen_dates = active.get("date", [])
-    facets[DATE_FACET] = [
-        FacetValue(b["key_as_string"], b["doc_count"],
-                   any(b["key_as_string"].startswith(v) or v.startswith(b["key_as_string"]) for v in chosen_dates))
-        for b in resp["aggregations"][DATE_FACET]["values"]["buckets"]
-    ]
-    total = (resp["aggregations"]["_reports"]["n"]["value"] if group_by_report
-             else resp["hits"]["total"]["value"])
-    return SearchResult(
-        query=replace_surrogates(query), total=total, hits=hits, facets=facets, took=resp["took"],
-        elapsed_ms=round((time.perf_counter() - started) * 1000, 2), page=page, limit=limit,
-        grouped=group_by_report,
-    )
+    return read_response(resp, analysed, options, round((time.perf_counter() - started) * 1000, 2))

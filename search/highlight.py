@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from html import escape
 
-from indexer.analysis import fold
+from core.analysis import fold
 
 PRE, POST = "<em>", "</em>"
 

@@ -33,7 +33,7 @@ ERRORS
     problem is not self-locating, the position (counted from 1, in characters).
 
 NOTES
-    No normalisation happens here: callers run indexer.normalize on the terms
+    No normalisation happens here: callers run core.analysis on the terms
     (or the query) so that query and index text agree.
 """
 
@@ -43,13 +43,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
-# User-facing filter name -> Elasticsearch field. Identity by default; the
-# query builder passes its own mapping when the index names differ.
-DEFAULT_FIELDS: Mapping[str, str] = {
-    name: name
-    for name in ("region", "places", "report", "section", "publication", "people", "kind",
-                 "reporter", "correspondent", "photographer", "editor", "date", "mentioned")
-}
+from core import facets
+
+# Filter name -> the key filters are collected under: by default the names of
+# the facet registry, each under its own name.
+DEFAULT_FIELDS: Mapping[str, str] = {name: name for name in facets.names()}
 
 _FIELD_NAME = re.compile(r"[A-Za-z]+(?=:)")  # only Latin names can be fields
 
@@ -71,7 +69,7 @@ Group = list[Term]  # alternatives joined by OR; every group must match
 class ParsedQuery:
     groups: list[Group] = field(default_factory=list)
     excluded: list[Term] = field(default_factory=list)
-    filters: dict[str, list[str]] = field(default_factory=dict)  # keyed by ES field
+    filters: dict[str, list[str]] = field(default_factory=dict)  # keyed as ``fields`` says
     excluded_filters: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -91,7 +89,7 @@ class _Token:
     keyword: str = ""        # "OR" or "NOT"; then term is None
     term: Term | None = None
     negated: bool = False
-    field: str | None = None  # ES field name when this is a filter
+    field: str | None = None  # the filter's key when this is a filter
 
 
 def _snippet(text: str, limit: int = 20) -> str:
@@ -150,7 +148,7 @@ def _lex(query: str, fields: Mapping[str, str]) -> list[_Token]:
 
 
 def parse(query: str, fields: Mapping[str, str] | None = None) -> ParsedQuery:
-    """Parse ``query``; ``fields`` maps filter names to ES fields (see module doc)."""
+    """Parse ``query``; ``fields`` maps filter names to the keys filters are collected under."""
     fields = DEFAULT_FIELDS if fields is None else fields
     tokens = _lex(query, fields)
     result = ParsedQuery()

@@ -14,16 +14,14 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 
-from rsearch.settings import Settings
+from core.settings import Settings
+from paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 
 # Fixtures that need a real node; a test that uses any of them (directly or
 # through another fixture) is an integration test.
@@ -78,16 +76,10 @@ def es_url(request):
         services.wait_until_responsive(check=lambda: _healthy(url), timeout=300, pause=1)
         yield url
         return
-    from rsearch.localnode import LocalNode
+    from rsearch.localnode.temporary import temporary_node
 
-    directory = Path(tempfile.mkdtemp(prefix="rsearch-test-node-"))
-    node = LocalNode(Settings.from_env().home, directory=directory, heap="768m")
-    try:
-        status = node.start(port=0, timeout=180)
-        yield status.url
-    finally:
-        node.stop()
-        shutil.rmtree(directory, ignore_errors=True)
+    with temporary_node(prefix="rsearch-test-node-") as running:
+        yield running.url
 
 
 @pytest.fixture(scope="session")

@@ -1,28 +1,27 @@
-"""Tests of indexer.analysis: fold, char/word tokens, query units, the
+"""Tests of core.analysis: fold, char/word tokens, query units, the
 dictionaries and the jieba/rjieba identity."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer import analysis as A
-from indexer.normalize import normalize
-
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+from core import analysis as A
+from core import settings as core_settings
+from core.analysis import normalize
+from paths import REPO as ROOT, SEED_FILES as SEEDS
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch):
     """Each test sees the default backend and no user dictionary."""
-    monkeypatch.delenv(A.ENV_USER_DICT, raising=False)
-    monkeypatch.delenv(A.ENV_SEGMENTER, raising=False)
+    monkeypatch.delenv(core_settings.ENV_USER_DICT, raising=False)
+    monkeypatch.delenv(core_settings.ENV_SEGMENTER, raising=False)
     yield
     A.reset()
 
@@ -160,7 +159,7 @@ def test_word_tokens_drop_stopwords_punctuation_and_space():
     assert toks
     assert not any(t in sw for t in toks)
     assert "的" not in toks and "在" not in toks and "和" not in toks
-    assert not any(A._is_junk(t) for t in toks)
+    assert not any(A.is_junk(t) for t in toks)
     assert not any(t.strip() != t or not t for t in toks)
     assert "办实事" in toks
 
@@ -206,7 +205,7 @@ def test_shipped_dictionary_entries_have_explicit_frequencies():
     words = [w for w, _, _ in entries]
     assert len(words) == len(set(words))
     # each shipped term occurs in the seed reports (hard-wrapped lines joined)
-    flat = "".join(A._re(A._HARD_WRAP).sub("", A.fold(t)) for t in seed_texts())
+    flat = "".join(re.compile(A.HARD_WRAP).sub("", A.fold(t)) for t in seed_texts())
     assert [w for w in words if w not in flat] == []
 
 
@@ -224,19 +223,19 @@ def test_user_dictionary_from_env(tmp_path, monkeypatch):
     assert word not in A.word_tokens("组建环保志愿服务队")
     user = tmp_path / "words.txt"
     user.write_text("環保志願服務隊\n", encoding="utf-8")  # traditional: folded on load
-    monkeypatch.setenv(A.ENV_USER_DICT, str(user))
+    monkeypatch.setenv(core_settings.ENV_USER_DICT, str(user))
     assert word in A.word_tokens("组建环保志愿服务队")
     assert A.query_units("环保志愿服务队") == [word]
 
 
 def test_missing_user_dictionary_is_an_error(tmp_path, monkeypatch):
-    monkeypatch.setenv(A.ENV_USER_DICT, str(tmp_path / "nope.txt"))
+    monkeypatch.setenv(core_settings.ENV_USER_DICT, str(tmp_path / "nope.txt"))
     with pytest.raises(A.DictionaryError, match="nope.txt: no such file"):
         A.word_tokens("党史")
 
 
 def test_unknown_segmenter_is_an_error(monkeypatch):
-    monkeypatch.setenv(A.ENV_SEGMENTER, "thulac")
+    monkeypatch.setenv(core_settings.ENV_SEGMENTER, "thulac")
     with pytest.raises(ValueError):
         A.word_tokens("党史")
 
@@ -247,7 +246,7 @@ def test_dictionary_version_follows_user_dict_content(tmp_path, monkeypatch):
     assert len(base) == 12
     user = tmp_path / "words.txt"
     user.write_text("环保志愿服务队\n", encoding="utf-8")
-    monkeypatch.setenv(A.ENV_USER_DICT, str(user))
+    monkeypatch.setenv(core_settings.ENV_USER_DICT, str(user))
     v1 = A.dictionary_version()
     assert v1 != base
     user.write_text("环保志愿服务队\n王逢伟 nr\n", encoding="utf-8")
@@ -255,7 +254,7 @@ def test_dictionary_version_follows_user_dict_content(tmp_path, monkeypatch):
     assert v2 != v1
     user.write_text("环保志愿服务队\n", encoding="utf-8")
     assert A.dictionary_version() == v1
-    monkeypatch.setenv(A.ENV_SEGMENTER, "jieba")
+    monkeypatch.setenv(core_settings.ENV_SEGMENTER, "jieba")
     assert A.dictionary_version() != v1
 
 
@@ -269,8 +268,8 @@ def both_backends(tmp_path_factory):
     user = tmp_path_factory.mktemp("dict") / "user.txt"
     user.write_text("王逢伟\n彭传喜 nr\n黨建陣地 50\n中原区 3000 ns\n西关 20\nT-92\n", encoding="utf-8")
     mp = pytest.MonkeyPatch()
-    mp.setenv(A.ENV_USER_DICT, str(user))
-    yield A._segmenter("rjieba"), A._segmenter("jieba")
+    mp.setenv(core_settings.ENV_USER_DICT, str(user))
+    yield A.segmenter("rjieba"), A.segmenter("jieba")
     mp.undo()
     A.reset()
 
@@ -304,9 +303,9 @@ def test_jieba_and_rjieba_identical_on_random_text(both_backends, s):
 
 def test_word_tokens_identical_through_env_switch(monkeypatch):
     text = seed_texts()[1]
-    monkeypatch.setenv(A.ENV_SEGMENTER, "rjieba")
+    monkeypatch.setenv(core_settings.ENV_SEGMENTER, "rjieba")
     a = A.word_tokens(text)
-    monkeypatch.setenv(A.ENV_SEGMENTER, "jieba")
+    monkeypatch.setenv(core_settings.ENV_SEGMENTER, "jieba")
     b = A.word_tokens(text)
     assert a == b
 
@@ -316,7 +315,7 @@ def test_word_tokens_identical_through_env_switch(monkeypatch):
 
 def test_import_is_lazy():
     code = (
-        "import sys; import indexer.analysis; "
+        "import sys; import core.analysis; "
         "print(sorted(m for m in ('opencc', 'jieba', 'rjieba', 'rjieba.rjieba', 'hashlib', "
         "'importlib.metadata') if m in sys.modules))"
     )

@@ -16,10 +16,10 @@ from indexer.sync import index_paths
 from rsearch.cli import cli
 from search import search
 from test_report_files import FILES
+from paths import REPO
 
 pytestmark = pytest.mark.es
 
-REPO = Path(__file__).resolve().parents[1]
 
 # Read off the seeds' byline lines by hand (see test_bylines.SEED_BYLINE_LINES).
 SEED_PEOPLE = {"赵普", "葛超", "张超飞", "刘璐", "张再行", "张改华", "吕杨子", "潘铁楠", "王维", "张磊", "赵欢",

@@ -3,14 +3,12 @@ no false positives on the seeds' other lines."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from indexer.bylines import parse_byline, split_dateline_byline, split_trailing_byline
 from indexer.models import Person
-
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+from paths import SEEDS
 
 
 def people(byline):

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 
 from indexer.chunking import MAX_CHARS, chunk_report, split_paragraph, split_sentences
 from indexer.models import Paragraph, Person, Regions, Report, Section
 from indexer.pipeline import load_file
+from paths import SEED_FILES as SEEDS
 
-SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 FINAL = "。！？；…!?;"
 
 

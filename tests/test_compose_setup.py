@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 
 from test_kibana import FakeKibana
+from paths import REPO
 
 pytestmark = pytest.mark.es
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def run_script(es_url: str, alias: str, kibana_url: str, wait: str = "5") -> subprocess.CompletedProcess:

@@ -21,21 +21,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer import analysis
-from indexer.normalize import normalize
+from core import analysis
+from core.analysis import normalize
 from indexer.sync import index_paths
 from rsearch.cli import cli
-from rsearch.errors import ConfigError, ElasticsearchError, RsearchError, from_elasticsearch
-from rsearch.quickclient import QuickClient
-from rsearch.settings import Settings
+from core.errors import ConfigError, ElasticsearchError, RsearchError, from_elasticsearch
+from core.quickclient import QuickClient
+from core.settings import Settings
 from search import QueryError, search
 from search.documents import chunk_in_context
 from search.engine import MAX_QUERY_CHARS
+from paths import SEEDS
 
 # Tests that use the node (es, url, alias fixtures) are marked `es` by tests/conftest.py.
-
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
 
 
 @pytest.fixture(scope="module")

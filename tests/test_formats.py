@@ -5,16 +5,13 @@ hand); here they go through the same pipeline as text files."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
-from pathlib import Path
 
 from indexer.formats import READERS, read_document
 from indexer.pipeline import SUFFIXES, iter_files, load_file, recover_reports
 from indexer.reader import UnreadableFile
-
-REPORTS = Path(__file__).resolve().parent / "reports"
+from paths import REPORTS
 
 
 def reports_of(name: str):

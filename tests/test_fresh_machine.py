@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from rsearch.localnode.distribution import _maven_path
-from rsearch.settings import ES_SHA256, ES_VERSION
+from core.settings import ES_SHA256, ES_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -24,14 +23,15 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from indexer.sync import index_paths
 from rsearch.cli import cli
 from search import QueryError, search
-from search.engine import FILTERS, MAX_QUERY_CHARS
+from search.analysed import MAX_QUERY_CHARS
+from search.query_language import DEFAULT_FIELDS as FILTERS
 from search.query_language import QuerySyntaxError, parse
 
 from fuzz_text import near_the_limit, queries
+from paths import SEEDS
 
 # Tests that use the node (es, url, alias fixtures) are marked `es` by tests/conftest.py.
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 NODE = settings(max_examples=200, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 OUTCOMES: dict[str, Counter] = {}

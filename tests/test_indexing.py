@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -15,11 +14,9 @@ from click.testing import CliRunner
 from indexer import index_admin
 from indexer.sync import index_paths
 from rsearch.cli import cli
-from rsearch.localnode import LocalNode
-from rsearch.settings import Settings
-
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+from rsearch.localnode.temporary import temporary_node
+from core.settings import Settings
+from paths import SEED_FILES as SEEDS
 
 
 @pytest.fixture
@@ -178,7 +175,7 @@ def test_outdated_dictionary_asks_for_rebuild(es, settings, corpus, tmp_path, mo
     extra = tmp_path / "words.txt"
     extra.write_text("红色资源作用 10\n", encoding="utf-8")
     monkeypatch.setenv("RSEARCH_USER_DICT", str(extra))
-    from indexer import analysis
+    from core import analysis
     analysis.reset()
     try:
         result = CliRunner().invoke(cli, ["--es-url", settings.url, "--index", index_name,
@@ -201,11 +198,8 @@ def test_stopping_the_node_mid_run_then_rerunning_equals_a_clean_run(tmp_path):
     for i in range(60):
         for seed in SEEDS:
             shutil.copy(seed, big / f"{i:03d}_{seed.name}")
-    home = Settings.from_env().home
-    directory = Path(tempfile.mkdtemp(prefix="rsearch-test-stop-"))
-    node = LocalNode(home, directory=directory, heap="512m")
-    try:
-        url = node.start(port=0).url
+    with temporary_node(heap="512m", prefix="rsearch-test-stop-") as running:
+        node, url = running.node, running.url
         es = Settings(url=url).client()
         result = {}
 
@@ -238,6 +232,3 @@ def test_stopping_the_node_mid_run_then_rerunning_equals_a_clean_run(tmp_path):
         assert clean.ok
         assert all_ids(es, "cut") == all_ids(es, "clean")
         assert es.count(index="cut")["count"] == es.count(index="clean")["count"] == clean.chunks
-    finally:
-        node.stop()
-        shutil.rmtree(directory, ignore_errors=True)

@@ -18,16 +18,16 @@ import urllib.request
 from email import policy
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
 
+from core import facets
 from rsearch.cli import cli
 from rsearch.kibana import importer, objects
-from search import FACETS
+from paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 NDJSON = REPO / "kibana" / "rsearch.ndjson"
 # The schema other parts of rsearch and these objects agree on (issue 11/13 contract).
 CONTRACT = {
@@ -175,15 +175,15 @@ def test_every_field_used_exists_and_aggregated_fields_are_aggregatable(committe
 
 def test_the_field_check_catches_a_missing_and_a_text_field(committed, monkeypatch):
     # A facet renamed to a field the mapping lacks, and one aggregated on a text field.
-    monkeypatch.setitem(FACETS, "region", "region_renamed")
-    monkeypatch.setitem(FACETS, "people", "text")
+    monkeypatch.setitem(facets.REGISTRY, "region", replace(facets.REGISTRY["region"], field="region_renamed"))
+    monkeypatch.setitem(facets.REGISTRY, "people", replace(facets.REGISTRY["people"], field="text"))
     problems = field_problems(objects.build_objects())
     assert any("'region_renamed' is not in mappings/chunks.json" in p for p in problems)
     assert any("'text' is text, not aggregatable" in p for p in problems)
 
 
 def test_panels_columns_and_controls_follow_the_facet_registry(monkeypatch):
-    monkeypatch.setitem(FACETS, "region", "places")
+    monkeypatch.setitem(facets.REGISTRY, "region", replace(facets.REGISTRY["region"], field="places"))
     objs = objects.build_objects()
     fields = [f for f, _, _ in used_fields(objs)]
     assert "places" in fields
@@ -192,7 +192,7 @@ def test_panels_columns_and_controls_follow_the_facet_registry(monkeypatch):
     dash = by_type(objs, "dashboard")[0]["attributes"]
     controls = {c["explicitInput"]["fieldName"]
                 for c in json.loads(dash["controlGroupInput"]["panelsJSON"]).values()}
-    assert controls == set(FACETS.values())
+    assert controls == {f.field for f in facets.counted() if f.kind == facets.TERMS}
     region_panel = next(p for p in json.loads(dash["panelsJSON"]) if p["title"] == "Reports by region")
     cols = region_panel["embeddableConfig"]["attributes"]["state"]["datasourceStates"]["formBased"]["layers"]
     assert {c["sourceField"] for layer in cols.values() for c in layer["columns"].values()} >= {"places"}

@@ -13,16 +13,15 @@ from __future__ import annotations
 import random
 import re
 import uuid
-from pathlib import Path
 
 import opencc
 import pytest
 
 from indexer.sync import index_paths
+from paths import SEEDS
 
 pytestmark = pytest.mark.es
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
 

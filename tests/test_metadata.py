@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from indexer.metadata import extract_dates, extract_regions
-
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+from paths import SEEDS
 
 
 def seed(prefix: str) -> str:

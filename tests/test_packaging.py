@@ -1,8 +1,8 @@
 """`pip install .` (a real wheel, not editable) gives a working rsearch.
 
 The wheel must carry everything the code reads at run time: the index
-mapping (``indexer/data/chunks.json``, a copy of ``mappings/chunks.json``,
-the readable source), the dictionary and stop words.
+mapping (``core/mappings``, a link to ``mappings/``, the readable source),
+the dictionary and stop words.
 """
 
 from __future__ import annotations
@@ -23,10 +23,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_packaged_mapping_is_the_readable_source():
     source = json.loads((REPO / "mappings" / "chunks.json").read_text(encoding="utf-8"))
-    packaged = json.loads((REPO / "indexer" / "data" / "chunks.json").read_text(encoding="utf-8"))
-    assert packaged == source, (
-        "indexer/data/chunks.json differs from mappings/chunks.json: "
-        "cp mappings/chunks.json indexer/data/chunks.json")
+    packaged = json.loads((REPO / "core" / "mappings" / "chunks.json").read_text(encoding="utf-8"))
+    assert packaged == source
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +47,7 @@ def wheel(tmp_path_factory) -> Path:
 @pytest.mark.es
 def test_wheel_holds_the_data_files(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"indexer/data/chunks.json", "indexer/data/user_dict.txt", "indexer/data/stopwords.txt"} <= names
+    assert {"core/mappings/chunks.json", "core/data/user_dict.txt", "core/data/stopwords.txt"} <= names
     assert not any(n.startswith(("tests/", "seeds/", "bench/")) for n in names)
 
 
@@ -71,7 +69,7 @@ def test_installed_wheel_indexes_the_seeds(wheel, es, es_url, tmp_path):
     elsewhere.mkdir()
     shutil.copytree(REPO / "seeds", elsewhere / "seeds")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RSEARCH_", "PYTHON"))}
-    where = subprocess.run([str(vpy), "-c", "import indexer.index_admin as m, rsearch; print(m.__file__)"],
+    where = subprocess.run([str(vpy), "-c", "import core.schema as m, rsearch; print(m.__file__)"],
                            capture_output=True, text=True, cwd=elsewhere, env=env, check=True).stdout
     assert where.startswith(site), where  # the installed copy, not the repository's
 

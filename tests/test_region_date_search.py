@@ -14,11 +14,10 @@ import pytest
 from indexer.report_date import SOURCES
 from indexer.sync import index_paths
 from search import search
+from paths import REPO, REPORTS
 
 pytestmark = pytest.mark.es
 
-REPO = Path(__file__).resolve().parents[1]
-REPORTS = REPO / "tests" / "reports"
 READABLE = ["fmt_brief_header.pdf", "fmt_two_column.pdf", "fmt_work_report.pdf", "fmt_work_report.docx", "fmt_feature.docx",
             "fmt_notice.html", "fmt_traditional.html"]
 

@@ -10,15 +10,13 @@ page numbers, form feeds, no blank lines)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
 from indexer.chunking import chunk_report
 from indexer.reader import read_text
 from indexer.structure import parse_reports
-
-REPORTS = Path(__file__).resolve().parent / "reports"
+from paths import REPORTS
 
 
 @dataclass
@@ -254,7 +252,7 @@ def test_bylines_become_a_chunk_of_their_own(name):
         (byline,) = bylines
         assert byline.section_index == 0 and byline.section_title is None
         # Every credited name is in the byline chunk's text (as printed).
-        from indexer.analysis import fold
+        from core.analysis import fold
 
         for name_ in r.names():
             assert name_ in fold(byline.text)

@@ -4,17 +4,15 @@ written here; the seeds as a check that every report is placed and dated."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from indexer.metadata import extract_regions
 from indexer.pipeline import recover_reports
-from indexer.places import resolve
+from core.gazetteer import resolve
 from indexer.reader import read_text
 from indexer.report_date import SOURCES, anniversary_years, header_date
-
-SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
+from paths import SEED_FILES as SEEDS
 
 
 def one(text: str, **kw):

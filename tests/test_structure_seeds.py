@@ -7,14 +7,12 @@ numbers refer to ``cat -n seeds/NNN_*.txt``), not copied from program output.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 
 from indexer.reader import read_text
 from indexer.structure import parse_reports
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+from paths import SEEDS
 
 
 @lru_cache(maxsize=None)

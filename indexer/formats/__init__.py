@@ -30,7 +30,7 @@ from indexer.reader import UnreadableFile
 
 @dataclass
 class Document:
-    text: str  # normalised (indexer.normalize)
+    text: str  # normalised (core.analysis)
     date: str | None = None  # the date the file records about itself (ISO), if any
 
 

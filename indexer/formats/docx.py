@@ -14,7 +14,7 @@ import re
 import zipfile
 
 from indexer.formats import Document
-from indexer.normalize import normalize
+from core.analysis import normalize
 from indexer.reader import UnreadableFile
 
 _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 from indexer.formats import Document
-from indexer.normalize import normalize
+from core.analysis import normalize
 from indexer.reader import UnreadableFile
 
 _MIN_ARTICLE = 8  # characters

@@ -39,7 +39,7 @@ from typing import NamedTuple
 from statistics import median
 
 from indexer.formats import Document
-from indexer.normalize import normalize
+from core.analysis import normalize
 from indexer.reader import UnreadableFile
 
 _TITLE_RATIO = 1.3  # title type is at least this much larger than body type

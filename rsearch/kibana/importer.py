@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from rsearch.errors import RsearchError
+from core.errors import RsearchError
 
 from .objects import MIN_KIBANA
 

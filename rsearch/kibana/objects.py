@@ -17,7 +17,7 @@ sample-data objects, which 8.19 ships and imports):
   search, and options-list controls for every keyword facet.
 
 Field names are never written here twice: facets come from the search
-module's registry (``search.FACETS``), so renaming a field there renames it in
+facet registry (``core.facets``), so renaming a field there renames it in
 every panel and control; the few other fields are the constants below, and a
 test checks every field any object uses against ``mappings/chunks.json``.
 The committed ``kibana/rsearch.ndjson`` is this module's output with the
@@ -32,7 +32,8 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from search import FACETS
+from core import facets
+from core.schema import definition
 
 # -- fields that are not facets (names from mappings/chunks.json) -------------
 TIME_FIELD = "date"  # the report's own date, on every chunk of the report
@@ -61,25 +62,13 @@ TYPE_MIGRATION_VERSION = {"index-pattern": "8.0.0", "search": "7.9.3", "dashboar
 PANEL_VERSION = "8.8.0"
 MIN_KIBANA = (8, 8)
 
-# Labels shown in Kibana for the fields people look at. Facet fields not listed
-# get their facet name as label.
+# Labels shown in Kibana for the fields people look at that are not facets;
+# a facet's field takes its label from the registry.
 FIELD_LABELS = {
-    "title": "Report title",
-    "title.keyword": "Report title (exact)",
-    "section": "Section",
-    "section.keyword": "Section (exact)",
-    "kind": "Chunk kind",
+    "title": "Report title (text)",
+    "section": "Section (text)",
     "text": "Text",
-    "people": "People",
-    "reporters": "Reporters",
-    "correspondents": "Correspondents",
-    "photographers": "Photographers",
-    "publication": "Publication",
-    "region": "Region (the report's)",
-    "places": "Places mentioned",
-    "date": "Report date",
     "date_source": "Report date from",
-    "dates": "Dates mentioned",
     "report_id": "Report id",
     "source_path": "Source file",
 }
@@ -89,16 +78,14 @@ SOURCE_FILTERS = ["*_chars", "*_words", "content_hash"]
 
 def facet_field(name: str) -> str:
     """The index field of a facet in the registry (KeyError names the facet)."""
-    return FACETS[name]
+    return facets.REGISTRY[name].field
 
 
 def _label(field: str) -> str:
-    if field in FIELD_LABELS:
-        return FIELD_LABELS[field]
-    for name, f in FACETS.items():
-        if f == field:
-            return name.capitalize()
-    return field
+    for facet in facets.filters():
+        if facet.field == field:
+            return facet.label
+    return FIELD_LABELS.get(field, field)
 
 
 def _id(*parts: str) -> str:
@@ -145,7 +132,7 @@ def data_view(index: str, link_url: str) -> dict:
             "openLinkInCurrentTab": False,
         }},
     }
-    labelled = list(FIELD_LABELS) + [f for f in FACETS.values() if f not in FIELD_LABELS]
+    labelled = list(FIELD_LABELS) + [f.field for f in facets.filters() if f.field not in FIELD_LABELS]
     return _saved_object("index-pattern", DATA_VIEW_ID, {
         "title": index,
         "name": f"rsearch: {index}",
@@ -271,14 +258,12 @@ def control_fields() -> list[tuple[str, str]]:
     facet whose field the mapping lacks keeps its control, so the field check
     in the tests fails instead of the control quietly vanishing."""
     types = mapping_types()
-    return [(_label(field), field) for field in FACETS.values()
-            if types.get(field, "keyword") == "keyword"]
+    return [(_label(f.field), f.field) for f in facets.counted()
+            if types.get(f.field, "keyword") == "keyword"]
 
 
 def mapping_types() -> dict[str, str]:
     """Field -> Elasticsearch type, sub-fields as ``parent.sub``, from mappings/chunks.json."""
-    from indexer.index_admin import definition
-
     out: dict[str, str] = {}
     for name, spec in definition()["mappings"]["properties"].items():
         out[name] = spec.get("type", "object")

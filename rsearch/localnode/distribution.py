@@ -7,7 +7,7 @@ modules and x-pack core/security, which is all this project uses.
 Maven Central serves no checksum files for this artifact (no .sha1, .md5 or
 .sha512: 404 for each), so Maven's own ``--strict-checksums`` can only fail.
 Its SHA-256 is pinned in the repository instead (``ES_SHA256`` in
-rsearch.settings, beside ``ES_VERSION``), and every zip is checked against it
+core.settings, beside ``ES_VERSION``), and every zip is checked against it
 before it is used, whichever way it arrived:
   * with ``RSEARCH_MAVEN_REPOSITORY`` set: HTTPS from that Maven repository (a
     Maven Central URL or a mirror);
@@ -32,7 +32,8 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from ..errors import RsearchError
+from core.errors import RsearchError
+from core.settings import ENV_MAVEN_REPOSITORY, env
 
 GROUP = "org.elasticsearch.distribution.integ-test-zip"
 ARTIFACT = "elasticsearch"
@@ -67,7 +68,7 @@ def sha256_of(path: Path) -> str:
 
 
 def expected_sha256(version: str) -> str:
-    from ..settings import ES_SHA256
+    from core.settings import ES_SHA256
 
     try:
         return ES_SHA256[version]
@@ -157,7 +158,7 @@ def fetch_zip(home: Path, version: str, sha256: str | None = None) -> Path:
         return found
     dest = home / "downloads"
     dest.mkdir(parents=True, exist_ok=True)
-    repo = os.environ.get("RSEARCH_MAVEN_REPOSITORY")
+    repo = env(ENV_MAVEN_REPOSITORY)
     mvn = shutil.which("mvn")
     if repo:
         url = f"{repo.rstrip('/')}/{_maven_path(version)}"

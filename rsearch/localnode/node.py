@@ -25,8 +25,9 @@ from pathlib import Path
 
 import psutil
 
-from ..errors import RsearchError
-from ..settings import DEFAULT_HEAP, ES_VERSION
+from core.errors import RsearchError
+from core.nodestate import node_directory, read_state, state_file, write_state
+from core.settings import ES_VERSION, heap_setting
 from .distribution import ensure_distribution
 from .java import find_java_home
 
@@ -139,24 +140,21 @@ class LocalNode:
     def __init__(self, home: Path, directory: Path | None = None, heap: str | None = None,
                  version: str = ES_VERSION):
         self.home = Path(home)
-        self.directory = Path(directory) if directory else self.home / "node"
-        self.heap = heap or os.environ.get("RSEARCH_ES_HEAP") or DEFAULT_HEAP
+        self.directory = Path(directory) if directory else node_directory(self.home)
+        self.heap = heap or heap_setting()
         self.version = version
 
     # -- state -------------------------------------------------------------
     @property
     def state_file(self) -> Path:
-        return self.directory / "node.json"
+        return state_file(self.directory)
 
     @property
     def stdout_log(self) -> Path:
         return self.directory / "stdout.log"
 
     def _state(self) -> dict | None:
-        try:
-            return json.loads(self.state_file.read_text())
-        except (OSError, ValueError):
-            return None
+        return read_state(self.home, self.directory)
 
     def _alive(self, state: dict | None) -> bool:
         if not state:
@@ -254,7 +252,7 @@ class LocalNode:
                 user=user.pw_uid if user else None, group=user.pw_gid if user else None,
                 extra_groups=[] if user else None,
             )
-        self.state_file.write_text(json.dumps({"pid": proc.pid, "port": http_port, "url": url}))
+        write_state(self.directory, pid=proc.pid, port=http_port, url=url)
         self._wait_until_ready(proc, url, timeout)
         return self.status()
 

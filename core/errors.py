@@ -1,13 +1,15 @@
-"""Errors the user can act on. The CLI prints ``Error: <message>`` (one line,
-plus optional ``details`` lines) and exits non-zero; no traceback.
+"""The project's error types: plain domain errors whose ``str()`` is one line
+saying what is wrong. The front ends turn them into messages (the CLI adds
+what to type next: rsearch.cli) and status codes (the HTTP service); no
+traceback ever reaches a user.
 
 :func:`from_elasticsearch` is the one translation of a failed request --
 official client (``elasticsearch`` / ``elastic_transport``) or the stdlib
-quick client (``rsearch.quickclient``) -- into such an error. The library
+quick client (``core.quickclient``) -- into such an error. The library
 (search.engine), the quick client and the CLI all use it, so a refused
 certificate or a root cause reads the same whichever path met it. Nothing
 here imports the official client unless one of its exceptions is in hand
-(importing it costs 0.3 s of a command-line search).
+(importing it is a large part of a command-line search: bench/bench_query.py).
 """
 
 from __future__ import annotations
@@ -40,6 +42,26 @@ class ElasticsearchError(RsearchError):
         super().__init__(message)
         self.status_code = status_code
         self.error_type = error_type
+
+
+class QueryError(RsearchError, ValueError):
+    """A malformed query or search option."""
+
+
+class IndexMissing(RsearchError):
+    """No index behind the alias yet."""
+
+    def __init__(self, alias: str):
+        super().__init__(f"no index '{alias}' yet")
+        self.alias = alias
+
+
+class IndexOutdated(RsearchError):
+    """The index was built by another mapping or dictionary than the current one."""
+
+
+class NotFound(RsearchError):
+    """A chunk or report id that the index does not hold."""
 
 
 class HttpAnswer(Exception):

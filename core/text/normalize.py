@@ -23,7 +23,8 @@ normalised ``s``. The never-miss search guarantee depends on that.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from .cjk import CJK as _CJK
 
 # Full-width ASCII letters and digits -> half-width. Full-width punctuation is
 # left alone: ，。：； are the normal Chinese forms and carry meaning for
@@ -40,7 +41,6 @@ _INVISIBLE = {cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD
 
 _TRANSLATE = {**_FULLWIDTH_ALNUM, **_INVISIBLE}
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Closing/opening Chinese punctuation may stand next to the comma too:
 # ``”,我们`` and ``工作,“为民”``.
 _CJK_BEFORE = _CJK + r"”’）》」』】"
@@ -75,14 +75,3 @@ def replace_surrogates(text: str) -> str:
     """Only the lone-surrogate step of normalize: U+FFFD for each."""
     return _SURROGATE.sub("\ufffd", text)
 
-
-def is_cjk(ch: str) -> bool:
-    """True for a Chinese (CJK unified) ideograph."""
-    return bool(ch) and (
-        "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
-    )
-
-
-def is_punctuation(ch: str) -> bool:
-    """True for punctuation or symbol characters (Chinese or Latin)."""
-    return unicodedata.category(ch)[0] in "PS"

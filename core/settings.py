@@ -1,7 +1,8 @@
-"""Connection settings shared by every command and by the Python API.
+"""Settings: the one reader of ``RSEARCH_*`` environment variables.
 
-One prefix for every environment variable: ``RSEARCH_``. CLI options override
-environment variables, which override the defaults.
+Every environment variable the project reads is named here (``ENV_*``) and
+read here; the CLI's options take their env var names from these constants.
+CLI options override environment variables, which override the defaults.
 
     RSEARCH_ES_URL        Elasticsearch URL (default: the local node of RSEARCH_HOME,
                           started by ``rsearch es start``; when that is not running,
@@ -17,12 +18,14 @@ environment variables, which override the defaults.
     RSEARCH_ES_PORT       HTTP port of the local node (default 9200; when 9200 is
                           taken by another program, ``rsearch es start`` picks a
                           free port and says which)
+    RSEARCH_USER_DICT     the user's own segmentation dictionary (core.text.dictionary)
+    RSEARCH_SEGMENTER     rjieba (default) or jieba
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # The one place the Elasticsearch version is pinned. 8.19.x runs on Java 17 and
@@ -39,7 +42,46 @@ ES_SHA256 = {
 DEFAULT_INDEX = "reports"
 DEFAULT_PORT = 9200
 DEFAULT_HEAP = "1g"
-ENV_PREFIX = "RSEARCH_"
+
+ENV_ES_URL = "RSEARCH_ES_URL"
+ENV_INDEX = "RSEARCH_INDEX"
+ENV_API_KEY = "RSEARCH_ES_API_KEY"
+ENV_USER = "RSEARCH_ES_USER"
+ENV_PASSWORD = "RSEARCH_ES_PASSWORD"
+ENV_CA_CERTS = "RSEARCH_ES_CA_CERTS"
+ENV_HOME = "RSEARCH_HOME"
+ENV_HEAP = "RSEARCH_ES_HEAP"
+ENV_ES_PORT = "RSEARCH_ES_PORT"
+ENV_USER_DICT = "RSEARCH_USER_DICT"
+ENV_SEGMENTER = "RSEARCH_SEGMENTER"
+ENV_MAVEN_REPOSITORY = "RSEARCH_MAVEN_REPOSITORY"  # HTTPS fallback for the distribution
+ENV_KIBANA_URL = "RSEARCH_KIBANA_URL"
+ENV_KIBANA_SPACE = "RSEARCH_KIBANA_SPACE"
+ENV_KIBANA_USER = "RSEARCH_KIBANA_USER"
+ENV_KIBANA_PASSWORD = "RSEARCH_KIBANA_PASSWORD"
+ENV_KIBANA_API_KEY = "RSEARCH_KIBANA_API_KEY"
+ENV_KIBANA_CA_CERTS = "RSEARCH_KIBANA_CA_CERTS"
+ENV_KIBANA_LINK_URL = "RSEARCH_KIBANA_LINK_URL"
+
+
+def env(name: str) -> str | None:
+    """An environment variable's value, None when unset or empty."""
+    return os.environ.get(name) or None
+
+
+def user_dict_setting() -> str | None:
+    """``RSEARCH_USER_DICT``: the path of the user's dictionary, if any."""
+    return env(ENV_USER_DICT)
+
+
+def segmenter_setting() -> str | None:
+    """``RSEARCH_SEGMENTER``: the segmenter backend asked for, if any."""
+    return env(ENV_SEGMENTER)
+
+
+def heap_setting() -> str:
+    """``RSEARCH_ES_HEAP``, else the default heap of the local node."""
+    return env(ENV_HEAP) or DEFAULT_HEAP
 
 
 def default_home() -> Path:
@@ -49,8 +91,8 @@ def default_home() -> Path:
     /root, so root's state lives in /var/lib/rsearch (the usual place for a
     service's state).
     """
-    if os.environ.get("RSEARCH_HOME"):
-        return Path(os.environ["RSEARCH_HOME"]).expanduser().resolve()
+    if env(ENV_HOME):
+        return Path(env(ENV_HOME)).expanduser().resolve()
     if os.geteuid() == 0:
         return Path("/var/lib/rsearch")
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
@@ -70,21 +112,17 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
-        env = os.environ
         values = dict(
-            url=env.get("RSEARCH_ES_URL") or None,
-            index=env.get("RSEARCH_INDEX") or DEFAULT_INDEX,
-            api_key=env.get("RSEARCH_ES_API_KEY") or None,
-            username=env.get("RSEARCH_ES_USER") or None,
-            password=env.get("RSEARCH_ES_PASSWORD") or None,
-            ca_certs=env.get("RSEARCH_ES_CA_CERTS") or None,
+            url=env(ENV_ES_URL),
+            index=env(ENV_INDEX) or DEFAULT_INDEX,
+            api_key=env(ENV_API_KEY),
+            username=env(ENV_USER),
+            password=env(ENV_PASSWORD),
+            ca_certs=env(ENV_CA_CERTS),
             home=default_home(),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
-
-    def with_(self, **changes) -> "Settings":
-        return replace(self, **changes)
 
     @property
     def resolved_url(self) -> str:
@@ -93,27 +131,26 @@ class Settings:
         guess, which would answer from some other server on port 9200."""
         if self.url:
             return self.url
-        from .localnode.node import LocalNode
+        from .nodestate import node_directory, read_state
 
-        node = LocalNode(self.home)
-        state = node._state()
-        if node._alive(state) and state.get("url"):
+        state = read_state(self.home)
+        if state and _running(state["pid"]):
             return state["url"]
         from .errors import NoCluster
 
         raise NoCluster(
-            f"no Elasticsearch URL is configured and the local node (state in {node.directory}) "
+            f"no Elasticsearch URL is configured and the local node (state in {node_directory(self.home)}) "
             "is not running: start it with `rsearch es start`, or set --es-url / RSEARCH_ES_URL")
 
     def check(self) -> None:
         """ConfigError (one line naming the setting) for a URL, CA file or name no client could use."""
-        from .connection_checks import check_connection
+        from .connection import check_connection
 
         check_connection(self.resolved_url, self.ca_certs, index=self.index, api_key=self.api_key,
                          user=self.username, password=self.password)
 
     def quick_client(self):
-        """A stdlib-only client that can only search (see rsearch.quickclient)."""
+        """A stdlib-only client that can only search (see core.quickclient)."""
         from .quickclient import QuickClient
 
         self.check()
@@ -133,3 +170,14 @@ class Settings:
         if self.ca_certs:
             kwargs["ca_certs"] = self.ca_certs
         return Elasticsearch(self.resolved_url, **kwargs)
+
+
+def _running(pid) -> bool:
+    """Is the process that the node's state file names still running?"""
+    import psutil
+
+    try:
+        proc = psutil.Process(int(pid))
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except (psutil.Error, TypeError, ValueError):
+        return False

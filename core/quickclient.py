@@ -1,9 +1,9 @@
 """A minimal Elasticsearch client for ``rsearch search`` in a fresh process.
 
-Importing the official client costs about 0.3 s here (it pulls in its async
-half and asyncio), more than half of the 0.5 s a command-line search may
-take. A search needs one JSON POST, so the CLI's search path sends it with
-the standard library's http.client. Same settings (URL, API key, basic auth,
+Importing the official client (it pulls in its async half and asyncio) is
+most of a command-line search's start-up time (the README has the figures).
+A search needs one JSON POST, so the CLI's search path sends it with the
+standard library's http.client. Same settings (URL, API key, basic auth,
 CA file) as Settings.client(); everything else uses the official client.
 """
 

@@ -1,0 +1,83 @@
+"""Chinese text analysis shared by indexing and querying.
+
+Elasticsearch here has only its built-in analyzers, so every piece of Chinese
+analysis happens in this module, and the indexer and the query side both call
+it: they cannot drift apart. For one field of a chunk the indexer stores
+
+* ``text``          the ``normalize()``d original (shown and highlighted);
+* ``<field>_chars`` :func:`char_tokens` -- one token per non-space character
+  of :func:`fold` (text), space-joined, analysed by ES ``whitespace``. A
+  phrase query over these tokens finds ANY verbatim substring, whatever the
+  dictionary says (this is the never-miss guarantee);
+* ``<field>_words`` :func:`word_tokens` -- jieba search-mode words of the
+  folded text, space-joined, analysed by ``whitespace``; BM25 over these
+  makes whole-word matches rank above mere character matches.
+
+:func:`fold` is the cross-script, case-insensitive view of a text: per
+character traditional -> simplified (derived from OpenCC ``t2s``) and lower
+case (Latin, and any other cased script: Greek, Cyrillic). It is LENGTH-PRESERVING (``fold(t)[i]`` corresponds to ``t[i]``)
+and SUBSTRING-CONSISTENT (``fold(t[i:j]) == fold(t)[i:j]``), so a match found
+in ``fold(text)`` maps back to the same positions of ``text`` for
+highlighting. It is also idempotent.
+
+Query side: :func:`query_units` splits one query word into precise-mode
+segments, each a contiguous substring of ``fold(term)``, so if the query
+occurs verbatim in a chunk, every unit does too.
+
+Segmenter: jieba's dictionary and algorithm, run by ``rjieba`` (the Rust
+port, default) or by ``jieba`` (pure Python); ``RSEARCH_SEGMENTER=jieba|rjieba``
+selects. rjieba's output is corrected where jieba-rs differs from jieba (see
+the comment above ``_py_split``), and both backends are given the same words
+with the same frequencies, so they give identical ``cut`` and
+``cut_for_search`` tokens: checked on the seeds, the 256 CMRC 2018 trial
+passages and 20,000 random mixed strings by ``bench/bench_segmenter.py``,
+and by the tests. The shipped domain dictionary ``data/user_dict.txt`` is
+loaded first, then the user's own file named by ``RSEARCH_USER_DICT`` (same
+format: ``word [freq] [tag]`` per line, ``#`` starts a comment).
+:func:`dictionary_version` hashes everything that changes the tokens, so the
+index can record it and the CLI can ask for a rebuild when it changes.
+
+The pieces live in core.text (normalize, fold, segment, dictionary, tokens);
+this module is their public face for the indexer, the query side, tests and
+benchmarks. Everything heavy (OpenCC, the segmenter and its dictionary) loads
+on first use, so importing it costs only the standard library;
+bench/bench_segmenter.py measures the backends, the HMM and the cold start.
+"""
+
+from __future__ import annotations
+
+from .text.cjk import CJK, is_cjk
+from .text.dictionary import (
+    SHIPPED_DICT,
+    STOPWORDS_FILE,
+    DictionaryError,
+    check_user_dict,
+    dictionary_version,
+    parse_dict,
+    segmenter,
+    segmenter_name,
+    stopwords,
+)
+from .text.dictionary import reset as _reset_dictionaries
+from .text.fold import fold
+from .text.normalize import normalize, replace_surrogates
+from .text.segment import HMM
+from .text.tokens import HARD_WRAP, Analyzed, analyze, char_tokens, clear_caches, is_junk, query_units, word_tokens
+
+__all__ = [
+    "CJK", "HARD_WRAP", "HMM", "SHIPPED_DICT", "STOPWORDS_FILE", "Analyzed", "DictionaryError", "analyze",
+    "char_tokens", "check_user_dict", "compact", "dictionary_version", "fold", "is_cjk", "is_junk",
+    "normalize", "parse_dict", "query_units", "replace_surrogates", "reset", "segmenter",
+    "segmenter_name", "stopwords", "word_tokens",
+]
+
+
+def reset() -> None:
+    """Forget loaded segmenters, stopwords and token caches (after a dictionary change)."""
+    _reset_dictionaries()
+    clear_caches()
+
+
+def compact(text: str) -> str:
+    """A (normalised) string as the ``*_chars`` fields see it: folded, no white space."""
+    return "".join(fold(text).split())

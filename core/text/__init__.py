@@ -1,0 +1,1 @@
+"""The pieces of Chinese text analysis; import them through core.analysis."""

@@ -1,0 +1,263 @@
+"""The dictionaries the segmenter loads, the stopwords, and the version of both.
+
+The shipped domain dictionary ``core/data/user_dict.txt`` is loaded first,
+then the user's own file named by ``RSEARCH_USER_DICT`` (same format:
+``word [freq] [tag]`` per line, ``#`` starts a comment); the backend is
+chosen by ``RSEARCH_SEGMENTER`` (rjieba by default). Both settings are read
+through core.settings. :func:`dictionary_version` hashes everything that
+changes the tokens, so the index records it and a changed dictionary is
+reported as a stale index.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+import threading
+from pathlib import Path
+
+from .. import settings
+from ..errors import ConfigError
+from .fold import fold
+from .segment import BACKENDS, HMM, Segmenter
+
+__all__ = [
+    "DictionaryError", "check_user_dict", "compiled", "dictionary_version", "parse_dict", "reset",
+    "segmenter", "segmenter_name", "stopwords",
+]
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+SHIPPED_DICT = DATA_DIR / "user_dict.txt"
+STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
+
+SEGMENTERS = tuple(BACKENDS)
+DEFAULT_SEGMENTER = "rjieba"
+
+# Bump when the analysis code changes in a way that changes tokens (it is part
+# of dictionary_version(), so old indexes are reported stale).
+ANALYSIS_SCHEME = "1"
+
+_lock = threading.RLock()
+_segmenters: dict[str, Segmenter] = {}
+
+
+@functools.cache
+def compiled(pattern: str) -> re.Pattern[str]:
+    """Compiled on first use: keeps importing the analysis modules cheap."""
+    return re.compile(pattern)
+
+
+def segmenter_name() -> str:
+    """The backend selected by ``RSEARCH_SEGMENTER`` (default rjieba)."""
+    name = (settings.segmenter_setting() or "").strip().lower() or DEFAULT_SEGMENTER
+    if name not in BACKENDS:
+        raise ConfigError(f"{settings.ENV_SEGMENTER}={name!r} is not a segmenter: set it to one of "
+                          f"{', '.join(SEGMENTERS)}, or unset it (default {DEFAULT_SEGMENTER})")
+    return name
+
+
+def _user_dict_path() -> Path | None:
+    value = (settings.user_dict_setting() or "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def segmenter(name: str | None = None) -> Segmenter:
+    """The loaded segmenter (cached per backend and user-dictionary path)."""
+    name = name or segmenter_name()
+    user = _user_dict_path()
+    key = f"{name}\0{user}"
+    seg = _segmenters.get(key)
+    if seg is None:
+        with _lock:
+            seg = _segmenters.get(key)
+            if seg is None:
+                # Both files are read and checked before the backend loads,
+                # so a bad user dictionary fails fast with its line number.
+                entries = parse_dict(_read_text(SHIPPED_DICT), source=str(SHIPPED_DICT))
+                if user is not None:
+                    entries += parse_dict(_user_dict_text(user), source=_user_source(user))
+                seg = BACKENDS[name]()
+                for word, freq, tag in entries:
+                    seg.add_word(word, freq, tag)
+                _segmenters[key] = seg
+    return seg
+
+
+def reset() -> None:
+    """Forget loaded segmenters and stopwords (after a dictionary change)."""
+    with _lock:
+        _segmenters.clear()
+        _stopwords_cache.clear()
+
+
+_DICT_LINE = r"^(\S+)(?:\s+(\d+))?(?:\s+([A-Za-z]+))?\s*$"
+# Frequencies are word counts (dict.txt's largest is ~900,000); the backends
+# keep them in machine integers, so an absurd one is refused, not wrapped.
+MAX_FREQ = 10**9
+
+
+class DictionaryError(ConfigError):
+    """A dictionary file that cannot be used; the message names file and line."""
+
+
+def _user_source(path: Path) -> str:
+    return f"{settings.ENV_USER_DICT}={path}"
+
+
+def _user_dict_text(path: Path) -> str:
+    """The user dictionary's text, or DictionaryError saying what is wrong."""
+    where = _user_source(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DictionaryError(f"{where}: no such file: create it (one 'word [freq] [tag]' per line) "
+                              f"or unset {settings.ENV_USER_DICT}") from None
+    except OSError as err:
+        raise DictionaryError(f"{where}: cannot read it ({err.strerror or err}): fix the path "
+                              f"or unset {settings.ENV_USER_DICT}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise DictionaryError(f"{where} line {line}: not UTF-8 text (byte 0x{data[err.start]:02x}): "
+                              "a dictionary is a UTF-8 text file, one 'word [freq] [tag]' per line") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DictionaryError(f"{where} line {line}: a NUL byte, so this is a binary file, not "
+                              "a dictionary: one 'word [freq] [tag]' per line in UTF-8")
+    return text
+
+
+def check_user_dict() -> None:
+    """DictionaryError unless ``RSEARCH_USER_DICT`` (if set) is a usable dictionary.
+
+    Reads and checks the lines without loading the segmenter, so a command
+    can refuse a bad dictionary before it creates or changes anything.
+    """
+    path = _user_dict_path()
+    if path is not None:
+        _check_lines(_user_dict_text(path), _user_source(path))
+
+
+def _check_lines(content: str, source: str) -> list[tuple[str, int | None, str | None]]:
+    """Raw (word, freq, tag) entries; DictionaryError names the file and line."""
+    entries = []
+    for lineno, raw in enumerate(content.splitlines(), 1):
+        line = raw.strip().lstrip("\ufeff")
+        if not line or line.startswith("#"):
+            continue
+        m = compiled(_DICT_LINE).match(line)
+        if m is None:
+            raise DictionaryError(f"{source} line {lineno}: {_shown(raw)} is not 'word [freq] [tag]' "
+                                  "(freq a whole number, tag letters, e.g. '绣花功夫 10 n')")
+        word, freq, tag = m.groups()
+        if freq is not None and not 1 <= int(freq) <= MAX_FREQ:
+            # jieba would read 0 as "always split" (a process-wide setting of
+            # its HMM module) and jieba-rs as an unusable word: refuse both.
+            raise DictionaryError(f"{source} line {lineno}: frequency must be from 1 to {MAX_FREQ:,}: "
+                                  f"{_shown(raw)}")
+        entries.append((word, int(freq) if freq is not None else None, tag))
+    return entries
+
+
+def _shown(raw: str) -> str:
+    raw = raw.strip()
+    return repr(raw if len(raw) <= 60 else raw[:60] + "…")
+
+
+def parse_dict(content: str, source: str = "dictionary") -> list[tuple[str, int | None, str | None]]:
+    """Entries ``(folded word, freq or None, tag or None)`` of a dictionary.
+
+    Format as jieba's: ``word [freq] [tag]`` per line; blank lines and lines
+    starting with ``#`` are skipped. Words are folded (so a traditional or
+    upper-case entry matches the folded text the segmenter sees). A missing
+    freq lets the backend suggest one (jieba's ``suggest_freq`` rule: just
+    enough for the word to be cut out as a whole).
+    """
+    return [(fold(word), freq, tag) for word, freq, tag in _check_lines(content, source)]
+
+
+def _read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8-sig")
+
+
+# ---------------------------------------------------------------- stopwords
+
+_stopwords_cache: dict[str, frozenset[str]] = {}
+
+
+def stopwords() -> frozenset[str]:
+    """Folded stopwords from data/stopwords.txt (``#`` comments allowed)."""
+    sw = _stopwords_cache.get("sw")
+    if sw is None:
+        words = set()
+        for line in _read_text(STOPWORDS_FILE).splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                words.update(fold(w) for w in line.split())
+        sw = _stopwords_cache["sw"] = frozenset(words)
+    return sw
+
+
+
+
+def _dist_version(dist: str) -> str:
+    """Installed version of a distribution.
+
+    Read from the ``<name>-<version>.dist-info`` folder name on sys.path
+    (a directory listing) before falling back to importlib.metadata, whose
+    import alone is a noticeable part of a CLI search.
+    """
+    wanted = re.sub(r"[-_.]+", "_", dist).lower()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project, _, version = name[: -len(".dist-info")].partition("-")
+                if re.sub(r"[-_.]+", "_", project).lower() == wanted and version:
+                    return version
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
+def dictionary_version() -> str:
+    """Short hash of everything that decides the tokens.
+
+    Covers the analysis scheme, the segmenter backend and its version, the
+    OpenCC version (fold), the shipped dictionary, the stopwords and the
+    content of the ``RSEARCH_USER_DICT`` file, whose lines are checked
+    (DictionaryError). Cheap: nothing is loaded.
+    """
+    import hashlib
+
+    name = segmenter_name()
+    h = hashlib.sha256()
+    parts = [
+        "scheme", ANALYSIS_SCHEME,
+        "segmenter", name, _dist_version(name), f"hmm={HMM}",
+        "opencc", _dist_version("opencc"),
+    ]
+    for part in parts:
+        h.update(part.encode() + b"\0")
+    for label, path in (("shipped", SHIPPED_DICT), ("stopwords", STOPWORDS_FILE)):
+        h.update(label.encode() + b"\0" + path.read_bytes() + b"\0")
+    user = _user_dict_path()
+    h.update(b"user\0")
+    if user is not None:
+        # Checked, not just hashed: the indexer asks for this version before
+        # it creates anything, so a bad dictionary stops it there.
+        text = _user_dict_text(user)
+        _check_lines(text, _user_source(user))
+        h.update(text.encode("utf-8"))
+    h.update(b"\0")
+    return h.hexdigest()[:12]
+

@@ -1,0 +1,65 @@
+"""Reading Elasticsearch's answer: hits with highlights drawn on the original
+text (search.highlight), facet counts with the selected values marked."""
+
+from __future__ import annotations
+
+from core import facets
+
+from . import highlight
+from .analysed import AnalysedQuery
+from .options import SearchOptions
+from .request import place_values
+from .results import FacetValue, Hit, SearchResult
+
+
+def read_hit(h: dict, needles: list[str], options: SearchOptions) -> Hit:
+    src = h["_source"]
+    tags = (options.highlight_pre_tag, options.highlight_post_tag)
+    text = src.get("text") or ""
+    title = src.get("title")
+    return Hit(
+        id=h["_id"], report_id=src.get("report_id", ""), title=title, section=src.get("section"),
+        kind=src.get("kind", ""), text=text,
+        highlights=[highlight.whole(text, needles, *tags)] if options.whole_text
+        else highlight.fragments(text, needles, options.fragment_size, options.fragments, *tags),
+        score=h.get("_score"),
+        title_highlight=highlight.whole(title, needles, *tags) if title else None,
+        source_path=src.get("source_path", ""), report_no=src.get("report_no", 0),
+        section_index=src.get("section_index", 0), chunk_index=src.get("chunk_index", 0),
+        publication=src.get("publication"), people=src.get("people") or [],
+        region=src.get("region") or [], places=src.get("places") or [],
+        date=src.get("date"), date_source=src.get("date_source"),
+        report_matches=(h["inner_hits"]["matches"]["hits"]["total"]["value"]
+                        if options.group_by_report else None),
+        explanation=h.get("_explanation") if options.explain else None,
+    )
+
+
+def read_facet(facet: facets.Facet, buckets: list[dict], chosen: tuple[str, ...]) -> list[FacetValue]:
+    if facet.kind == facets.DATE_HISTOGRAM:
+        # A chosen year or day selects the months it overlaps.
+        return [FacetValue(b["key_as_string"], b["doc_count"],
+                           any(b["key_as_string"].startswith(v) or v.startswith(b["key_as_string"])
+                               for v in chosen))
+                for b in buckets]
+    selected = set(chosen)
+    if facet.match == facets.PLACE:
+        selected |= set(place_values(chosen))
+    return [FacetValue(b["key"], b["doc_count"], b["key"] in selected) for b in buckets]
+
+
+def read_response(resp: dict, aq: AnalysedQuery, options: SearchOptions, elapsed_ms: float) -> SearchResult:
+    needles = aq.needles
+    aggs = resp.get("aggregations", {})
+    counted = options.counted_facets()
+    facet_values = {
+        f.name: read_facet(f, aggs[f.name]["values"]["buckets"], aq.filters.get(f.name, ()))
+        for f in counted
+    }
+    total = (aggs["_reports"]["n"]["value"] if options.group_by_report else resp["hits"]["total"]["value"])
+    return SearchResult(
+        query=aq.query, total=total,
+        hits=[read_hit(h, needles, options) for h in resp["hits"]["hits"]],
+        facets=facet_values, took=resp["took"], elapsed_ms=elapsed_ms,
+        page=options.page, limit=options.limit, grouped=options.group_by_report,
+    )

@@ -1,0 +1,54 @@
+"""The layers go one way: core <- indexer, search <- rsearch (CLI, service).
+
+Read from the source with ast (every import, also those inside functions),
+so a lazy import cannot hide a wrong-way dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+
+import pytest
+
+from paths import REPO
+
+PACKAGES = ("core", "indexer", "search", "rsearch")
+# What each package may import of the project's packages.
+ALLOWED = {
+    "core": set(),
+    "indexer": {"core"},
+    "search": {"core"},
+    "rsearch": {"core", "indexer", "search"},
+}
+
+
+def imports_of(package: str) -> dict[str, set[str]]:
+    """Project package -> the modules of ``package`` that import it."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for path in sorted((REPO / package).rglob("*.py")):
+        module = ".".join(path.relative_to(REPO).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in PACKAGES and top != package:
+                    found[top].add(module)
+    return found
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_imports_go_one_way(package):
+    wrong = {other: sorted(mods) for other, mods in imports_of(package).items() if other not in ALLOWED[package]}
+    assert wrong == {}, f"{package} imports what it must not: {wrong}"
+
+
+def test_the_walk_sees_imports():
+    # Guard against a walk that finds nothing and so passes everything.
+    assert "core" in imports_of("indexer") and "core" in imports_of("search")
+    assert {"core", "indexer", "search"} <= set(imports_of("rsearch"))
