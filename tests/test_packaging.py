@@ -34,8 +34,12 @@ def wheel(tmp_path_factory) -> Path:
     # Build from a clean copy of the tracked files, as a fresh clone would.
     files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
     for name in files.decode().split("\0"):
-        if name and (REPO / name).is_file():
-            (build / name).parent.mkdir(parents=True, exist_ok=True)
+        if not name:
+            continue
+        (build / name).parent.mkdir(parents=True, exist_ok=True)
+        if (REPO / name).is_symlink():  # as git checks it out (core/mappings -> ../mappings)
+            os.symlink(os.readlink(REPO / name), build / name)
+        elif (REPO / name).is_file():
             shutil.copy2(REPO / name, build / name)
     proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(build)],
                           capture_output=True, text=True)
