@@ -31,6 +31,10 @@ class ConfigError(RsearchError, ValueError):
     """A setting is unusable: a URL, a CA file, a dictionary, a segmenter name."""
 
 
+class NoCluster(ConfigError):
+    """No URL is configured and the local node is not running: which cluster to ask is unknown."""
+
+
 class ElasticsearchError(RsearchError):
     """Elasticsearch answered with an error (``status_code``) or could not be used."""
 

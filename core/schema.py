@@ -12,6 +12,7 @@ reads that, and :meth:`IndexInfo.stale_because` is the one staleness check
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -82,3 +83,19 @@ def current(es, alias: str) -> IndexInfo:
     physical = sorted(found)[-1]
     meta = es.indices.get_mapping(index=physical)[physical]["mappings"].get("_meta", {})
     return IndexInfo(alias, physical, meta.get("mapping_version"), meta.get("dictionary_version"))
+
+
+def _physical_pattern(alias: str) -> re.Pattern:
+    """Names of the physical indices behind ``alias`` (indexer.index_admin.create_physical)."""
+    return re.compile(rf"{re.escape(alias)}-m\d+-\d{{14}}-\d{{6}}")
+
+
+def orphans(es, alias: str) -> list[str]:
+    """This alias's physical indices that the alias does not point at (what a
+    killed rebuild leaves behind)."""
+    found = es.options(ignore_status=404).indices.get_alias(index=f"{alias}-m*", expand_wildcards="all")
+    if not hasattr(found, "items") or "error" in found:
+        return []
+    pattern = _physical_pattern(alias)
+    return sorted(name for name, info in found.items()
+                  if pattern.fullmatch(name) and alias not in (info.get("aliases") or {}))

@@ -4,8 +4,10 @@ Every environment variable the project reads is named here (``ENV_*``) and
 read here; the CLI's options take their env var names from these constants.
 CLI options override environment variables, which override the defaults.
 
-    RSEARCH_ES_URL        Elasticsearch URL (default: the local node started by
-                          ``rsearch es start``, else http://127.0.0.1:9200)
+    RSEARCH_ES_URL        Elasticsearch URL (default: the local node of RSEARCH_HOME,
+                          started by ``rsearch es start``; when that is not running,
+                          commands fail saying so rather than ask whatever listens
+                          on port 9200)
     RSEARCH_INDEX         alias name that searches and indexing use (default: reports)
     RSEARCH_ES_API_KEY    API key (the base64 "id:key" form Kibana shows)
     RSEARCH_ES_USER       user name for basic auth
@@ -13,6 +15,9 @@ CLI options override environment variables, which override the defaults.
     RSEARCH_ES_CA_CERTS   CA certificate file (PEM) to verify an HTTPS cluster
     RSEARCH_HOME          state directory of the local node (distribution, data, logs)
     RSEARCH_ES_HEAP       heap of the local node (default 1g)
+    RSEARCH_ES_PORT       HTTP port of the local node (default 9200; when 9200 is
+                          taken by another program, ``rsearch es start`` picks a
+                          free port and says which)
     RSEARCH_USER_DICT     the user's own segmentation dictionary (core.text.dictionary)
     RSEARCH_SEGMENTER     rjieba (default) or jieba
 """
@@ -46,6 +51,7 @@ ENV_PASSWORD = "RSEARCH_ES_PASSWORD"
 ENV_CA_CERTS = "RSEARCH_ES_CA_CERTS"
 ENV_HOME = "RSEARCH_HOME"
 ENV_HEAP = "RSEARCH_ES_HEAP"
+ENV_ES_PORT = "RSEARCH_ES_PORT"
 ENV_USER_DICT = "RSEARCH_USER_DICT"
 ENV_SEGMENTER = "RSEARCH_SEGMENTER"
 ENV_MAVEN_REPOSITORY = "RSEARCH_MAVEN_REPOSITORY"  # HTTPS fallback for the distribution
@@ -120,13 +126,21 @@ class Settings:
 
     @property
     def resolved_url(self) -> str:
-        """The configured URL, else the running local node's, else :9200."""
+        """The configured URL, else the URL of the local node of this state
+        directory when it is running. Neither: NoCluster (one line), never a
+        guess, which would answer from some other server on port 9200."""
         if self.url:
             return self.url
-        from .nodestate import read_state
+        from .nodestate import node_directory, read_state
 
         state = read_state(self.home)
-        return state["url"] if state else f"http://127.0.0.1:{DEFAULT_PORT}"
+        if state and _running(state["pid"]):
+            return state["url"]
+        from .errors import NoCluster
+
+        raise NoCluster(
+            f"no Elasticsearch URL is configured and the local node (state in {node_directory(self.home)}) "
+            "is not running: start it with `rsearch es start`, or set --es-url / RSEARCH_ES_URL")
 
     def check(self) -> None:
         """ConfigError (one line naming the setting) for a URL, CA file or name no client could use."""
@@ -156,3 +170,14 @@ class Settings:
         if self.ca_certs:
             kwargs["ca_certs"] = self.ca_certs
         return Elasticsearch(self.resolved_url, **kwargs)
+
+
+def _running(pid) -> bool:
+    """Is the process that the node's state file names still running?"""
+    import psutil
+
+    try:
+        proc = psutil.Process(int(pid))
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except (psutil.Error, TypeError, ValueError):
+        return False

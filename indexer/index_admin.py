@@ -14,9 +14,18 @@ import time
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from core.schema import IndexInfo, current, definition, mapping_version
+from core.schema import IndexInfo, current, definition, mapping_version, orphans
 
-__all__ = ["IndexInfo", "create_physical", "current", "ensure", "point_alias"]
+__all__ = ["IndexInfo", "create_physical", "current", "delete_orphans", "ensure", "orphans", "point_alias"]
+
+
+def delete_orphans(es: Elasticsearch, alias: str) -> list[str]:
+    """Delete the orphans; call only while holding the alias's write lock
+    (otherwise a running rebuild's new index would look like one)."""
+    gone = orphans(es, alias)
+    if gone:
+        es.options(ignore_status=404).indices.delete(index=",".join(gone))
+    return gone
 
 
 def create_physical(es: Elasticsearch, alias: str, dictionary_version: str) -> str:

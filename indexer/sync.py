@@ -10,7 +10,13 @@ which ends with the same ids as a clean run.
 Pruning (default on): chunks whose file is gone from a directory being
 indexed are deleted. Files given one by one prune only themselves. A file that
 exists but cannot be read keeps its old chunks (we lose nothing) and is
-reported.
+reported; so do the files under a folder that cannot be listed.
+
+Nothing is destroyed on a failed run: a rebuild moves the alias only when
+every file was read and every chunk landed, else the new index is deleted
+and the old one stays live. One run writes an alias at a time (a lock held in
+Elasticsearch, indexer.write_lock); physical indices a killed rebuild left
+behind are deleted by the next run.
 """
 
 from __future__ import annotations
@@ -33,8 +39,10 @@ from core import analysis
 from indexer import index_admin
 from indexer.bulk import bulk_write
 from indexer.documents import to_document
-from indexer.pipeline import iter_files, load_file
+from indexer.pipeline import load_file
 from indexer.reader import UnreadableFile
+from indexer.walk import source_key, walk  # noqa: F401  (source_key: the stored name)
+from indexer.write_lock import IndexLocked, WriteLock  # noqa: F401
 from core.errors import IndexOutdated
 
 
@@ -50,6 +58,16 @@ class IndexSummary:
     errors: list[dict] = field(default_factory=list)
     index: str = ""
     seconds: float = 0.0
+    # Which files: paths added (no chunks before), changed (their chunks
+    # differ), removed (gone from a folder indexed: their chunks deleted),
+    # and files not read, each with the reason.
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    # Physical indices of this alias that no alias pointed at (left by a
+    # killed rebuild), deleted at the start of this run.
+    orphans_deleted: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -57,11 +75,6 @@ class IndexSummary:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def source_key(path: Path) -> str:
-    """The name stored with a file's chunks: its absolute path."""
-    return str(path.resolve())
 
 
 def _existing_ids(es: Elasticsearch, index: str, files: list[str], dirs: list[str]) -> dict[str, set[str]]:
@@ -78,6 +91,21 @@ def _existing_ids(es: Elasticsearch, index: str, files: list[str], dirs: list[st
     return held
 
 
+def _is_gone(key: str, unreadable_dirs: list[str]) -> bool:
+    """True only when the file certainly no longer exists: under a folder we
+    could not list, or when lstat fails for another reason than "no such
+    file" (a permission problem), its chunks are kept."""
+    if any(key.startswith(d.rstrip("/") + "/") for d in unreadable_dirs):
+        return False
+    try:
+        os.lstat(key)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def index_paths(
     es: Elasticsearch,
     alias: str,
@@ -88,19 +116,32 @@ def index_paths(
     progress: bool | None = None,
     bulk_options: dict | None = None,
 ) -> IndexSummary:
-    """Index ``paths`` (files and directories) into the index behind ``alias``."""
+    """Index ``paths`` (files and directories) into the index behind ``alias``.
+
+    Holds the alias's write lock (indexer.write_lock) for the whole run;
+    raises IndexLocked when another run holds it.
+    """
+    with WriteLock(es, alias) as lock:
+        summary = _index_locked(es, alias, paths, rebuild=rebuild, prune=prune, progress=progress,
+                                bulk_options=bulk_options)
+        if lock.lost:
+            summary.errors.append({"path": "", "error": lock.lost})
+        return summary
+
+
+def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -> IndexSummary:
     started = time.monotonic()
     summary = IndexSummary()
     dict_version = analysis.dictionary_version()
 
-    roots = [Path(p) for p in paths]
-    for root in roots:
-        if not root.exists():
-            summary.errors.append({"path": str(root), "error": "no such file or directory"})
-    files = list(iter_files([r for r in roots if r.exists()]))
-    dirs = [source_key(r) for r in roots if r.is_dir()]
-    keys = [source_key(f) for f in files]
+    found = walk(list(paths))
+    summary.errors += found.errors
+    summary.skipped = found.skipped
+    files = [path for path, _ in found.files]
+    keys = [key for _, key in found.files]
+    dirs = found.dirs
     summary.files = len(files)
+    summary.orphans_deleted = index_admin.delete_orphans(es, alias)
 
     if rebuild:
         target = index_admin.create_physical(es, alias, dict_version)
@@ -128,21 +169,28 @@ def index_paths(
                 continue
             summary.reports += len({report_id for _, report_id, _ in chunks})
             summary.chunks += len(chunks)
+            new_ids = {chunk_id for chunk_id, _, _ in chunks}
+            if not old:
+                summary.added.append(str(path))
+            elif old != new_ids:
+                summary.changed.append(str(path))
             for chunk_id, _, doc in chunks:
                 if doc is None:
                     summary.unchanged += 1
                     continue
                 path_of[chunk_id] = str(path)
                 yield {"_op_type": "index", "_index": target, "_id": chunk_id, "_source": doc}
-            for gone in old - {chunk_id for chunk_id, _, _ in chunks}:
+            for gone in old - new_ids:
                 path_of[gone] = str(path)
                 yield {"_op_type": "delete", "_index": target, "_id": gone}
             bar.set_postfix(chunks=summary.chunks, refresh=False)
         bar.close()
-        # Files gone from the directories we index: their chunks go too.
+        # Files gone from the directories we index: their chunks go too --
+        # only when the file is certainly gone (see _is_gone).
         seen = set(keys)
         for key, ids in held.items():
-            if key not in seen and not os.path.exists(key):
+            if key not in seen and _is_gone(key, found.unreadable_dirs):
+                summary.removed.append(key)
                 for gone in ids:
                     path_of[gone] = key
                     yield {"_op_type": "delete", "_index": target, "_id": gone}
@@ -165,6 +213,13 @@ def index_paths(
     # thread) overlap with Elasticsearch indexing the previous batch.
     try:
         bulk_write(es, prefetch(actions()), on_result, **(bulk_options or {}))
+    except BaseException:
+        if rebuild:  # the old index stays live; the half-filled one goes
+            try:
+                es.options(ignore_status=404).indices.delete(index=target)
+            except Exception:
+                pass  # the next run deletes it as an orphan
+        raise
     finally:
         if pool:
             pool.terminate()
@@ -176,9 +231,14 @@ def index_paths(
     except (ApiError, TransportError):  # the node may be gone; the failures above say so
         pass
     if rebuild:
-        if summary.failed:
-            summary.errors.append({"path": "", "error": f"rebuild incomplete: alias '{alias}' left on the old index; {target} deleted"})
-            es.options(ignore_status=404).indices.delete(index=target)
+        # Swap only when every file was read and every chunk landed.
+        if not summary.ok:
+            summary.errors.append({"path": "", "error": (
+                f"rebuild incomplete: alias '{alias}' left on the old index; {target} deleted")})
+            try:
+                es.options(ignore_status=404).indices.delete(index=target)
+            except (ApiError, TransportError):
+                pass  # the next run deletes it as an orphan
         else:
             for old in index_admin.point_alias(es, alias, target):
                 es.options(ignore_status=404).indices.delete(index=old)

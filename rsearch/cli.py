@@ -9,6 +9,7 @@ exit; no tracebacks.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -73,21 +74,53 @@ def _url_of(ctx) -> str | None:
         return None
 
 
+# The connection options: (setting, option names, click keyword arguments).
+CONNECTION_OPTIONS = [
+    ("url", ("--es-url",), dict(envvar=env.ENV_ES_URL, help="Elasticsearch URL [default: the local node].")),
+    ("index", ("--index",), dict(envvar=env.ENV_INDEX, help=f"Index alias name [default: {env.DEFAULT_INDEX}].")),
+    ("api_key", ("--api-key",), dict(envvar=env.ENV_API_KEY, help="API key.")),
+    ("username", ("--user",), dict(envvar=env.ENV_USER, help="User for basic auth.")),
+    ("password", ("--password",), dict(envvar=env.ENV_PASSWORD, help="Password for basic auth.")),
+    ("ca_certs", ("--ca-certs",), dict(envvar=env.ENV_CA_CERTS, type=click.Path(exists=True, dir_okay=False),
+                                       help="CA certificate file for HTTPS.")),
+]
+
+
+def connection_options(command):
+    """The connection options, accepted after the subcommand too
+    (``rsearch stats --es-url URL``), sqlite-utils style. The group reads
+    them (and their environment variables) first; a value given here
+    overrides it."""
+
+    def override(setting):
+        def callback(ctx, param, value):
+            if value is not None:
+                obj = ctx.find_object(Context)
+                obj.settings = dataclasses.replace(obj.settings, **{setting: value})
+            return value
+        return callback
+
+    for setting, names, kwargs in reversed(CONNECTION_OPTIONS):
+        extra = {k: v for k, v in kwargs.items() if k != "envvar"}  # the group read the environment
+        command = click.option(*names, f"{setting}_override", expose_value=False, callback=override(setting),
+                               **extra)(command)
+    return command
+
+
+def _group_connection_options(command):
+    for setting, names, kwargs in reversed(CONNECTION_OPTIONS):
+        command = click.option(*names, setting, show_envvar=True, **kwargs)(command)
+    return command
+
+
 @click.group(cls=RsearchGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--es-url", envvar=env.ENV_ES_URL, show_envvar=True, help="Elasticsearch URL [default: the local node].")
-@click.option("--index", "index_name", envvar=env.ENV_INDEX, show_envvar=True,
-              help=f"Index alias name [default: {env.DEFAULT_INDEX}].")
-@click.option("--api-key", envvar=env.ENV_API_KEY, show_envvar=True, help="API key.")
-@click.option("--user", envvar=env.ENV_USER, show_envvar=True, help="User for basic auth.")
-@click.option("--password", envvar=env.ENV_PASSWORD, show_envvar=True, help="Password for basic auth.")
-@click.option("--ca-certs", envvar=env.ENV_CA_CERTS, show_envvar=True, type=click.Path(exists=True, dir_okay=False),
-              help="CA certificate file for HTTPS.")
+@_group_connection_options
 @click.version_option(package_name="rsearch")
 @click.pass_context
-def cli(ctx, es_url, index_name, api_key, user, password, ca_certs):
+def cli(ctx, url, index, api_key, username, password, ca_certs):
     """Full-text search for Chinese reports, backed by Elasticsearch."""
     ctx.obj = Context(Settings.from_env(
-        url=es_url, index=index_name, api_key=api_key, username=user,
+        url=url, index=index, api_key=api_key, username=username,
         password=password, ca_certs=ca_certs,
     ))
 
@@ -105,17 +138,29 @@ def _node(ctx: Context):
 
 
 @es.command("start")
-@click.option("--port", type=int, default=9200, show_default=True, help="HTTP port; 0 picks a free one.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), envvar=env.ENV_ES_PORT, show_envvar=True,
+              help=f"HTTP port [default: {env.DEFAULT_PORT}, or a free port when another program "
+                   f"holds {env.DEFAULT_PORT}]; 0 picks a free one.")
 @click.option("--heap", envvar=env.ENV_HEAP, show_envvar=True, help=f"JVM heap, e.g. 1g or 512m [default: {env.DEFAULT_HEAP}].")
 @click.option("--timeout", type=float, default=120, show_default=True, help="Seconds to wait for the node.")
 @pass_ctx
 def es_start(ctx, port, heap, timeout):
-    """Start the local node and wait until it answers."""
+    """Start the local node and wait until it answers.
+
+    A node this state directory already runs is reused. A port asked for
+    (--port, RSEARCH_ES_PORT) must be free; without one, 9200 is used when
+    free, else a free port, and the message says which.
+    """
     from .localnode import LocalNode
-    from .localnode.node import AlreadyRunning
+    from .localnode.node import AlreadyRunning, port_is_free
 
     node = LocalNode(ctx.settings.home, heap=heap)
     t0 = time.monotonic()
+    if port is None and not node.status().running:
+        port = env.DEFAULT_PORT
+        if not port_is_free(port):
+            click.echo(f"port {port} on 127.0.0.1 is in use by another program: starting on a free port instead")
+            port = 0
     try:
         status = node.start(port=port, timeout=timeout)
     except AlreadyRunning as err:
@@ -168,6 +213,7 @@ def es_logs(ctx, lines):
               help="Delete chunks of files that are gone from the directories indexed.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary object.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: only on a terminal).")
+@connection_options
 @pass_ctx
 def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
     """Index report files (and directories of them) incrementally.
@@ -183,9 +229,16 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
     else:
         for err in summary.errors:
-            click.secho(f"Error: {err['path']}: {err['error']}", fg="red", err=True)
+            where = f"{err['path']}: " if err["path"] else ""
+            click.secho(f"Error: {where}{err['error']}", fg="red", err=True)
+        for skip in summary.skipped:
+            click.echo(f"skipped {skip['path']}: {skip['reason']}")
+        if summary.orphans_deleted:
+            click.echo(f"deleted orphan indices of an interrupted rebuild: {', '.join(summary.orphans_deleted)}")
         click.echo(
-            f"{summary.files} files, {summary.reports} reports, {summary.chunks} chunks: "
+            f"{summary.files} files ({len(summary.added)} added, {len(summary.changed)} changed, "
+            f"{len(summary.removed)} removed, {len(summary.skipped)} skipped), "
+            f"{summary.reports} reports, {summary.chunks} chunks: "
             f"{summary.indexed} indexed, {summary.unchanged} unchanged, {summary.deleted} deleted, "
             f"{summary.failed} failed ({summary.seconds:.1f}s, index {summary.index})")
     sys.exit(0 if summary.ok else 1)
@@ -233,6 +286,7 @@ def _utf8_text(ctx, param, value):
 @click.option("--whole", is_flag=True, help="Show the whole chunk with matches marked.")
 @click.option("--explain", is_flag=True, help="Show why each hit ranked where it did.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@connection_options
 @pass_ctx
 def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word, fragment_size,
                fragments, whole, explain, as_json):
@@ -259,6 +313,7 @@ def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word
 @cli.command("show")
 @click.argument("chunk_id", callback=_utf8_text)
 @click.option("--json", "as_json", is_flag=True)
+@connection_options
 @pass_ctx
 def show_cmd(ctx, chunk_id, as_json):
     """Print one chunk with its report's context."""
@@ -275,6 +330,7 @@ def show_cmd(ctx, chunk_id, as_json):
 
 @cli.command("stats")
 @click.option("--json", "as_json", is_flag=True)
+@connection_options
 @pass_ctx
 def stats_cmd(ctx, as_json):
     """Alias, physical index, document counts, dictionary version."""

@@ -5,6 +5,7 @@ click.echo drops the colour codes when the output is not a terminal.
 
 from __future__ import annotations
 
+import html
 import re
 
 import click
@@ -16,7 +17,9 @@ FACETS_SHOWN = 6
 
 
 def _colour(marked: str) -> str:
-    return _EM.sub(lambda m: click.style(m.group(1), fg="red", bold=True), marked)
+    """Highlights are HTML (escaped text, <em> marks): the terminal shows the
+    text as it is in the report, with the marks as colour."""
+    return html.unescape(_EM.sub(lambda m: click.style(m.group(1), fg="red", bold=True), marked))
 
 
 def _one_line(text: str) -> str:
@@ -103,6 +106,9 @@ def render_stats(stats: dict) -> str:
         f"mapping          v{stats['mapping_version']} (current v{stats['current_mapping_version']})",
         f"dictionary       {stats['dictionary_version']} (current {stats['current_dictionary_version']}, {stats['segmenter']})",
     ]
+    if stats.get("orphan_indices"):
+        lines.append(f"orphan indices   {', '.join(stats['orphan_indices'])} (left by an interrupted "
+                     "rebuild; the next `rsearch index` deletes them)")
     if not stats["up_to_date"]:
         lines.append(click.style("the index was built with another mapping or dictionary: "
                                  "run `rsearch index --rebuild PATH...`", fg="yellow"))

@@ -62,6 +62,8 @@ def search(
     explain: bool = False,
     operator: str = "and",
     facets: Iterable[str] | None = None,
+    highlight_pre_tag: str = "<em>",
+    highlight_post_tag: str = "</em>",
     settings: Settings | None = None,
     client=None,
     index: str | None = None,
@@ -76,13 +78,16 @@ def search(
     name are OR-ed, names AND-ed. ``facets`` names the facets to count
     (default: the registry's counted ones, core.facets). Returns a
     SearchResult; raises QueryError (one line) for a malformed query or
-    option, IndexMissing, or the translated Elasticsearch error.
+    option, IndexMissing, or the translated Elasticsearch error. Highlights
+    are HTML-escaped text with the matches between ``highlight_pre_tag`` and
+    ``highlight_post_tag``; a hit's ``text`` stays the raw text.
     """
     started = time.perf_counter()
     options = SearchOptions(
         limit=limit, page=page, group_by_report=group_by_report, sort=sort, operator=operator,
         fragment_size=fragment_size, fragments=fragments, whole_text=whole_text, explain=explain,
         facets=None if facets is None else tuple(facets),
+        highlight_pre_tag=highlight_pre_tag, highlight_post_tag=highlight_post_tag,
     )
     analysed = analyse(query, filters)
     body = build_request(analysed, options)

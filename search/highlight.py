@@ -7,9 +7,17 @@ character, so a match found in ``fold(text)`` is at the same offsets in
 it), so a match may span a line break; offsets map back through the list of
 non-space positions. Nothing is inserted into the text but the marks, and only
 around characters that are part of a match.
+
+Highlights are HTML: the report text between the marks is HTML-escaped, so
+only the match tags are markup and a page can render them as they are (a
+report holding ``<img onerror=...>`` shows that text, it does not run it). The
+tags are the caller's choice (``pre``/``post``); the plain ``text`` of a hit
+stays raw.
 """
 
 from __future__ import annotations
+
+from html import escape
 
 from core.analysis import fold
 
@@ -44,17 +52,19 @@ def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
-    """``text[start:end]`` with every span (clipped to the window) wrapped in <em>."""
+def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None,
+         pre: str = PRE, post: str = POST) -> str:
+    """``text[start:end]``, HTML-escaped, with every span (clipped to the
+    window) wrapped in ``pre``/``post``."""
     end = len(text) if end is None else end
     out, cursor = [], start
     for s, e in spans:
         s, e = max(s, start), min(e, end)
         if s >= e:
             continue
-        out += [text[cursor:s], PRE, text[s:e], POST]
+        out += [escape(text[cursor:s]), pre, escape(text[s:e]), post]
         cursor = e
-    out.append(text[cursor:end])
+    out.append(escape(text[cursor:end]))
     return "".join(out)
 
 
@@ -75,7 +85,8 @@ def _sentence_start(text: str, ws: int, match_start: int, floor: int, reach: int
     return ws
 
 
-def fragments(text: str, needles: list[str], size: int = 100, count: int = 3) -> list[str]:
+def fragments(text: str, needles: list[str], size: int = 100, count: int = 3,
+              pre: str = PRE, post: str = POST) -> list[str]:
     """Up to ``count`` windows of about ``size`` characters around the matches,
     best first (most matched characters), each with its matches marked.
 
@@ -84,7 +95,7 @@ def fragments(text: str, needles: list[str], size: int = 100, count: int = 3) ->
     """
     spans = match_spans(text, needles)
     if not spans:
-        return [text[:size]] if text else []
+        return [escape(text[:size])] if text else []
     windows: list[tuple[int, int]] = []
     for s, e in spans:
         if windows and s < windows[-1][1]:
@@ -105,9 +116,9 @@ def fragments(text: str, needles: list[str], size: int = 100, count: int = 3) ->
         return sum(min(e, w[1]) - max(s, w[0]) for s, e in spans if s < w[1] and e > w[0])
 
     best = sorted(windows, key=lambda w: (-covered(w), w[0]))[:count]
-    return [mark(text, spans, ws, we) for ws, we in best]
+    return [mark(text, spans, ws, we, pre, post) for ws, we in best]
 
 
-def whole(text: str, needles: list[str]) -> str:
-    """The entire text with every match marked."""
-    return mark(text, match_spans(text, needles))
+def whole(text: str, needles: list[str], pre: str = PRE, post: str = POST) -> str:
+    """The entire text, HTML-escaped, with every match marked."""
+    return mark(text, match_spans(text, needles), pre=pre, post=post)

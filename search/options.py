@@ -29,6 +29,9 @@ class SearchOptions:
     whole_text: bool = False
     explain: bool = False
     facets: tuple[str, ...] | None = None  # facet names to count; None: the registry's counted ones
+    # Around each match in the highlights; the text between is HTML-escaped.
+    highlight_pre_tag: str = "<em>"
+    highlight_post_tag: str = "</em>"
 
     def __post_init__(self) -> None:
         if self.fragment_size < 1 or self.fragments < 1:

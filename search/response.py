@@ -14,15 +14,16 @@ from .results import FacetValue, Hit, SearchResult
 
 def read_hit(h: dict, needles: list[str], options: SearchOptions) -> Hit:
     src = h["_source"]
+    tags = (options.highlight_pre_tag, options.highlight_post_tag)
     text = src.get("text") or ""
     title = src.get("title")
     return Hit(
         id=h["_id"], report_id=src.get("report_id", ""), title=title, section=src.get("section"),
         kind=src.get("kind", ""), text=text,
-        highlights=[highlight.whole(text, needles)] if options.whole_text
-        else highlight.fragments(text, needles, options.fragment_size, options.fragments),
+        highlights=[highlight.whole(text, needles, *tags)] if options.whole_text
+        else highlight.fragments(text, needles, options.fragment_size, options.fragments, *tags),
         score=h.get("_score"),
-        title_highlight=highlight.whole(title, needles) if title else None,
+        title_highlight=highlight.whole(title, needles, *tags) if title else None,
         source_path=src.get("source_path", ""), report_no=src.get("report_no", 0),
         section_index=src.get("section_index", 0), chunk_index=src.get("chunk_index", 0),
         publication=src.get("publication"), people=src.get("people") or [],

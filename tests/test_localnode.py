@@ -48,9 +48,12 @@ def test_cli_start_twice_one_node_status_stop(es_url, node_home):
     runner = CliRunner()
     env = {"RSEARCH_HOME": str(node_home), "RSEARCH_ES_HEAP": "512m"}
 
-    first = runner.invoke(cli, ["es", "start", "--port", "0"], env=env)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        wanted = s.getsockname()[1]
+    first = runner.invoke(cli, ["es", "start"], env={**env, "RSEARCH_ES_PORT": str(wanted)})
     assert first.exit_code == 0, first.output
-    assert f"Elasticsearch {ES_VERSION} is up at http://127.0.0.1:" in first.output
+    assert f"Elasticsearch {ES_VERSION} is up at http://127.0.0.1:{wanted} " in first.output
 
     status = runner.invoke(cli, ["es", "status", "--json"], env=env)
     info = json.loads(status.output)
@@ -91,6 +94,19 @@ def test_port_in_use_is_one_line(node_home):
             s.bind(("127.0.0.1", 0))
             s.listen()
             LocalNode(node_home).start(port=s.getsockname()[1])
+
+
+def test_port_from_the_environment_is_honoured(node_home):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        result = CliRunner().invoke(cli, ["es", "start"],
+                                    env={"RSEARCH_HOME": str(node_home), "RSEARCH_ES_PORT": str(port)})
+    assert result.exit_code == 1  # a port asked for must be free: no silent switch
+    assert f"port {port}" in _one_line_error(result)
+    bad = CliRunner().invoke(cli, ["es", "start"], env={"RSEARCH_HOME": str(node_home), "RSEARCH_ES_PORT": "x"})
+    assert bad.exit_code == 2 and "'x'" in bad.output and "Traceback" not in bad.output
 
 
 def test_node_failing_to_start_shows_its_log(node_home):

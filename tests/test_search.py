@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 import uuid
 from pathlib import Path
 
@@ -179,7 +180,7 @@ def test_highlights_are_clean_original_text(es, alias, chunks):
     for hit in result.hits:
         assert 1 <= len(hit.highlights) <= 3
         for fragment in hit.highlights:
-            plain = EM.sub("", fragment)
+            plain = unescape(EM.sub("", fragment))
             assert plain in hit.text  # nothing inserted, nothing lost
             for marked in re.findall(r"<em>(.*?)</em>", fragment, re.S):
                 assert all(part in ("党史学习教育", "西工区") for part in _split_marks(marked))
@@ -196,13 +197,13 @@ def _split_marks(marked: str) -> list[str]:
 
 def test_whole_chunk_on_demand(es, alias):
     hit = run(es, alias, "洛八办", limit=1, whole_text=True).hits[0]
-    assert EM.sub("", hit.highlights[0]) == hit.text
+    assert unescape(EM.sub("", hit.highlights[0])) == hit.text
     assert hit.highlights[0].count("<em>洛八办</em>") == hit.text.count("洛八办") >= 1
 
 
 def test_fragment_size_is_configurable(es, alias):
     hit = run(es, alias, "洛八办", limit=1, fragment_size=30, fragments=1).hits[0]
-    assert len(hit.highlights) == 1 and len(EM.sub("", hit.highlights[0])) <= 30
+    assert len(hit.highlights) == 1 and len(unescape(EM.sub("", hit.highlights[0]))) <= 30
 
 
 # -- facets and filters -----------------------------------------------------------

@@ -31,7 +31,6 @@ from rsearch.cli import message  # the CLI's one line with its advice (run `rsea
 from search.documents import chunk_in_context, index_stats, report_with_sections
 from search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, MAX_WINDOW
 
-from . import highlights
 from .facets import facet_registry
 
 log = logging.getLogger("rsearch.service")
@@ -227,15 +226,15 @@ class Service:
             sort="date" if req.sort == "date" else "score", operator=req.operator,
             fragment_size=req.fragment_size, fragments=req.fragments, facets=req.facets,
             client=self.client, index=self.settings.index,
-            **highlights.search_tag_options(req.highlight_pre_tag, req.highlight_post_tag))
-        pre, post = req.highlight_pre_tag, req.highlight_post_tag
+            # The library escapes the text; only these tags are markup.
+            highlight_pre_tag=req.highlight_pre_tag, highlight_post_tag=req.highlight_post_tag)
         hits = []
         for hit in result.hits:
             hits.append({
                 "id": hit.id, "report_id": hit.report_id, "title": hit.title,
-                "title_highlight": highlights.safe_marked(hit.title_highlight, hit.title, pre, post),
+                "title_highlight": hit.title_highlight,
                 "section": hit.section, "kind": hit.kind, "text": hit.text,
-                "highlights": [highlights.safe_marked(h, hit.text, pre, post) for h in hit.highlights],
+                "highlights": hit.highlights,
                 "score": hit.score, "date": hit.date, "date_source": hit.date_source,
                 "publication": hit.publication, "people": hit.people, "region": hit.region, "places": hit.places,
                 "source_path": hit.source_path, "report_no": hit.report_no, "section_index": hit.section_index,
@@ -266,7 +265,7 @@ class Service:
 
     def health(self) -> dict:
         try:
-            health = self.client.cluster.health(request_timeout=5)
+            health = self.client.options(request_timeout=5).cluster.health()
         except Exception as err:
             translated = from_elasticsearch(err, self.settings.resolved_url)
             if translated is None:

@@ -1,0 +1,103 @@
+"""The README's main command on a machine that has never seen the project.
+
+An empty Maven repository (so the distribution really is downloaded from
+Maven Central and checked against the pinned SHA-256), an empty state
+directory, and another program already listening on port 9200: then
+``scripts/run-demo.sh`` must still succeed, on a port it picks and names.
+After ``rsearch es stop`` commands refuse in one line rather than ask the
+other program. One download of the zip (about 100 MB) per run of this test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from rsearch.localnode.distribution import _maven_path
+from core.settings import ES_SHA256, ES_VERSION
+
+REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.es  # network and a node of its own
+
+
+class _Other(http.server.BaseHTTPRequestHandler):
+    seen: list[str] = []
+
+    def do_GET(self):  # noqa: N802
+        self.seen.append(self.path)
+        body = b'{"someone": "else"}'
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def port_9200_taken():
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 9200), _Other)
+    except OSError:
+        yield None  # something else holds it already: the condition holds anyway
+        return
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.skipif(not shutil.which("mvn") and not os.environ.get("RSEARCH_MAVEN_REPOSITORY"),
+                    reason="needs mvn or RSEARCH_MAVEN_REPOSITORY to download the distribution")
+def test_demo_on_a_fresh_machine_with_9200_taken(port_9200_taken):
+    top = Path(tempfile.mkdtemp(prefix="rsearch-fresh-"))
+    # As root the node runs as the user `rsearch`, which must enter the state directory.
+    os.chmod(top, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
+    home, m2 = top / "home", top / "m2"
+    m2.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_")}
+    env.update(RSEARCH_HOME=str(home), MAVEN_LOCAL_REPO=str(m2), RSEARCH_ES_HEAP="512m")
+    if os.environ.get("RSEARCH_MAVEN_REPOSITORY"):
+        env["RSEARCH_MAVEN_REPOSITORY"] = os.environ["RSEARCH_MAVEN_REPOSITORY"]
+    rsearch = str(REPO / ".venv" / "bin" / "rsearch")
+    try:
+        demo = subprocess.run(["bash", "scripts/run-demo.sh"], cwd=REPO, env=env, capture_output=True,
+                              text=True, timeout=1500)
+        assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
+        out = demo.stdout
+        assert "port 9200 on 127.0.0.1 is in use by another program: starting on a free port instead" in out
+        assert "is up at http://127.0.0.1:" in out and "is up at http://127.0.0.1:9200 " not in out
+        assert "5 files" in out and "matching reports" in out
+        # The zip came through the empty Maven repository and has the pinned hash.
+        zips = [home / "downloads" / f"elasticsearch-{ES_VERSION}.zip", m2 / _maven_path(ES_VERSION)]
+        for z in zips:
+            if z.is_file():
+                assert hashlib.sha256(z.read_bytes()).hexdigest() == ES_SHA256[ES_VERSION]
+        assert (m2 / _maven_path(ES_VERSION)).is_file() or not shutil.which("mvn")
+        if port_9200_taken is not None:
+            assert _Other.seen == []  # nothing asked the other program
+
+        # Again: the node this state directory runs is reused.
+        again = subprocess.run([rsearch, "es", "start"], env=env, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0 and "already running" in again.stdout, again.stdout + again.stderr
+    finally:
+        subprocess.run([rsearch, "es", "stop"], env=env, capture_output=True, timeout=120)
+
+    stats = subprocess.run([rsearch, "stats"], env=env, capture_output=True, text=True, timeout=120)
+    assert stats.returncode == 1
+    lines = stats.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not running" in lines[0] and "rsearch es start" in lines[0], stats.stderr
+    if port_9200_taken is not None:
+        assert _Other.seen == []
+    shutil.rmtree(top, ignore_errors=True)

@@ -1,0 +1,105 @@
+"""Highlights are safe to render: the report text is HTML-escaped and only the
+match tags are markup; the plain text stays raw (section 4 of issue 7)."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.sync import index_paths
+from rsearch.cli import cli
+from search import search
+from search.highlight import fragments, whole
+
+ATTACKS = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert('党史')</script>",
+    '"><svg onload=alert(2)>',
+    "&lt;b&gt; already escaped &amp;",
+]
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+def _tags(html_text: str) -> list[str]:
+    parser = _Tags()
+    parser.feed(html_text)
+    parser.close()
+    return parser.tags
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_pure_highlight_escapes_everything_but_the_marks(attack):
+    text = f"西工区{attack}党史学习教育。{attack}"
+    for marked in [whole(text, ["党史学习教育"]), *fragments(text, ["党史学习教育"], size=40)]:
+        assert set(_tags(marked)) == {"em"}
+        assert attack not in marked
+        assert text.find(unescape(re.sub(r"</?em>", "", marked))) >= 0
+
+
+def test_no_match_opening_is_escaped_too():
+    assert fragments("<b>开头</b>", ["不存在"], size=20) == ["&lt;b&gt;开头&lt;/b&gt;"]
+
+
+def test_custom_tags():
+    out = whole("a<b党史", ["党史"], pre='<mark class="hit">', post="</mark>")
+    assert out == 'a&lt;b<mark class="hit">党史</mark>'
+
+
+@pytest.fixture
+def hostile_alias(es, tmp_path):
+    body = "\n".join(f"西工区开展党史学习教育活动，现场{a}群众参与。" for a in ATTACKS)
+    (tmp_path / "hostile.txt").write_text(
+        f"西工区党史学习教育<img src=x onerror=alert(1)>简报\n\n{body}\n", encoding="utf-8")
+    name = f"rsearch-test-xss-{uuid.uuid4().hex[:8]}"
+    summary = index_paths(es, name, [tmp_path])
+    assert summary.ok, summary.errors
+    yield name
+    es.indices.delete(index=",".join(es.indices.get(index=f"{name}*")))
+
+
+def test_real_node_highlights_are_escaped_text_stays_raw(es, hostile_alias):
+    result = search("党史学习教育", client=es, index=hostile_alias, fragment_size=200, fragments=3)
+    assert result.hits
+    hit = result.hits[0]
+    assert "<img src=x onerror=alert(1)>" in hit.text  # the raw text is untouched
+    shown = hit.highlights + ([hit.title_highlight] if hit.title_highlight else [])
+    assert any("&lt;img src=x onerror=alert(1)&gt;" in h for h in shown)
+    for h in shown:
+        assert set(_tags(h)) <= {"em"} and "<em>" in h
+        assert "<img" not in h and "<script" not in h and "<svg" not in h
+        assert unescape(re.sub(r"</?em>", "", h)) in (hit.text + (hit.title or ""))  # nothing lost
+
+
+def test_real_node_configurable_tags(es, hostile_alias):
+    hit = search("党史学习教育", client=es, index=hostile_alias, whole_text=True,
+                 highlight_pre_tag="[[", highlight_post_tag="]]").hits[0]
+    assert "[[党史学习教育]]" in hit.highlights[0] and "<em>" not in hit.highlights[0]
+    assert "&lt;img" in hit.highlights[0]
+
+
+def test_cli_json_is_escaped_and_terminal_shows_the_text(es_url, hostile_alias):
+    runner = CliRunner()
+    out = runner.invoke(cli, ["--es-url", es_url, "--index", hostile_alias, "search", "党史学习教育", "--json"])
+    assert out.exit_code == 0, out.output
+    hit = json.loads(out.output)["hits"][0]
+    assert "<img" not in "".join(hit["highlights"]) and "<img" in hit["text"]
+    text = runner.invoke(cli, ["--es-url", es_url, "--index", hostile_alias, "search", "党史学习教育"])
+    assert text.exit_code == 0 and "<img src=x onerror=alert(1)>" in text.output
+    assert "&lt;img" not in text.output
