@@ -240,7 +240,9 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
             f"{len(summary.removed)} removed, {len(summary.skipped)} skipped), "
             f"{summary.reports} reports, {summary.chunks} chunks: "
             f"{summary.indexed} indexed, {summary.unchanged} unchanged, {summary.deleted} deleted, "
-            f"{summary.failed} failed ({summary.seconds:.1f}s, index {summary.index})")
+            f"{summary.failed} failed ({summary.seconds:.1f}s"
+            + (f", of which merge {summary.merge_seconds:.1f}s" if summary.merge_seconds is not None else "")
+            + f", index {summary.index})")
     sys.exit(0 if summary.ok else 1)
 
 
@@ -270,6 +272,15 @@ def _utf8_text(ctx, param, value):
     return value
 
 
+def _facet_names(value: str | None) -> list[str] | None:
+    """--facets: None (the default set), [] for 'none', else the names given
+    (an unknown name is refused by the search options in one line)."""
+    if value is None:
+        return None
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    return [] if names in ([], ["none"]) else names
+
+
 # ignore_unknown_options: `rsearch search 党史 -西工区` passes -西工区 as query text.
 @cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, callback=_utf8_text)
@@ -285,11 +296,14 @@ def _utf8_text(ctx, param, value):
               help="Fragments per hit.")
 @click.option("--whole", is_flag=True, help="Show the whole chunk with matches marked.")
 @click.option("--explain", is_flag=True, help="Show why each hit ranked where it did.")
+@click.option("--facets", "facet_names", metavar="NAMES", default=None,
+              help="Facets to count and show, comma-separated, or 'none' "
+                   f"(default: {','.join(f.name for f in facets.counted())}).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @connection_options
 @pass_ctx
 def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word, fragment_size,
-               fragments, whole, explain, as_json):
+               fragments, whole, explain, facet_names, as_json):
     """Search the reports. All words must match; "exact phrases", OR, -word,
     NOT word and field:value filters (region:西工区) are understood."""
     from search import search
@@ -297,7 +311,8 @@ def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word
     result = search(" ".join(query), filters=_parse_filters(filters), limit=limit, page=page,
                     group_by_report=group_by_report, sort=sort, operator="or" if any_word else "and",
                     fragment_size=fragment_size, fragments=fragments, whole_text=whole,
-                    explain=explain, client=ctx.settings.quick_client(), index=ctx.settings.index)
+                    explain=explain, facets=_facet_names(facet_names),
+                    client=ctx.settings.quick_client(), index=ctx.settings.index)
     if as_json:
         data = result.to_dict()
         for hit in data["hits"]:

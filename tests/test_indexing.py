@@ -167,6 +167,12 @@ def test_rebuild_swaps_alias_atomically_while_searches_answer(es, index_name, co
     new = index_admin.current(es, index_name).physical
     assert new != old and not es.indices.exists(index=old)
     assert not errors and len(seen) > 3 and set(seen) == {expected}
+    # The rebuilt index went live merged: one segment, and the merge was timed.
+    shards = es.indices.segments(index=new)["indices"][new]["shards"]
+    assert [len(copy["segments"]) for copies in shards.values() for copy in copies] == [1]
+    assert res.merge_seconds is not None and res.merge_seconds >= 0
+    # An ordinary run merges nothing.
+    assert index_paths(es, index_name, [corpus]).merge_seconds is None
 
 
 def test_outdated_dictionary_asks_for_rebuild(es, settings, corpus, tmp_path, monkeypatch):

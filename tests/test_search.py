@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings as hsettings, strategies as st
 
+from core import facets
 from core.analysis import fold
 from indexer.sync import index_paths
 from rsearch.cli import cli
@@ -329,6 +330,30 @@ def test_cli_json_shape(es, alias):
     assert set(data["facets"]) >= {"region", "places", "date", "report", "section", "publication", "people", "kind"}
     for values in data["facets"].values():
         assert all(set(v) >= {"value", "count"} and isinstance(v["count"], int) for v in values)
+
+
+@pytest.mark.parametrize("asked, counted", [
+    ("region,people", {"region", "people"}),
+    ("kind", {"kind"}),
+    (" date , report ,", {"date", "report"}),
+    ("none", set()),
+])
+def test_cli_counts_only_the_facets_asked(es, alias, asked, counted):
+    result = _cli(es, alias, "search", "党史", "--facets", asked, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["total"] > 0 and set(data["facets"]) == counted
+    readable = _cli(es, alias, "search", "党史", "--facets", asked)
+    assert readable.exit_code == 0, readable.output
+    facet_lines = {line.split()[0] for line in readable.output.splitlines()
+                   if line.strip() and line.split()[0] in facets.names()}
+    assert facet_lines == {name for name in counted if data["facets"][name]}
+
+
+def test_cli_unknown_facet_is_one_line(es, alias):
+    result = _cli(es, alias, "search", "党史", "--facets", "region,colour")
+    assert result.exit_code == 1 and result.output.count("Error:") == 1
+    assert "colour" in result.output and "Traceback" not in result.output
 
 
 def test_cli_readable_output_show_and_stats(es, alias):
