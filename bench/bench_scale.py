@@ -10,8 +10,8 @@ fresh alias. Printed per size:
   plus its children's, i.e. the worker pool) and on the Elasticsearch side
   (the node process and its children via psutil; only meaningful when the
   node is ours, i.e. without --es-url);
-* store: size as indexed (refreshed and flushed) and after a force-merge to
-  one segment, each against a plain index of the same chunk texts analysed by
+* store: size as indexed (refreshed and flushed) and after the merge to one
+  segment that ``--rebuild`` does (indexer.merge), each against a plain index of the same chunk texts analysed by
   Elasticsearch's ``standard`` analyzer (merged likewise);
 * queries, on the merged index (what ``--rebuild`` leaves): Elasticsearch's
   ``took`` and the library's end-to-end time (``search.search`` with the
@@ -94,9 +94,10 @@ def store_bytes(es, index: str) -> int:
 
 
 def force_merge(es, index: str) -> float:
-    t0 = time.perf_counter()
-    es.options(request_timeout=1800).indices.forcemerge(index=index, max_num_segments=1)
-    return time.perf_counter() - t0
+    """The merge ``--rebuild`` does before the alias swap (indexer.merge)."""
+    from indexer.merge import merge_for_search
+
+    return merge_for_search(es, index)
 
 
 def drop(es, pattern: str) -> None:

@@ -39,6 +39,7 @@ from core import analysis
 from indexer import index_admin
 from indexer.bulk import bulk_write
 from indexer.documents import to_document
+from indexer.merge import merge_for_search
 from indexer.pipeline import load_file
 from indexer.reader import UnreadableFile
 from indexer.walk import source_key, walk  # noqa: F401  (source_key: the stored name)
@@ -243,9 +244,7 @@ def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -
             except (ApiError, TransportError):
                 pass  # the next run deletes it as an orphan
         else:
-            merge_started = time.monotonic()
-            es.options(request_timeout=MERGE_TIMEOUT).indices.forcemerge(index=target, max_num_segments=1)
-            summary.merge_seconds = round(time.monotonic() - merge_started, 3)
+            summary.merge_seconds = merge_for_search(es, target)
             for old in index_admin.point_alias(es, alias, target):
                 es.options(ignore_status=404).indices.delete(index=old)
     summary.seconds = round(time.monotonic() - started, 3)
@@ -266,9 +265,6 @@ def prepare_file(task: tuple[Path, str, frozenset]) -> tuple[list | None, str | 
         return None, err.reason
     return [(c.id, c.report_id, None if c.id in held else to_document(c)) for c in chunks], None
 
-
-# A force-merge of a large index takes minutes; the request waits for it.
-MERGE_TIMEOUT = 3600
 
 # Below this many files a process pool costs more than it saves.
 POOL_MIN_FILES = 40

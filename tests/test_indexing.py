@@ -171,6 +171,12 @@ def test_rebuild_swaps_alias_atomically_while_searches_answer(es, index_name, co
     shards = es.indices.segments(index=new)["indices"][new]["shards"]
     assert [len(copy["segments"]) for copies in shards.values() for copy in copies] == [1]
     assert res.merge_seconds is not None and res.merge_seconds >= 0
+    # ... and without the whole-document copies kept for replica recovery
+    # (the merge waited for the retention lease: indexer.merge).
+    usage = es.perform_request("POST", f"/{new}/_disk_usage", params={"run_expensive_tasks": "true"},
+                               headers={"accept": "application/json"}).body[new]["fields"]
+    assert usage.get("_recovery_source", {}).get("total_in_bytes", 0) == 0
+    assert usage["_source"]["total_in_bytes"] > 0
     # An ordinary run merges nothing.
     assert index_paths(es, index_name, [corpus]).merge_seconds is None
 

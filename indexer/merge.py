@@ -1,0 +1,43 @@
+"""Merge a freshly built index to one segment before it goes live.
+
+A rebuilt index is written once and then only searched, so one segment is
+the cheapest to search and the smallest to store. One catch: the mapping
+keeps the analysed copies out of ``_source``, so Elasticsearch also stores
+each whole document as ``_recovery_source`` (for replica recovery) until the
+shard's retention lease has moved past it. The lease moves on the node's
+periodic retention-lease sync (about every 30 s), and a merge to one segment
+done before that keeps the recovery source for good: a one-segment index is
+not merged again. So we wait (bounded) for the lease, then merge.
+"""
+
+from __future__ import annotations
+
+import time
+
+from elasticsearch import Elasticsearch
+
+# The node renews retention leases every 30 s; a little more than one period.
+LEASE_WAIT = 40.0
+MERGE_TIMEOUT = 3600  # a force-merge of a large index takes minutes; the request waits
+
+
+def _leases_past_every_document(es: Elasticsearch, index: str) -> bool:
+    shards = es.indices.stats(index=index, level="shards")["indices"][index]["shards"]
+    for copies in shards.values():
+        for copy in copies:
+            max_seq_no = copy["seq_no"]["max_seq_no"]
+            leases = copy.get("retention_leases", {}).get("leases", [])
+            if any(lease["retaining_seq_no"] <= max_seq_no for lease in leases):
+                return False
+    return True
+
+
+def merge_for_search(es: Elasticsearch, index: str, lease_wait: float = LEASE_WAIT) -> float:
+    """Flush, wait up to ``lease_wait`` s for the retention leases, merge to
+    one segment; the seconds it all took."""
+    started = time.monotonic()
+    es.indices.flush(index=index)
+    while not _leases_past_every_document(es, index) and time.monotonic() - started < lease_wait:
+        time.sleep(0.5)
+    es.options(request_timeout=MERGE_TIMEOUT).indices.forcemerge(index=index, max_num_segments=1)
+    return round(time.monotonic() - started, 3)
