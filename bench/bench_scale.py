@@ -17,7 +17,8 @@ fresh alias. Printed per size:
   ``took`` and the library's end-to-end time (``search.search`` with the
   default facets), median and p95, for random 2-6 character strings cut from
   the indexed texts and for common words (中国 ...); then queries/s with 8 and
-  32 threads sharing one client. ``--unmerged`` also times the queries before
+  32 threads sharing one client; and the same queries counting no facets
+  (what the default facets cost). ``--unmerged`` also times the queries before
   the merge.
 
 The machine is shared: compare figures within one run (ratios), not across.
@@ -153,15 +154,15 @@ def random_strings(texts: list[str], n: int, rng: random.Random) -> list[str]:
     return out
 
 
-def time_queries(es, index: str, queries: list[str]) -> dict:
+def time_queries(es, index: str, queries: list[str], facets=None) -> dict:
     from search import search
 
     for q in queries[:20]:  # warm caches and the analysis chain
-        search(q, client=es, index=index)
+        search(q, client=es, index=index, facets=facets)
     took, total = [], []
     for q in queries:
         t0 = time.perf_counter()
-        r = search(q, client=es, index=index)
+        r = search(q, client=es, index=index, facets=facets)
         total.append((time.perf_counter() - t0) * 1000)
         took.append(r.took)
     return {"took_median_ms": statistics.median(took), "took_p95_ms": pct(took, 95),
@@ -234,6 +235,9 @@ def run_size(es, url: str, node_cpu: NodeCPU, mb_wanted: float, args) -> dict:
 
     res["random"] = time_queries(es, alias, rand_q)
     res["common"] = time_queries(es, alias, common_q)
+    # What the default facets cost: the same queries counting none.
+    res["random_no_facets"] = time_queries(es, alias, rand_q, facets=[])
+    res["common_no_facets"] = time_queries(es, alias, common_q, facets=[])
     for threads in (8, 32):
         res[f"qps_{threads}"] = round(throughput(url, alias, rand_q, threads, args.qps_seconds), 1)
     return res
@@ -247,10 +251,10 @@ def show(r: dict) -> None:
     print(f"  store: unmerged {r['store_unmerged_mb']:.1f} MB ({r['store_ratio_unmerged']:.2f}x plain "
           f"{r['plain_unmerged_mb']:.1f}), merged {r['store_merged_mb']:.1f} MB ({r['store_ratio_merged']:.2f}x plain "
           f"{r['plain_merged_mb']:.1f}); force-merge {r['force_merge_s']:.1f} s")
-    for key in ("unmerged_random", "unmerged_common", "random", "common"):
+    for key in ("unmerged_random", "unmerged_common", "random", "common", "random_no_facets", "common_no_facets"):
         if key in r:
             q = r[key]
-            print(f"  {key:16s} took median {q['took_median_ms']:.1f} p95 {q['took_p95_ms']:.1f} ms; "
+            print(f"  {key:17s} took median {q['took_median_ms']:.1f} p95 {q['took_p95_ms']:.1f} ms; "
                   f"end to end median {q['e2e_median_ms']:.1f} p95 {q['e2e_p95_ms']:.1f} ms (n={q['n']})")
     print(f"  queries/s (random, merged): 8 threads {r['qps_8']:.0f}, 32 threads {r['qps_32']:.0f}")
 
