@@ -72,9 +72,9 @@ class _Folder:
     objects; almost every character folds to itself. So a regular
     expression matches only characters not yet known to fold to themselves
     (a negated class, matched in C), and the table is consulted for those
-    alone. Characters found to be identities join the class; it is
-    recompiled after every ``RECOMPILE_AFTER`` of them, so a warm table
-    rarely calls back into Python.
+    alone. Characters found to be identities join the class when it is
+    recompiled, after ``RECOMPILE_AFTER`` new ones or a quarter of those
+    known, so a warm table rarely calls back into Python.
     """
 
     RECOMPILE_AFTER = 128
@@ -94,15 +94,19 @@ class _Folder:
     def _one(self, match) -> str:
         ch = match.group()
         out = chr(_FOLD[ord(ch)])
-        if out == ch:
+        if out == ch and ch not in self._identities:
             self._identities.add(ch)
             self._new += 1
         return out
 
+    def _due(self) -> bool:
+        # Geometric: a few compiles in all, however many characters a corpus has.
+        return self._new >= max(self.RECOMPILE_AFTER, len(self._identities) // 4)
+
     def __call__(self, text: str) -> str:
-        if self._new >= self.RECOMPILE_AFTER:
+        if self._due():
             with _lock:
-                if self._new >= self.RECOMPILE_AFTER:
+                if self._due():
                     self._new = 0
                     self._pattern = self._compile()
         return self._pattern.sub(self._one, text)
