@@ -5,9 +5,12 @@ the cheapest to search and the smallest to store. One catch: the mapping
 keeps the analysed copies out of ``_source``, so Elasticsearch also stores
 each whole document as ``_recovery_source`` (for replica recovery) until the
 shard's retention lease has moved past it. The lease moves on the node's
-periodic retention-lease sync (about every 30 s), and a merge to one segment
-done before that keeps the recovery source for good: a one-segment index is
-not merged again. So we wait (bounded) for the lease, then merge.
+periodic retention-lease sync (about every 30 s), pruning also needs a safe
+commit that covers every document, and a merge to one segment done before
+both keeps the recovery source for good: a one-segment index is not merged
+again. So we wait (bounded) for the lease and the global checkpoint, commit,
+then merge. (An index that is one segment before the merge, i.e. a small
+one, is left as it is, recovery source and all.)
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ def _leases_past_every_document(es: Elasticsearch, index: str) -> bool:
     shards = es.indices.stats(index=index, level="shards")["indices"][index]["shards"]
     for copies in shards.values():
         for copy in copies:
-            max_seq_no = copy["seq_no"]["max_seq_no"]
+            seq = copy["seq_no"]
             leases = copy.get("retention_leases", {}).get("leases", [])
-            if any(lease["retaining_seq_no"] <= max_seq_no for lease in leases):
+            if seq["global_checkpoint"] < seq["max_seq_no"] or any(
+                    lease["retaining_seq_no"] <= seq["max_seq_no"] for lease in leases):
                 return False
     return True
 
@@ -39,5 +43,8 @@ def merge_for_search(es: Elasticsearch, index: str, lease_wait: float = LEASE_WA
     es.indices.flush(index=index)
     while not _leases_past_every_document(es, index) and time.monotonic() - started < lease_wait:
         time.sleep(0.5)
+    # A new commit, taken now that the global checkpoint covers every
+    # document: what may be pruned is decided from the last safe commit.
+    es.indices.flush(index=index, force=True)
     es.options(request_timeout=MERGE_TIMEOUT).indices.forcemerge(index=index, max_num_segments=1)
     return round(time.monotonic() - started, 3)

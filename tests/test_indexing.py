@@ -6,6 +6,7 @@ import json
 import shutil
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -171,12 +172,6 @@ def test_rebuild_swaps_alias_atomically_while_searches_answer(es, index_name, co
     shards = es.indices.segments(index=new)["indices"][new]["shards"]
     assert [len(copy["segments"]) for copies in shards.values() for copy in copies] == [1]
     assert res.merge_seconds is not None and res.merge_seconds >= 0
-    # ... and without the whole-document copies kept for replica recovery
-    # (the merge waited for the retention lease: indexer.merge).
-    usage = es.perform_request("POST", f"/{new}/_disk_usage", params={"run_expensive_tasks": "true"},
-                               headers={"accept": "application/json"}).body[new]["fields"]
-    assert usage.get("_recovery_source", {}).get("total_in_bytes", 0) == 0
-    assert usage["_source"]["total_in_bytes"] > 0
     # An ordinary run merges nothing.
     assert index_paths(es, index_name, [corpus]).merge_seconds is None
 
@@ -244,3 +239,32 @@ def test_stopping_the_node_mid_run_then_rerunning_equals_a_clean_run(tmp_path):
         assert clean.ok
         assert all_ids(es, "cut") == all_ids(es, "clean")
         assert es.count(index="cut")["count"] == es.count(index="clean")["count"] == clean.chunks
+
+
+def test_merge_for_search_leaves_one_segment_without_recovery_source(es, index_name):
+    """Several segments in; one out, without the whole-document copies kept
+    for replica recovery (the merge waited for the retention lease)."""
+    from core import analysis
+    from indexer.merge import merge_for_search
+
+    physical = index_admin.create_physical(es, index_name, analysis.dictionary_version())
+    try:
+        for batch in range(3):
+            for i in range(20):
+                text = f"第{batch}批第{i}条 党史学习教育 {uuid.uuid4().hex}"
+                es.index(index=physical, id=f"{batch}-{i}", document={
+                    "text": text, "text_chars": " ".join(text), "text_words": text, "kind": "body"})
+            es.indices.refresh(index=physical)
+        segments = lambda: [len(c["segments"]) for copies in
+                            es.indices.segments(index=physical)["indices"][physical]["shards"].values()
+                            for c in copies]
+        assert segments() == [3]
+        assert merge_for_search(es, physical) >= 0
+        assert segments() == [1]
+        usage = es.perform_request("POST", f"/{physical}/_disk_usage", params={"run_expensive_tasks": "true"},
+                                   headers={"accept": "application/json"}).body[physical]["fields"]
+        assert usage.get("_recovery_source", {}).get("total_in_bytes", 0) == 0
+        assert usage["_source"]["total_in_bytes"] > 0
+        assert es.count(index=physical)["count"] == 60
+    finally:
+        es.options(ignore_status=404).indices.delete(index=physical)
