@@ -78,6 +78,7 @@ __all__ = [
     "Analyzed",
     "DictionaryError",
     "analyze",
+    "bigram_tokens",
     "char_tokens",
     "check_user_dict",
     "dictionary_version",
@@ -574,6 +575,35 @@ _HARD_WRAP = rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])"
 def char_tokens(text: str) -> str:
     """The characters of ``fold(text)``, whitespace dropped, space-joined."""
     return " ".join("".join(fold(text).split()))
+
+
+# Scripts Lucene's CJKBigramFilter pairs up: Han (with extension A,
+# compatibility and supplementary ideographs), hiragana, katakana, hangul.
+_BIGRAM_SCRIPT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff"
+# One CJK run, or one run of other letters/digits (a Latin word, a number).
+_BIGRAM_RUN = rf"([{_BIGRAM_SCRIPT}]+)|(?:(?![{_BIGRAM_SCRIPT}])[^\W_])+"
+
+
+def bigram_tokens(text: str) -> list[str]:
+    """Overlapping character bigrams of each CJK run of ``fold(text)``.
+
+    What Lucene's CJKAnalyzer / Elasticsearch's ``cjk_bigram`` filter make
+    (the test distribution lacks that filter, so it is done here): every two
+    adjacent CJK characters are one token (党史学习 -> 党史 史学 学习), a CJK
+    character with no CJK neighbour is a token of its own, and other runs of
+    letters or digits are whole tokens (lower case, as fold makes them).
+    Punctuation and white space end a run, except a hard line wrap between
+    two Chinese characters, which is joined as for :func:`word_tokens`.
+    """
+    folded = _re(_HARD_WRAP).sub("", fold(text))
+    out: list[str] = []
+    for m in _re(_BIGRAM_RUN).finditer(folded):
+        run = m.group(1)
+        if run is None or len(run) == 1:
+            out.append(m.group(0))
+        else:
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
 
 
 def word_tokens(text: str) -> list[str]:
