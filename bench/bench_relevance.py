@@ -91,7 +91,7 @@ TOP = 100
 BASELINES = ("standard", "jieba+ws", "bigram")
 # rsearch system name -> search() options, per task.
 QUESTION_ENGINES = {"rsearch": {"operator": "or"}}
-KEYWORD_ENGINES = {"rsearch": {}, "rsearch-any": {"operator": "or"}}
+KEYWORD_ENGINES = {"rsearch": {}, "rsearch-strict": {"strict": True}, "rsearch-any": {"operator": "or"}}
 
 
 @dataclass(frozen=True)

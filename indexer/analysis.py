@@ -12,6 +12,10 @@ it: they cannot drift apart. For one field of a chunk the indexer stores
 * ``<field>_words`` :func:`word_tokens` -- jieba search-mode words of the
   folded text, space-joined, analysed by ``whitespace``; BM25 over these
   makes whole-word matches rank above mere character matches.
+* ``<field>_bigrams`` :func:`bigram_tokens` -- overlapping CJK character
+  bigrams of the folded text (what ``cjk_bigram`` makes), space-joined,
+  analysed by ``whitespace``; BM25 over these is a ranking signal that does
+  not depend on the dictionary.
 
 :func:`fold` is the cross-script, case-insensitive view of a text: per
 character traditional -> simplified (derived from OpenCC ``t2s``) and lower
@@ -641,12 +645,14 @@ class Analyzed:
 
     chars: str  # -> <field>_chars
     words: str  # -> <field>_words
+    bigrams: str  # -> <field>_bigrams
 
 
 def analyze(text: str) -> Analyzed:
-    """Char tokens and word tokens of one field, each space-joined."""
-    folded = fold(text)  # once for both
-    return Analyzed(chars=" ".join("".join(folded.split())), words=" ".join(_words_of_folded(folded)))
+    """Char, word and bigram tokens of one field, each space-joined."""
+    folded = fold(text)  # once for all three (fold is idempotent)
+    return Analyzed(chars=" ".join("".join(folded.split())), words=" ".join(_words_of_folded(folded)),
+                    bigrams=" ".join(bigram_tokens(folded)))
 
 
 # ------------------------------------------------------------------ version

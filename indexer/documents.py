@@ -1,5 +1,5 @@
 """Chunk -> Elasticsearch document: the chunk's fields under the index's
-names, plus the analysed copies (``*_chars``, ``*_words``) of the searchable
+names, plus the analysed copies (``*_chars``, ``*_words``, ``*_bigrams``) of the searchable
 text fields, made by indexer.analysis (the same module the query side uses)."""
 
 from __future__ import annotations
@@ -30,4 +30,5 @@ def to_document(chunk: Chunk) -> dict:
             analysed = _analysed(value) if field != "text" else analyze(value)
             doc[f"{field}_chars"] = analysed.chars
             doc[f"{field}_words"] = analysed.words
+            doc[f"{field}_bigrams"] = analysed.bigrams
     return doc

@@ -9,7 +9,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 from indexer import analysis, index_admin
 from rsearch.errors import RsearchError, from_elasticsearch
 
-_SOURCE_EXCLUDES = ["*_chars", "*_words"]
+_SOURCE_EXCLUDES = ["*_chars", "*_words", "*_bigrams"]
 MAX_ID_CHARS = 512  # Elasticsearch refuses longer document ids (in bytes)
 
 

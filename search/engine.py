@@ -30,7 +30,7 @@ import time
 from collections.abc import Mapping
 from datetime import date
 
-from indexer.analysis import char_tokens, fold, query_units, word_tokens
+from indexer.analysis import bigram_tokens, char_tokens, fold, query_units, word_tokens
 from indexer.normalize import normalize, replace_surrogates
 from indexer.places import resolve as resolve_place
 from rsearch.errors import RsearchError, from_elasticsearch
@@ -70,15 +70,31 @@ _DATE_FIELDS = ("date", "dates")
 _PLACE_FIELDS = ("region", "places")
 
 # Field weights (title > section heading > text) and kind weights
-# (lede > body > caption). W_WORDS is tuned on the CMRC 2018 trial questions
-# (bench/bench_relevance.py: 1.0 -> 2.0 lifts trial MRR@10 .966 -> .969, 17
-# questions better, 3 worse); that benchmark has body passages only, so it
-# does not exercise the field and kind weights.
+# (lede > body > caption). W_WORDS, W_BIGRAMS, W_PAIRS and PAIR_SLOP are
+# tuned on the CMRC 2018 trial split only (bench/bench_relevance.py; the dev
+# split is for reporting); that benchmark has body passages only, so it does
+# not exercise the field and kind weights.
 W_TITLE, W_SECTION, W_TEXT = 3.0, 2.0, 1.0
 W_WORDS = 2.0  # whole-word matches, on top of the character phrase
 W_TERM_PHRASE = 1.0  # the whole term exactly as typed
 W_PROXIMITY = 0.5  # all terms close together
 PROXIMITY_SLOP = 20
+W_BIGRAMS = 2.0  # BM25 over CJK character bigrams (*_bigrams), on top; 0 drops the clause
+W_PAIRS = 1.0  # each two neighbouring query units close together (a sloppy phrase); 0 drops it
+PAIR_SLOP = 2
+MAX_PAIRS = 32  # pair clauses per term: keeps long queries under the clause limit
+# Interrogatives: in any-unit matching (a question typed as a sentence) they
+# are the question, not its topic, and only rank passages that also ask
+# something; a query of nothing else keeps them.
+QUESTION_WORDS = frozenset("""
+    什么 什么样 什么时候 谁 哪 哪个 哪些 哪里 哪儿 哪位 哪种 哪年 哪一年 哪国 哪家 哪部
+    几 几个 几年 几次 多少 多久 多大 多长 多高 多远 怎么 怎样 怎么样 如何 为什么 为何
+    何 何时 何地 何处 何种 何人 是否 吗 呢
+""".split())
+# All-words-first (the default mode): a chunk that has every query unit gets
+# this much per unit on top of its relevance, so it ranks above any chunk
+# that has fewer (a chunk's relevance stays far below it per unit).
+TIER_BOOST = 1000.0
 # A byline chunk is a few characters long, so BM25's length norm lifts a
 # name in it far above the same name in a 600-character body chunk: its
 # weight takes that back, so a report about a person ranks above one by them.
@@ -120,6 +136,42 @@ def _words_any_field(words: list[str]) -> dict:
     ]}}
 
 
+def _bigrams_any_field(text: str) -> dict | None:
+    """BM25 over the CJK bigrams of ``text`` in title, section and text, or None."""
+    query = " ".join(bigram_tokens(text))
+    if not query or not W_BIGRAMS:
+        return None
+    return {"dis_max": {"tie_breaker": 0.3, "queries": [
+        {"match": {"title_bigrams": {"query": query, "boost": W_TITLE * W_BIGRAMS}}},
+        {"match": {"section_bigrams": {"query": query, "boost": W_SECTION * W_BIGRAMS}}},
+        {"match": {"text_bigrams": {"query": query, "boost": W_TEXT * W_BIGRAMS}}},
+    ]}}
+
+
+def _unit_pairs(units: list[str]) -> dict | None:
+    """Neighbouring units near each other (sequential dependence), scoring only."""
+    if len(units) < 2 or not W_PAIRS:
+        return None
+    pairs = [_phrase_any_field(a + b, PAIR_SLOP) for a, b in zip(units, units[1:])][:MAX_PAIRS]
+    return {"bool": {"should": pairs, "boost": W_PAIRS}}
+
+
+def _all_words_tier(parsed: ParsedQuery) -> dict | None:
+    """A constant TIER_BOOST x units for chunks matching every group of ``parsed``
+    as strict mode would, or None when any unit already means every unit."""
+    groups, units = [], 0
+    for group in parsed.groups:
+        terms = [[_phrase_any_field(u) for u in term_units(t)] for t in group]
+        terms = [t for t in terms if t]
+        if terms:
+            units += max(len(t) for t in terms)
+            groups.append({"bool": {"should": [{"bool": {"filter": t}} for t in terms],
+                                    "minimum_should_match": 1}})
+    if units <= 1:
+        return None
+    return {"constant_score": {"filter": {"bool": {"filter": groups}}, "boost": TIER_BOOST * units}}
+
+
 def term_units(term: Term) -> list[str]:
     """The folded strings that must all occur for ``term`` to match."""
     text = normalize(term.text)
@@ -135,9 +187,11 @@ def _term_clause(term: Term, operator: str) -> tuple[dict | None, list[str]]:
     The clause requires the units (all, or any with operator "or") and adds
     the scoring-only clauses: whole words, the whole term as a phrase.
     """
-    units = term_units(term)
+    every = units = term_units(term)
     if not units:
         return None, []
+    if operator == "or":
+        units = [u for u in units if u not in QUESTION_WORDS] or units
     unit_clauses = [_phrase_any_field(u) for u in units]
     if operator == "and":
         required = unit_clauses[0] if len(unit_clauses) == 1 else {"bool": {"must": unit_clauses}}
@@ -145,12 +199,20 @@ def _term_clause(term: Term, operator: str) -> tuple[dict | None, list[str]]:
         required = {"bool": {"should": unit_clauses, "minimum_should_match": 1}}
     scoring = []
     words = word_tokens(normalize(term.text))
+    if operator == "or":
+        words = [w for w in words if w not in QUESTION_WORDS] or words
     if words:
         scoring.append(_words_any_field(words))
+    bigrams = _bigrams_any_field(normalize(term.text))
+    if bigrams:
+        scoring.append(bigrams)
+    pairs = None if term.phrase else _unit_pairs(units)
+    if pairs:
+        scoring.append(pairs)
     whole = _compact(term.text)
     if len(units) > 1 and whole:
         scoring.append({"match_phrase": {"text_chars": {"query": char_tokens(whole), "boost": W_TERM_PHRASE}}})
-    return {"bool": {"must": [required], "should": scoring}} if scoring else required, units
+    return {"bool": {"must": [required], "should": scoring}} if scoring else required, every
 
 
 def _filter_clause(field: str, values: list[str]) -> dict:
@@ -183,8 +245,16 @@ def _date_range(field: str, value: str) -> dict:
     return {"range": {field: {"gte": lo.isoformat(), "lte": hi.isoformat(), "format": "yyyy-MM-dd"}}}
 
 
-def build_query(parsed: ParsedQuery, operator: str = "and") -> tuple[dict, list[str]]:
-    """The scoring query (without facet filters) and the highlight needles."""
+def build_query(parsed: ParsedQuery, operator: str = "and", strict: bool = False) -> tuple[dict, list[str]]:
+    """The scoring query (without facet filters) and the highlight needles.
+
+    operator "and": all words first, then fewer (any unit matches; the chunks
+    with every unit rank above the rest, see _all_words_tier); with
+    ``strict``, every unit must match. operator "or": any unit, one ranking.
+    """
+    tiered = operator == "and" and not strict
+    if tiered:
+        operator = "or"
     needles: list[str] = []
     group_clauses = []
     for group in parsed.groups:
@@ -216,6 +286,10 @@ def build_query(parsed: ParsedQuery, operator: str = "and") -> tuple[dict, list[
         "functions": [{"filter": {"term": {"kind": k}}, "weight": w} for k, w in KIND_WEIGHTS.items() if w != 1.0],
         "score_mode": "first", "boost_mode": "multiply",
     }}
+    # The tier is added after the kind weights, so no weight can lift a partial match over it.
+    tier = _all_words_tier(parsed) if tiered else None
+    if tier is not None:
+        scored = {"bool": {"must": [scored], "should": [tier]}}
     return scored, list(dict.fromkeys(n for n in needles if n))
 
 
@@ -267,14 +341,17 @@ def search(
     whole_text: bool = False,
     explain: bool = False,
     operator: str = "and",
+    strict: bool = False,
     settings: Settings | None = None,
     client=None,
     index: str | None = None,
 ) -> SearchResult:
     """Search the chunk index.
 
-    ``query`` uses the query language (search.query_language): all words must
-    match by default (``operator="or"`` relaxes that to any unit, for long
+    ``query`` uses the query language (search.query_language). By default
+    the chunks that match every word come first, then those that match fewer
+    (all words first); ``strict=True`` returns only the chunks that match
+    every word; ``operator="or"`` ranks any-unit matches in one list (long
     natural-language questions), ``"exact phrases"``, ``OR``, ``-word``/``NOT``,
     ``field:value`` filters. ``filters`` adds facet filters by name
     (``{"people": ["张再行"], "region": ["西工区", "老城区"]}``): values of one
@@ -293,12 +370,14 @@ def search(
         raise QueryError(f"unknown sort '{sort}' (use score or date)")
     if operator not in ("and", "or"):
         raise QueryError(f"unknown operator '{operator}' (use and or or)")
+    if strict and operator == "or":
+        raise QueryError("strict (every word must match) and any-word mode exclude each other")
     try:
         parsed = parse(normalize(query), fields=FILTERS)
     except QuerySyntaxError as err:
         raise QueryError(f"bad query: {err}") from None
     active = _merge_filters(parsed, filters)
-    scored, needles = build_query(parsed, operator)
+    scored, needles = build_query(parsed, operator, strict)
 
     def filters_except(field: str | None) -> list[dict]:
         return [_filter_clause(f, v) for f, v in active.items() if f != field and v]
@@ -320,7 +399,7 @@ def search(
         "size": limit,
         "aggs": aggs,
         "track_total_hits": True,
-        "_source": {"excludes": ["*_chars", "*_words"]},
+        "_source": {"excludes": ["*_chars", "*_words", "*_bigrams"]},
     }
     post = filters_except(None)
     if post:
