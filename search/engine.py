@@ -181,11 +181,14 @@ def term_units(term: Term) -> list[str]:
     return [u for u in query_units(text) if u.strip()]
 
 
-def _term_clause(term: Term, operator: str) -> tuple[dict | None, list[str]]:
+def _term_clause(term: Term, operator: str, tiered: bool = False) -> tuple[dict | None, list[str]]:
     """(the term's clause or None, its units) for one term.
 
     The clause requires the units (all, or any with operator "or") and adds
-    the scoring-only clauses: whole words, the whole term as a phrase.
+    the scoring-only clauses: whole words, bigrams, neighbouring units, the
+    whole term as a phrase. ``tiered`` (the fewer-words tier of the default
+    mode): a one-character unit next to longer ones (推进会 -> 推进 / 会) is
+    left to the all-words tier, so 会 alone does not bring in every meeting.
     """
     every = units = term_units(term)
     if not units:
@@ -193,11 +196,15 @@ def _term_clause(term: Term, operator: str) -> tuple[dict | None, list[str]]:
     if operator == "or":
         units = [u for u in units if u not in QUESTION_WORDS] or units
     unit_clauses = [_phrase_any_field(u) for u in units]
+    scoring = []
+    if tiered and any(len(u) > 1 for u in units):
+        # The lone characters still score, they just cannot match on their own.
+        scoring = [c for u, c in zip(units, unit_clauses) if len(u) == 1]
+        unit_clauses = [c for u, c in zip(units, unit_clauses) if len(u) > 1]
     if operator == "and":
         required = unit_clauses[0] if len(unit_clauses) == 1 else {"bool": {"must": unit_clauses}}
     else:
         required = {"bool": {"should": unit_clauses, "minimum_should_match": 1}}
-    scoring = []
     words = word_tokens(normalize(term.text))
     if operator == "or":
         words = [w for w in words if w not in QUESTION_WORDS] or words
@@ -260,7 +267,7 @@ def build_query(parsed: ParsedQuery, operator: str = "and", strict: bool = False
     for group in parsed.groups:
         alternatives = []
         for term in group:
-            clause, units = _term_clause(term, operator)
+            clause, units = _term_clause(term, operator, tiered)
             if clause is None:
                 continue
             alternatives.append(clause)

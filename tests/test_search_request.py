@@ -1,0 +1,137 @@
+"""The request search() sends, built without a node: the bigram signal, the
+neighbouring-unit proximity, interrogatives in any-unit mode, and the three
+matching modes (all words first, strict, any word) as dicts."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.analysis import bigram_tokens, char_tokens, query_units
+from search import engine as E
+from search.engine import QueryError, build_query, search
+from search.query_language import parse
+
+
+def q(text: str):
+    return parse(text, fields=E.FILTERS)
+
+
+def walk(node):
+    """Every dict in a request, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from walk(v)
+
+
+def first_term(body: dict, strict: bool = False) -> dict:
+    """The clause of the query's first term: {"bool": {"must": [required], "should": scoring}}."""
+    if "function_score" not in body:
+        body = body["bool"]["must"][0]  # the all-words tier around it
+    core = body["function_score"]["query"]["bool"]["must"][0]
+    return core if strict else core["bool"]["should"][0]  # any-unit: the groups are OR-ed
+
+
+def phrase(folded: str, slop: int = 0) -> dict:
+    chars = char_tokens(folded)
+    return {"dis_max": {"tie_breaker": 0.3, "queries": [
+        {"match_phrase": {"title_chars": {"query": chars, "slop": slop, "boost": E.W_TITLE}}},
+        {"match_phrase": {"section_chars": {"query": chars, "slop": slop, "boost": E.W_SECTION}}},
+        {"match_phrase": {"text_chars": {"query": chars, "slop": slop, "boost": E.W_TEXT}}},
+    ]}}
+
+
+def test_bigram_clause_matches_the_bigram_fields_with_field_weights():
+    assert E._bigrams_any_field("黨史學習") == {"dis_max": {"tie_breaker": 0.3, "queries": [
+        {"match": {"title_bigrams": {"query": "党史 史学 学习", "boost": E.W_TITLE * E.W_BIGRAMS}}},
+        {"match": {"section_bigrams": {"query": "党史 史学 学习", "boost": E.W_SECTION * E.W_BIGRAMS}}},
+        {"match": {"text_bigrams": {"query": "党史 史学 学习", "boost": E.W_TEXT * E.W_BIGRAMS}}},
+    ]}}
+    assert E._bigrams_any_field("，。") is None
+
+
+def test_bigram_clause_is_scoring_only_in_every_mode():
+    for operator, strict in (("and", False), ("and", True), ("or", False)):
+        term = first_term(build_query(q("马祖列岛"), operator, strict)[0], strict)
+        assert E._bigrams_any_field("马祖列岛") in term["bool"]["should"]
+        assert all("bigrams" not in str(key) for c in walk(term["bool"]["must"]) for key in c)
+
+
+def test_neighbouring_units_are_scored_as_sloppy_phrases():
+    units = ["马祖", "列岛", "面积"]
+    assert E._unit_pairs(units) == {"bool": {"should": [
+        phrase("马祖列岛", E.PAIR_SLOP), phrase("列岛面积", E.PAIR_SLOP)], "boost": E.W_PAIRS}}
+    assert E._unit_pairs(["马祖"]) is None
+    many = [f"词{i}" for i in range(100)]
+    assert len(E._unit_pairs(many)["bool"]["should"]) == E.MAX_PAIRS
+
+
+def test_strict_mode_requires_every_unit():
+    body, needles = build_query(q("马祖列岛 面积"), "and", strict=True)
+    assert "function_score" in body  # no tier in strict mode
+    must = body["function_score"]["query"]["bool"]["must"]
+    required = [term["bool"]["must"][0] for term in must]
+    assert required == [{"bool": {"must": [phrase("马祖"), phrase("列岛")]}}, phrase("面积")]
+    assert {"马祖", "列岛", "面积", "马祖列岛"} <= set(needles)
+
+
+def test_default_is_the_any_unit_query_plus_an_all_words_tier():
+    parsed = q("马祖列岛 面积")
+    default, needles = build_query(parsed)
+    anyword, any_needles = build_query(parsed, "or")
+    tier = {"constant_score": {"boost": E.TIER_BOOST * 3, "filter": {"bool": {"filter": [
+        {"bool": {"should": [{"bool": {"filter": [phrase("马祖"), phrase("列岛")]}}], "minimum_should_match": 1}},
+        {"bool": {"should": [{"bool": {"filter": [phrase("面积")]}}], "minimum_should_match": 1}},
+    ]}}}}
+    # The tier sits outside the kind weights (function_score), so a kind
+    # weight below 1 cannot pull an every-word match under a partial one.
+    assert default == {"bool": {"must": [anyword], "should": [tier]}}
+    assert needles == any_needles
+
+
+def test_tier_follows_or_groups():
+    tier = E._all_words_tier(q("马祖 OR 金门 面积"))
+    groups = tier["constant_score"]["filter"]["bool"]["filter"]
+    assert groups[0] == {"bool": {"should": [{"bool": {"filter": [phrase("马祖")]}},
+                                             {"bool": {"filter": [phrase("金门")]}}],
+                                  "minimum_should_match": 1}}
+    assert len(groups) == 2
+
+
+@pytest.mark.parametrize("query", ["党史", '"学党史、悟思想"', "区委 -西工区"])
+def test_a_one_unit_query_has_no_tier(query):
+    """One unit: any unit is every unit, so the default is the any-unit query."""
+    assert build_query(q(query))[0] == build_query(q(query), "or")[0]
+
+
+def test_interrogatives_leave_any_unit_matching_but_not_strict_matching():
+    question = "马祖列岛的面积是多少？"
+    assert "多少" in query_units(question)
+    anyword, needles = build_query(q(question), "or")
+    required = first_term(anyword)["bool"]["must"][0]
+    assert phrase("多少") not in required["bool"]["should"]
+    assert phrase("面积") in required["bool"]["should"]
+    assert "多少" in needles  # still highlighted where it occurs
+    strict, _ = build_query(q(question), "and", strict=True)
+    assert phrase("多少") in first_term(strict, strict=True)["bool"]["must"][0]["bool"]["must"]
+    # A query of nothing but interrogatives keeps them.
+    only, _ = build_query(q("什么"), "or")
+    assert phrase("什么") in list(walk(only))
+
+
+def test_bigram_tokens_of_the_query_are_the_index_side_tokens():
+    # The query side must analyse exactly as indexer.documents does.
+    from indexer.analysis import analyze
+
+    text = "2021年西工區推動黨史學習教育"
+    clause = E._bigrams_any_field(text)
+    assert clause["dis_max"]["queries"][2]["match"]["text_bigrams"]["query"] == analyze(text).bigrams
+    assert analyze(text).bigrams == " ".join(bigram_tokens(text))
+
+
+def test_strict_and_any_together_are_one_query_error():
+    with pytest.raises(QueryError, match="exclude each other"):
+        search("党史", operator="or", strict=True, client=object(), index="reports")
