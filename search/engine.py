@@ -83,6 +83,10 @@ W_BIGRAMS = 2.0  # BM25 over CJK character bigrams (*_bigrams), on top; 0 drops 
 W_PAIRS = 1.0  # each two neighbouring query units close together (a sloppy phrase); 0 drops it
 PAIR_SLOP = 2
 MAX_PAIRS = 32  # pair clauses per term: keeps long queries under the clause limit
+# Fewer-words tier, last resort: a chunk sharing only a CJK bigram with the
+# query (a transliterated name spelt differently: 费尔德海斯 / 费尔德斯)
+# matches too, scored this much of the bigram signal, below any unit match.
+W_BIGRAM_FALLBACK = 0.1
 # Interrogatives: in any-unit matching (a question typed as a sentence) they
 # are the question, not its topic, and only rank passages that also ask
 # something; a query of nothing else keeps them.
@@ -156,9 +160,23 @@ def _unit_pairs(units: list[str]) -> dict | None:
     return {"bool": {"should": pairs, "boost": W_PAIRS}}
 
 
-def _all_words_tier(parsed: ParsedQuery) -> dict | None:
+def _bigram_fallback(parsed: ParsedQuery) -> dict | None:
+    """Any two-character bigram of the query's terms, weakly scored, or None."""
+    # A quoted phrase is the user asking for exactly that: it stays whole.
+    grams = [g for t in parsed.positive_terms if not t.phrase
+             for g in bigram_tokens(normalize(t.text)) if len(g) > 1]
+    if not grams or not W_BIGRAM_FALLBACK:
+        return None
+    query = " ".join(dict.fromkeys(grams))
+    return {"dis_max": {"tie_breaker": 0.3, "boost": W_BIGRAM_FALLBACK, "queries": [
+        {"match": {f"{field}_bigrams": {"query": query, "boost": weight}}}
+        for field, weight in (("title", W_TITLE), ("section", W_SECTION), ("text", W_TEXT))]}}
+
+
+def _all_words_tier(parsed: ParsedQuery, one_unit: bool = False) -> dict | None:
     """A constant TIER_BOOST x units for chunks matching every group of ``parsed``
-    as strict mode would, or None when any unit already means every unit."""
+    as strict mode would, or None when any unit already means every unit
+    (one unit, unless ``one_unit``: the bigram fallback lets in less than it)."""
     groups, units = [], 0
     for group in parsed.groups:
         terms = [[_phrase_any_field(u) for u in term_units(t)] for t in group]
@@ -167,7 +185,7 @@ def _all_words_tier(parsed: ParsedQuery) -> dict | None:
             units += max(len(t) for t in terms)
             groups.append({"bool": {"should": [{"bool": {"filter": t}} for t in terms],
                                     "minimum_should_match": 1}})
-    if units <= 1:
+    if units == 0 or (units == 1 and not one_unit):
         return None
     return {"constant_score": {"filter": {"bool": {"filter": groups}}, "boost": TIER_BOOST * units}}
 
@@ -275,10 +293,11 @@ def build_query(parsed: ParsedQuery, operator: str = "and", strict: bool = False
         if alternatives:
             group_clauses.append(alternatives[0] if len(alternatives) == 1
                                  else {"bool": {"should": alternatives, "minimum_should_match": 1}})
+    fallback = _bigram_fallback(parsed) if tiered and group_clauses else None
     if operator == "and" or not group_clauses:
         must = group_clauses
     else:
-        must = [{"bool": {"should": group_clauses, "minimum_should_match": 1}}]
+        must = [{"bool": {"should": group_clauses + ([fallback] if fallback else []), "minimum_should_match": 1}}]
     should = []
     if len(parsed.positive_terms) > 1:
         joined = "".join(_compact(t.text) for t in parsed.positive_terms)
@@ -294,7 +313,7 @@ def build_query(parsed: ParsedQuery, operator: str = "and", strict: bool = False
         "score_mode": "first", "boost_mode": "multiply",
     }}
     # The tier is added after the kind weights, so no weight can lift a partial match over it.
-    tier = _all_words_tier(parsed) if tiered else None
+    tier = _all_words_tier(parsed, one_unit=fallback is not None) if tiered else None
     if tier is not None:
         scored = {"bool": {"must": [scored], "should": [tier]}}
     return scored, list(dict.fromkeys(n for n in needles if n))

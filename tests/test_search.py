@@ -288,7 +288,10 @@ def test_all_words_first_by_default_every_word_in_strict_mode(es, alias, chunks)
     either = in_any_field(chunks, "洛八办") | in_any_field(chunks, "烈士陵园")
     assert ids(run(es, alias, "洛八办 烈士陵园", operator="or", limit=1000)) == either
     default = [h.id for h in run(es, alias, "洛八办 烈士陵园", limit=1000).hits]
-    assert set(default[: len(both)]) == both and set(default) == either
+    # Below the every-word matches come the fewer-word ones, down to a shared bigram (烈士).
+    assert set(default[: len(both)]) == both and either <= set(default)
+    assert set(default) <= in_any_field(chunks, "洛八") | in_any_field(chunks, "八办") | {
+        i for g in ("烈士", "士陵", "陵园") for i in in_any_field(chunks, g)}
 
 
 @pytest.mark.parametrize("query,message", [

@@ -88,7 +88,16 @@ def test_default_is_the_any_unit_query_plus_an_all_words_tier():
     ]}}}}
     # The tier sits outside the kind weights (function_score), so a kind
     # weight below 1 cannot pull an every-word match under a partial one.
-    assert default == {"bool": {"must": [anyword], "should": [tier]}}
+    assert default["bool"]["should"] == [tier]
+    # Below it, the any-unit query with one more way in: any bigram, weakly scored.
+    fallback = {"dis_max": {"tie_breaker": 0.3, "boost": E.W_BIGRAM_FALLBACK, "queries": [
+        {"match": {"title_bigrams": {"query": "马祖 祖列 列岛 面积", "boost": E.W_TITLE}}},
+        {"match": {"section_bigrams": {"query": "马祖 祖列 列岛 面积", "boost": E.W_SECTION}}},
+        {"match": {"text_bigrams": {"query": "马祖 祖列 列岛 面积", "boost": E.W_TEXT}}},
+    ]}}
+    core = anyword["function_score"]["query"]["bool"]["must"][0]["bool"]
+    core["should"].append(fallback)
+    assert default["bool"]["must"] == [anyword]
     assert needles == any_needles
 
 
@@ -101,10 +110,17 @@ def test_tier_follows_or_groups():
     assert len(groups) == 2
 
 
-@pytest.mark.parametrize("query", ["党史", '"学党史、悟思想"', "区委 -西工区"])
-def test_a_one_unit_query_has_no_tier(query):
-    """One unit: any unit is every unit, so the default is the any-unit query."""
+@pytest.mark.parametrize("query", ['"学党史、悟思想"', '"党史" -西工区', "，"])
+def test_a_one_unit_query_without_bigrams_has_no_tier(query):
+    """One unit and no bigram way in (a quoted phrase stays whole): any unit is every unit."""
     assert build_query(q(query))[0] == build_query(q(query), "or")[0]
+
+
+@pytest.mark.parametrize("query", ["中原区", "区委 -西工区"])
+def test_a_one_unit_query_gets_a_tier_over_its_bigram_matches(query):
+    default = build_query(q(query))[0]
+    assert default["bool"]["should"][0]["constant_score"]["boost"] == E.TIER_BOOST
+    assert any("dis_max" in c and c["dis_max"].get("boost") == E.W_BIGRAM_FALLBACK for c in walk(default))
 
 
 def test_interrogatives_leave_any_unit_matching_but_not_strict_matching():
