@@ -599,7 +599,11 @@ def bigram_tokens(text: str) -> list[str]:
     Punctuation and white space end a run, except a hard line wrap between
     two Chinese characters, which is joined as for :func:`word_tokens`.
     """
-    folded = _re(_HARD_WRAP).sub("", fold(text))
+    return _bigrams_of_folded(fold(text))
+
+
+def _bigrams_of_folded(folded: str) -> list[str]:
+    folded = _re(_HARD_WRAP).sub("", folded)
     out: list[str] = []
     for m in _re(_BIGRAM_RUN).finditer(folded):
         run = m.group(1)
@@ -652,7 +656,7 @@ def analyze(text: str) -> Analyzed:
     """Char, word and bigram tokens of one field, each space-joined."""
     folded = fold(text)  # once for all three (fold is idempotent)
     return Analyzed(chars=" ".join("".join(folded.split())), words=" ".join(_words_of_folded(folded)),
-                    bigrams=" ".join(bigram_tokens(folded)))
+                    bigrams=" ".join(_bigrams_of_folded(folded)))
 
 
 # ------------------------------------------------------------------ version
