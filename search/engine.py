@@ -6,15 +6,19 @@ The one entry point is :func:`search`. Query flow:
   an Elasticsearch bool query -> typed results with highlights drawn on the
   original text (search.highlight).
 
-Matching (never miss): every query unit must occur verbatim, as a phrase of
-character tokens, in the chunk text, title or section heading (``*_chars``
-fields). If a query string occurs in a chunk, all of its units do, whatever
-jieba makes of either side.
+Matching (never miss): a query unit matches where it occurs verbatim, as a
+phrase of character tokens, in the chunk text, title or section heading
+(``*_chars`` fields). If a query string occurs in a chunk, all of its units
+do, whatever jieba makes of either side. Modes: strict (every unit must
+match), any word (any unit), and the default, all words first: any unit (or,
+last, a shared CJK bigram) matches, and the chunks that match every unit as
+strict mode would get a constant on top that no relevance score reaches.
 
 Ranking: BM25 over those character phrases, plus optional clauses that only add
 score: whole jieba words (``*_words``: a word match outranks a mere character
-match), the whole term as an exact phrase, and the whole query as a sloppy
-phrase (proximity). Fields weigh title > section heading > text; chunk kinds
+match), CJK bigrams (``*_bigrams``), neighbouring units near each other, the
+whole term as an exact phrase, and the whole query as a sloppy phrase
+(proximity). Fields weigh title > section heading > text; chunk kinds
 weigh lede > body > caption (function_score, built-in, no scripts).
 
 Facets work like elasticsearch-dsl's FacetedSearch: filters go to
