@@ -279,7 +279,8 @@ def _utf8_text(ctx, param, value):
 @click.option("--page", "-p", type=int, default=1, show_default=True)
 @click.option("--group-by-report", is_flag=True, help="Best chunk per report, with its number of matching chunks.")
 @click.option("--sort", type=click.Choice(SORTS), default="score", show_default=True)
-@click.option("--any", "any_word", is_flag=True, help="Match any word instead of all words.")
+@click.option("--any", "any_word", is_flag=True, help="Match any word, in one ranking.")
+@click.option("--strict", is_flag=True, help="Only chunks that match every word (default: those first, then fewer).")
 @click.option("--fragment-size", type=click.IntRange(min=1), default=DEFAULT_FRAGMENT_SIZE, show_default=True)
 @click.option("--fragments", type=click.IntRange(min=1), default=DEFAULT_FRAGMENTS, show_default=True,
               help="Fragments per hit.")
@@ -288,15 +289,16 @@ def _utf8_text(ctx, param, value):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @connection_options
 @pass_ctx
-def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word, fragment_size,
+def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word, strict, fragment_size,
                fragments, whole, explain, as_json):
-    """Search the reports. All words must match; "exact phrases", OR, -word,
-    NOT word and field:value filters (region:西工区) are understood."""
+    """Search the reports. Chunks that match every word come first, then those
+    that match fewer (--strict: every word must match); "exact phrases", OR,
+    -word, NOT word and field:value filters (region:西工区) are understood."""
     from search import search
 
     result = search(" ".join(query), filters=_parse_filters(filters), limit=limit, page=page,
                     group_by_report=group_by_report, sort=sort, operator="or" if any_word else "and",
-                    fragment_size=fragment_size, fragments=fragments, whole_text=whole,
+                    strict=strict, fragment_size=fragment_size, fragments=fragments, whole_text=whole,
                     explain=explain, client=ctx.settings.quick_client(), index=ctx.settings.index)
     if as_json:
         data = result.to_dict()
