@@ -345,6 +345,40 @@ def stats_cmd(ctx, as_json):
     click.echo(render_stats(stats))
 
 
+# -- serve ---------------------------------------------------------------------
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless --public).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port; 0 picks a free one.")
+@click.option("--public", is_flag=True, help="Allow a non-loopback --host (set RSEARCH_API_TOKEN to require a token).")
+@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="warning",
+              show_default=True, help="uvicorn's log level (info logs every request).")
+@pass_ctx
+def serve_cmd(ctx, host, port, public, log_level):
+    """Serve the JSON HTTP API (OpenAPI at /docs) and the search page at /.
+
+    The Elasticsearch settings (URL, credentials) stay on the server. With
+    RSEARCH_API_TOKEN set, callers send `Authorization: Bearer TOKEN`.
+    """
+    import os
+
+    from .serving import bind, is_loopback, run
+
+    if not is_loopback(host) and not public:
+        raise RsearchError(f"--host {host} is not a loopback address: add --public to serve other machines "
+                           "(and set RSEARCH_API_TOKEN to require a token)")
+    token = os.environ.get("RSEARCH_API_TOKEN") or None
+    sock = bind(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{sock.getsockname()[1]}/"
+    click.echo(f"rsearch serve: the search page is at {url} (API docs at {url}docs; index "
+               f"'{ctx.settings.index}' on {ctx.settings.resolved_url}{'; token required' if token else ''}). "
+               "Ctrl-C stops it.")
+    if public and not token:
+        click.secho("Warning: serving other machines without RSEARCH_API_TOKEN: anyone who can reach "
+                    f"{url} can search the index", fg="yellow", err=True)
+    run(ctx.settings, sock, token=token, log_level=log_level)
+
+
 # -- kibana --------------------------------------------------------------------
 @cli.group()
 def kibana():

@@ -1,4 +1,5 @@
-"""Reading single chunks and index facts: ``rsearch show`` and ``rsearch stats``."""
+"""Reading single chunks, whole reports and index facts: ``rsearch show``, ``rsearch stats``
+and the HTTP service's reader view."""
 
 from __future__ import annotations
 
@@ -104,3 +105,44 @@ def index_stats(es: Elasticsearch, alias: str) -> dict:
         # left by a killed rebuild; the next `rsearch index` deletes them
         "orphan_indices": schema.orphans(es, alias),
     }
+
+
+# Report metadata copied from its first chunk (every chunk of a report carries it).
+_REPORT_FIELDS = ("report_id", "title", "subtitle", "publication", "people", "reporters", "correspondents",
+                  "photographers", "editors", "region", "places", "date", "date_source", "dates",
+                  "source_path", "report_no")
+MAX_REPORT_CHUNKS = 10000  # Elasticsearch's index.max_result_window
+
+
+@_translated
+def report_with_sections(es: Elasticsearch, alias: str, report_id: str) -> dict:
+    """A whole report for a reader: its metadata and its sections in order,
+    each with its chunks (id, kind, text) in order.
+
+    Chunks share ``report_id``; they are ordered by section_index then
+    chunk_index. Raises NotFound for an unknown report, IndexMissing without an index.
+    """
+    report_id = report_id.strip()
+    if not report_id or any("\ud800" <= ch <= "\udfff" for ch in report_id) or len(report_id) > MAX_ID_CHARS:
+        raise NotFound(f"no report with id {report_id[:MAX_ID_CHARS]!r}: report ids are printed "
+                       "by `rsearch search --json` (report_id)")
+    info = schema.current(es, alias)
+    if not info.exists:
+        raise IndexMissing(alias)
+    hits = es.search(
+        index=info.physical, query={"term": {"report_id": report_id}},
+        sort=[{"section_index": "asc"}, {"chunk_index": "asc"}], size=MAX_REPORT_CHUNKS,
+        source_excludes=schema.SOURCE_EXCLUDES,
+    )["hits"]["hits"]
+    if not hits:
+        raise NotFound(f"no report with id '{report_id}' in '{alias}'")
+    first = hits[0]["_source"]
+    sections: list[dict] = []
+    for h in hits:
+        src = h["_source"]
+        index = src.get("section_index", 0)
+        if not sections or sections[-1]["index"] != index:
+            sections.append({"index": index, "heading": src.get("section"), "chunks": []})
+        sections[-1]["chunks"].append({"id": h["_id"], "kind": src.get("kind", ""),
+                                       "chunk_index": src.get("chunk_index", 0), "text": src.get("text") or ""})
+    return {"report": {k: first.get(k) for k in _REPORT_FIELDS}, "sections": sections, "chunks": len(hits)}

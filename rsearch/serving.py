@@ -1,0 +1,49 @@
+"""Running the HTTP service under uvicorn for ``rsearch serve``.
+
+The socket is bound here, before uvicorn starts, so a taken port or a bad
+address is one ``Error:`` line and port 0 prints the real port.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+from core.errors import RsearchError
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def bind(host: str, port: int) -> socket.socket:
+    host = host.strip("[]")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto=IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted
+    # connections only when the socket says it is TCP, and without it Nagle
+    # and delayed ACKs add about 40 ms to every response.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        raise RsearchError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(settings, sock: socket.socket, *, token: str | None = None, log_level: str = "warning") -> None:
+    import uvicorn
+
+    from .service import create_app
+
+    config = uvicorn.Config(create_app(settings, token=token), log_level=log_level, access_log=log_level == "info",
+                            timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=[sock])
