@@ -354,6 +354,7 @@ def stats_cmd(ctx, as_json):
 @click.option("--public", is_flag=True, help="Allow a non-loopback --host (set RSEARCH_API_TOKEN to require a token).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="warning",
               show_default=True, help="uvicorn's log level (info logs every request).")
+@connection_options
 @pass_ctx
 def serve_cmd(ctx, host, port, public, log_level):
     """Serve the JSON HTTP API (OpenAPI at /docs) and the search page at /.
