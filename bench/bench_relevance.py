@@ -1,49 +1,66 @@
 """Relevance benchmark: passage retrieval on CMRC 2018, this engine against
-two plain Elasticsearch baselines, on the same node in the same run.
+three plain Elasticsearch baselines, on the same node in the same run.
 
     .venv/bin/python bench/bench_relevance.py [--split trial|dev] [--es-url URL]
         [--limit-queries N] [--json FILE] [--heap 1g]
 
 Data: CMRC 2018 (CC BY-SA 4.0, SQuAD format), read from ``<repo>/../shared/
-bench/cmrc2018/`` (override the ``shared`` folder with RSEARCH_SHARED); it is
-never copied into the repository.
+bench/cmrc2018/cmrc2018_{trial,dev}.json`` (override the ``shared`` folder
+with RSEARCH_SHARED); it is never copied into the repository. Any
+SQuAD-format pair of files under those names works: nothing here depends on
+CMRC beyond the format (``data[].title``, ``data[].paragraphs[].context``,
+``...qas[].question``).
 
-Task: the corpus is EVERY passage (``context``) of the trial AND the dev file,
-identical contexts merged (1,104 passages); the queries are the questions of
-one split (``--split``, default dev: 3,219 questions; trial: 1,002, the only
-split the weights in search/engine.py were tuned on); a question's one
-relevant passage is the one it was written on. Metrics over the top 100:
-MRR@10 (reciprocal rank of the relevant passage if it is in the top 10, else
-0, averaged), Recall@1/10/100 (share of questions whose passage is in the top
-k). The trial file has 2 blank questions: a miss for every system (the
-engine would read an empty query as "browse everything"). Query time is
-wall-clock per question as the caller sees it, sequential: for rsearch that is
-everything search.search does (analysis, the query with its six facet
-aggregations and total hit count, highlighting 100 hits in Python); the
-``ES took`` column is Elasticsearch's own time for the same requests.
+Corpus: EVERY passage (``context``) of the trial AND the dev file, identical
+contexts merged (CMRC: 1,104 passages). Two tasks, each on the queries of one
+split (``--split``, default dev; trial is the only split the engine's weights
+were tuned on):
 
-Figures (2 cores, ES 8.19.9, W_WORDS = 2.0): dev MRR@10 rsearch .970,
-jieba+ws .947, standard .931; trial .969 / .939 / .929. The JSON has all of
-them; a run takes ~3 minutes (dev) or ~1.5 (trial) with the node start.
+1. questions: a question's one relevant passage is the one it was written on
+   (CMRC dev: 3,219 questions, trial 1,002). Metrics over the top 100:
+   MRR@10 (reciprocal rank of the relevant passage if it is in the top 10,
+   else 0, averaged), Recall@1/10/100. Blank questions (the CMRC trial file
+   has 2) are misses for every system (the engine would read an empty query
+   as "browse everything").
+2. keywords: one query per article, its title, as a user types a topic; the
+   relevant passages are every corpus passage of an article with that title
+   (CMRC dev: 848 queries). Metrics: nDCG@10 (binary gains), MRR@10 (first
+   relevant passage), Recall@10/100 (share of the relevant passages).
+
+Query time: wall-clock per query as the caller sees it, sequential, median
+and p95; for rsearch that is everything search.search does (analysis, the
+query with its facet aggregations and total hit count, highlighting 100 hits
+in Python); ``ES took`` is Elasticsearch's own time for the same requests.
 
 Systems (each sees only the passage text: no article title, no section):
 
-1. ``rsearch``: this engine. One document per passage, built by the indexer's
-   own code (core.analysis.normalize on the passage, a body Chunk,
-   indexer.documents.to_document: text, text_chars, text_words, kind "body",
-   report_id, ...), in an index created from mappings/chunks.json by
-   indexer.index_admin.create_physical + point_alias; queried through the
-   library's one entry point ``search.search(question, operator="or",
-   limit=100)`` (any-word mode: a question is a sentence, not a list of
-   required words). A question the query language rejects (QueryError) is
-   retried once with its ASCII syntax characters (" - :) replaced by spaces
-   and, if that still fails, counted as a miss; the table reports how many.
-2. ``standard``: one ``text`` field with Elasticsearch's ``standard``
-   analyzer (one token per Chinese character); ``match`` query (OR).
-3. ``jieba+ws``: one field holding the passage's jieba precise-mode tokens
-   (core.analysis's segmenter, i.e. jieba's dictionary plus the shipped
-   domain dictionary, no folding, no stopwords), space-joined and analysed by
-   ``whitespace``; the question's jieba tokens, ``match`` (OR).
+* ``rsearch``: this engine. One document per passage, built by the indexer's
+  own code (core.analysis.normalize on the passage, a body Chunk,
+  indexer.documents.to_document), in an index created from
+  mappings/chunks.json by indexer.index_admin.create_physical + point_alias;
+  queried through the library's one entry point ``search.search(query,
+  limit=100)``. Questions: ``operator="or"`` (any-word mode: a question is
+  a sentence, not a list of required words). Keywords: the default mode
+  (``rsearch``), ``operator="or"`` (``rsearch-any``) and the strict
+  all-words mode (``rsearch-strict``, ``strict=True``). A query the query
+  language rejects (QueryError) is retried once with its ASCII syntax
+  characters (" - :) replaced by spaces and, if that still fails, counted
+  as a miss; the tables report how many.
+* ``standard``: one ``text`` field with Elasticsearch's ``standard``
+  analyzer (one token per Chinese character); ``match`` query (OR).
+* ``jieba+ws``: one field holding the passage's jieba precise-mode tokens
+  (core.analysis's segmenter, i.e. jieba's dictionary plus the shipped
+  domain dictionary, no folding, no stopwords), space-joined and analysed by
+  ``whitespace``; the query's jieba tokens, ``match`` (OR).
+* ``bigram``: BM25 over overlapping CJK character bigrams, the usual lexical
+  baseline for Chinese retrieval. It stands for Elasticsearch's
+  ``cjk_bigram`` filter (Lucene's CJKAnalyzer; what Anserini uses for
+  Chinese): the test distribution has no analysis-common module, so
+  ``cjk_bigram`` is not available here, and the same tokens are made in
+  Python instead (core.analysis.bigram_tokens on the folded text: each
+  two adjacent CJK characters, a lone CJK character alone, other
+  letter/digit runs whole), space-joined, analysed by ``whitespace``;
+  the query's bigrams, ``match`` (OR).
 
 Elasticsearch: a fresh local node (rsearch.localnode.LocalNode, temporary
 directory, stopped at the end) unless ``--es-url`` names one; the benchmark's
@@ -53,15 +70,16 @@ indices are deleted at the end either way.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
+import math
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,7 +87,17 @@ sys.path.insert(0, str(ROOT))
 
 SPLITS = ("trial", "dev")
 TOP = 100
-SYSTEMS = ("rsearch", "standard", "jieba+ws")
+BASELINES = ("standard", "jieba+ws", "bigram")
+# rsearch system name -> search() options, per task.
+QUESTION_ENGINES = {"rsearch": {"operator": "or"}}
+KEYWORD_ENGINES = {"rsearch": {}, "rsearch-strict": {"strict": True}, "rsearch-any": {"operator": "or"}}
+
+
+@dataclass(frozen=True)
+class Query:
+    id: str
+    text: str
+    relevant: frozenset[int]  # passage numbers
 
 
 def shared_dir() -> Path:
@@ -77,24 +105,35 @@ def shared_dir() -> Path:
     return Path(env) if env else ROOT / ".." / "shared"
 
 
-def load(shared: Path) -> tuple[list[str], dict[str, list[tuple[str, str, int]]]]:
-    """(passages, split -> [(question id, question, passage number)])."""
+def load(shared: Path) -> tuple[list[str], dict[str, list[Query]], dict[str, list[Query]]]:
+    """(passages, split -> questions, split -> keyword queries)."""
     passages: list[str] = []
     number: dict[str, int] = {}
-    queries: dict[str, list[tuple[str, str, int]]] = {}
+    questions: dict[str, list[Query]] = {}
+    articles: dict[str, list[tuple[str, str, list[int]]]] = {}  # split -> (id, title, passages)
+    by_title: dict[str, set[int]] = {}
     for split in SPLITS:
         path = shared / "bench" / "cmrc2018" / f"cmrc2018_{split}.json"
         data = json.loads(path.read_text(encoding="utf-8"))
-        queries[split] = []
-        for article in data["data"]:
+        questions[split], articles[split] = [], []
+        for a, article in enumerate(data["data"]):
+            own = []
             for paragraph in article["paragraphs"]:
                 context = paragraph["context"]
                 if context not in number:
                     number[context] = len(passages)
                     passages.append(context)
+                own.append(number[context])
                 for qa in paragraph["qas"]:
-                    queries[split].append((qa["id"], qa["question"], number[context]))
-    return passages, queries
+                    questions[split].append(Query(qa["id"], qa["question"], frozenset([number[context]])))
+            title = (article.get("title") or "").strip()
+            if title:
+                articles[split].append((str(article.get("id", f"{split}-{a}")), title, own))
+                by_title.setdefault(title, set()).update(own)
+    # A title shared by two articles cannot tell them apart: both are relevant.
+    keywords = {split: [Query(i, t, frozenset(by_title[t])) for i, t, _ in arts]
+                for split, arts in articles.items()}
+    return passages, questions, keywords
 
 
 def doc_id(n: int) -> str:
@@ -117,7 +156,7 @@ def engine_documents(passages: list[str]):
             id=chunk_id(rid, 1, 0, "body", text), report_id=rid, report_title=None,
             report_subtitle=None, section_title=None, section_index=1, chunk_index=0,
             kind="body", text=text, publication=None, people=[], reporters=[],
-            correspondents=[], photographers=[], region=[], places=[], date=None,
+            correspondents=[], photographers=[], editors=[], region=[], places=[], date=None,
             date_source=None, dates=[], source_path=f"cmrc2018#{rid}",
             content_hash=hashlib.sha1(text.encode("utf-8")).hexdigest(), report_no=n + 1,
         )
@@ -125,9 +164,21 @@ def engine_documents(passages: list[str]):
 
 
 def jieba_tokens(text: str) -> str:
-    from core.analysis import _segmenter
+    from core.analysis import segmenter
 
-    return " ".join(t for t in _segmenter().cut(text) if t.strip())
+    return " ".join(t for t in segmenter().cut(text) if t.strip())
+
+
+def bigrams(text: str) -> str:
+    """cjk_bigram's tokens of the folded text, space-joined (see the module docstring)."""
+    from core.analysis import bigram_tokens
+
+    return " ".join(bigram_tokens(text))
+
+
+# Baseline -> what its one field holds (and what its query is made of).
+BASELINE_TEXT = {"standard": lambda t: t, "jieba+ws": jieba_tokens, "bigram": bigrams}
+BASELINE_ANALYZER = {"standard": "standard", "jieba+ws": "whitespace", "bigram": "whitespace"}
 
 
 def load_index(es, index: str, docs) -> float:
@@ -153,19 +204,15 @@ def build_indices(es, passages: list[str], prefix: str) -> dict[str, str]:
     print(f"indexed {len(passages)} passages: rsearch {secs:.1f}s", end="", flush=True)
 
     plain = {"number_of_shards": 1, "number_of_replicas": 0}
-    std = f"{prefix}-standard"
-    es.indices.create(index=std, settings=plain,
-                      mappings={"properties": {"text": {"type": "text", "analyzer": "standard"}}})
-    names["standard"] = std
-    secs = load_index(es, std, ((doc_id(n), {"text": p}) for n, p in enumerate(passages)))
-    print(f", standard {secs:.1f}s", end="", flush=True)
-
-    ws = f"{prefix}-jieba"
-    es.indices.create(index=ws, settings=plain,
-                      mappings={"properties": {"text": {"type": "text", "analyzer": "whitespace"}}})
-    names["jieba+ws"] = ws
-    secs = load_index(es, ws, ((doc_id(n), {"text": jieba_tokens(p)}) for n, p in enumerate(passages)))
-    print(f", jieba+ws {secs:.1f}s", flush=True)
+    for system in BASELINES:
+        index = f"{prefix}-{system.replace('+', '-')}"
+        es.indices.create(index=index, settings=plain, mappings={"properties": {
+            "text": {"type": "text", "analyzer": BASELINE_ANALYZER[system]}}})
+        names[system] = index
+        make = BASELINE_TEXT[system]
+        secs = load_index(es, index, ((doc_id(n), {"text": make(p)}) for n, p in enumerate(passages)))
+        print(f", {system} {secs:.1f}s", end="", flush=True)
+    print(flush=True)
     return names
 
 
@@ -175,19 +222,19 @@ def build_indices(es, passages: list[str], prefix: str) -> dict[str, str]:
 _SYNTAX = str.maketrans({'"': " ", "-": " ", ":": " "})
 
 
-def run_engine(es, index: str, question: str) -> tuple[list[str], bool, int]:
-    """(ranked ids, whether the query language rejected the question, ES ms)."""
+def run_engine(es, index: str, query: str, options: dict) -> tuple[list[str], bool, int]:
+    """(ranked ids, whether the query language rejected the query, ES ms)."""
     from search import QueryError, search
 
-    if not question.strip():
+    if not query.strip():
         return [], False, 0  # an empty query browses everything: no answer
     try:
-        result = search(question, client=es, index=index, limit=TOP, operator="or")
+        result = search(query, client=es, index=index, limit=TOP, **options)
         return [h.id for h in result.hits], False, result.took
     except QueryError:
         pass
     try:
-        result = search(question.translate(_SYNTAX), client=es, index=index, limit=TOP, operator="or")
+        result = search(query.translate(_SYNTAX), client=es, index=index, limit=TOP, **options)
         return [h.id for h in result.hits], True, result.took
     except QueryError:
         return [], True, 0
@@ -201,89 +248,119 @@ def run_match(es, index: str, text: str) -> tuple[list[str], int]:
     return [h["_id"] for h in resp["hits"]["hits"]], resp["took"]
 
 
-def evaluate(es, names: dict[str, str], queries: list[tuple[str, str, int]]) -> dict[str, dict]:
+def run_system(es, names: dict[str, str], system: str, engines: dict[str, dict], query: str):
+    """(ranked ids, rejected by the query language, ES ms) for one system."""
+    if system in engines:
+        return run_engine(es, names["rsearch"], query, engines[system])
+    ids, ms = run_match(es, names[system], BASELINE_TEXT[system](query))
+    return ids, False, ms
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+
+
+def metrics(ranked: list[str], relevant: frozenset[int]) -> dict[str, float]:
+    want = {doc_id(n) for n in relevant}
+    hits = [i for i, d in enumerate(ranked, 1) if d in want]
+    first = hits[0] if hits else None
+    dcg = sum(1 / math.log2(r + 1) for r in hits if r <= 10)
+    ideal = sum(1 / math.log2(r + 1) for r in range(1, min(len(want), 10) + 1))
+    return {
+        "mrr@10": 1 / first if first and first <= 10 else 0.0,
+        "ndcg@10": dcg / ideal if ideal else 0.0,
+        "r@1": sum(1 for r in hits if r <= 1) / len(want),
+        "r@10": sum(1 for r in hits if r <= 10) / len(want),
+        "r@100": len(hits) / len(want),
+    }
+
+
+def evaluate(es, names: dict[str, str], queries: list[Query], engines: dict[str, dict],
+             keys: tuple[str, ...]) -> dict[str, dict]:
     results = {}
-    for system in SYSTEMS:
-        index = names[system]
-        ranks, times, took, rejected, failed = [], [], [], 0, []
-        for qid, question, relevant in queries:
+    for system in (*engines, *BASELINES):
+        sums: dict[str, float] = {}
+        times, took, rejected, failed = [], [], 0, []
+        for q in queries:
             t0 = time.perf_counter()
-            if system == "rsearch":
-                ids, bad, ms = run_engine(es, index, question)
-                rejected += bad
-                if bad and not ids:
-                    failed.append(qid)
-            elif system == "standard":
-                ids, ms = run_match(es, index, question)
-            else:
-                ids, ms = run_match(es, index, jieba_tokens(question))
+            ids, bad, ms = run_system(es, names, system, engines, q.text)
             times.append((time.perf_counter() - t0) * 1000)
             took.append(ms)
-            want = doc_id(relevant)
-            ranks.append(ids.index(want) + 1 if want in ids else None)
-        n = len(ranks)
-        results[system] = {
-            "mrr@10": sum(1 / r for r in ranks if r and r <= 10) / n,
-            "r@1": sum(1 for r in ranks if r and r <= 1) / n,
-            "r@10": sum(1 for r in ranks if r and r <= 10) / n,
-            "r@100": sum(1 for r in ranks if r) / n,
+            rejected += bad
+            if bad and not ids:
+                failed.append(q.id)
+            for k, v in metrics(ids, q.relevant).items():
+                sums[k] = sums.get(k, 0.0) + v
+        n = len(queries)
+        row = {k: sums[k] / n for k in keys}
+        row.update({
             "queries": n,
-            "mean_ms": statistics.fmean(times),
-            "median_ms": statistics.median(times),
-            "mean_es_took_ms": statistics.fmean(took),
-            "blank_questions": sum(1 for _, q, _ in queries if not q.strip()),
-        }
-        if system == "rsearch":
-            results[system]["query_errors_retried"] = rejected
-            results[system]["query_errors_missed"] = failed
+            "median_ms": statistics.median(times), "p95_ms": p95(times),
+            "median_es_took_ms": statistics.median(took), "p95_es_took_ms": p95(took),
+            "mean_ms": statistics.fmean(times), "mean_es_took_ms": statistics.fmean(took),
+            "blank_queries": sum(1 for q in queries if not q.text.strip()),
+        })
+        if system in engines:
+            row["query_errors_retried"] = rejected
+            row["query_errors_missed"] = failed
+        results[system] = row
         print(f"  {system}: done ({n} queries)", flush=True)
     return results
 
 
-def print_table(split: str, corpus: int, results: dict[str, dict]) -> None:
-    print(f"\nCMRC 2018 {split}: {corpus} passages (trial+dev, deduped), top {TOP}")
-    print(f"{'system':<10} {'MRR@10':>7} {'R@1':>6} {'R@10':>6} {'R@100':>6} {'queries':>8} {'mean ms':>8}"
-          f" {'(ES took)':>9}")
+QUESTION_KEYS = ("mrr@10", "r@1", "r@10", "r@100")
+KEYWORD_KEYS = ("ndcg@10", "mrr@10", "r@10", "r@100")
+
+
+def print_table(title: str, results: dict[str, dict], keys: tuple[str, ...]) -> None:
+    print(f"\n{title}")
+    head = " ".join(f"{k.upper().replace('NDCG', 'nDCG').replace('MRR', 'MRR'):>8}" for k in keys)
+    print(f"{'system':<15} {head} {'queries':>8} {'med ms':>7} {'p95 ms':>7} {'took med':>8} {'took p95':>8}")
     for system, r in results.items():
-        print(f"{system:<10} {r['mrr@10']:>7.4f} {r['r@1']:>6.3f} {r['r@10']:>6.3f} {r['r@100']:>6.3f} "
-              f"{r['queries']:>8} {r['mean_ms']:>8.1f} {r['mean_es_took_ms']:>9.1f}")
-    blank = next(iter(results.values()))["blank_questions"]
+        vals = " ".join(f"{r[k]:>8.4f}" for k in keys)
+        print(f"{system:<15} {vals} {r['queries']:>8} {r['median_ms']:>7.1f} {r['p95_ms']:>7.1f} "
+              f"{r['median_es_took_ms']:>8.1f} {r['p95_es_took_ms']:>8.1f}")
+    blank = next(iter(results.values()))["blank_queries"]
     if blank:
-        print(f"{blank} blank questions in the file count as misses for every system")
-    eng = results.get("rsearch", {})
-    if "query_errors_retried" in eng:
-        print(f"rsearch: {eng['query_errors_retried']} questions rejected by the query language "
-              f"(retried without \" - :), {len(eng['query_errors_missed'])} counted as misses")
+        print(f"{blank} blank queries in the file count as misses for every system")
+    for system, r in results.items():
+        if r.get("query_errors_retried"):
+            print(f"{system}: {r['query_errors_retried']} queries rejected by the query language "
+                  f"(retried without \" - :), {len(r['query_errors_missed'])} counted as misses")
+
+
+def warm_up(es, names: dict[str, str], queries: list[Query]) -> None:
+    """First-use costs (segmenter load, OpenCC, JIT) out of the timings."""
+    engines = {**QUESTION_ENGINES, **KEYWORD_ENGINES}
+    for system in (*engines, *BASELINES):
+        for q in queries[:20]:
+            run_system(es, names, system, engines, q.text)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=SPLITS, default="dev")
     parser.add_argument("--es-url", help="use this Elasticsearch instead of starting a local node")
-    parser.add_argument("--limit-queries", type=int, metavar="N", help="only the first N questions")
+    parser.add_argument("--limit-queries", type=int, metavar="N", help="only the first N queries of each task")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     parser.add_argument("--heap", default="1g", help="heap of the local node (default 1g)")
     args = parser.parse_args()
 
     started = time.perf_counter()
-    shared = shared_dir()
-    passages, queries = load(shared)
-    split_queries = queries[args.split][: args.limit_queries] if args.limit_queries else queries[args.split]
-    print(f"corpus: {len(passages)} passages; {args.split}: {len(split_queries)} questions")
+    passages, questions, keywords = load(shared_dir())
+    split_questions = questions[args.split][: args.limit_queries or None]
+    split_keywords = keywords[args.split][: args.limit_queries or None]
+    print(f"corpus: {len(passages)} passages; {args.split}: {len(split_questions)} questions, "
+          f"{len(split_keywords)} keyword queries")
 
     from elasticsearch import Elasticsearch
 
-    node = directory = None
-    if args.es_url:
-        url = args.es_url
-    else:
-        from rsearch.localnode import LocalNode
-        from core.settings import Settings
+    from rsearch.localnode.temporary import node_url
 
-        directory = Path(tempfile.mkdtemp(prefix="rsearch-bench-"))
-        node = LocalNode(Settings.from_env().home, directory=directory, heap=args.heap)
-        t0 = time.perf_counter()
-        url = node.start(port=0).url
+    cluster = contextlib.ExitStack()
+    t0 = time.perf_counter()
+    url = cluster.enter_context(node_url(args.es_url, heap=args.heap, prefix="rsearch-bench-"))
+    if not args.es_url:
         print(f"local node at {url} ({time.perf_counter() - t0:.1f}s)")
     es = Elasticsearch(url, request_timeout=60)
     prefix = f"bench-relevance-{uuid.uuid4().hex[:8]}"
@@ -291,14 +368,11 @@ def main() -> None:
         # The test distribution answers GET / with 405: ask the nodes API.
         version = next(iter(es.nodes.info(filter_path="nodes.*.version")["nodes"].values()))["version"]
         names = build_indices(es, passages, prefix)
-        # Warm-up: first-use costs (segmenter load, OpenCC, JIT) out of the timings.
-        for system in SYSTEMS:
-            for _, question, _ in queries["trial"][:20]:
-                if system == "rsearch":
-                    run_engine(es, names[system], question)
-                else:
-                    run_match(es, names[system], question if system == "standard" else jieba_tokens(question))
-        results = evaluate(es, names, split_queries)
+        warm_up(es, names, questions["trial"])
+        print("questions:")
+        results = evaluate(es, names, split_questions, QUESTION_ENGINES, QUESTION_KEYS)
+        print("keyword queries:")
+        keyword_results = evaluate(es, names, split_keywords, KEYWORD_ENGINES, KEYWORD_KEYS)
     finally:
         try:
             found = es.indices.get(index=f"{prefix}*", expand_wildcards="all")
@@ -307,26 +381,31 @@ def main() -> None:
         except Exception as err:  # noqa: BLE001 - clean-up must not hide the real error
             print(f"warning: could not delete the benchmark indices: {err}", file=sys.stderr)
         es.close()
-        if node is not None:
-            node.stop()
-            shutil.rmtree(directory, ignore_errors=True)
+        cluster.close()
 
-    print_table(args.split, len(passages), results)
-    from search import engine
-
-    weights = {name: getattr(engine, name) for name in (
-        "W_TITLE", "W_SECTION", "W_TEXT", "W_WORDS", "W_TERM_PHRASE", "W_PROXIMITY",
-        "PROXIMITY_SLOP", "KIND_WEIGHTS")}
+    corpus = f"{len(passages)} passages (trial+dev, deduped), top {TOP}"
+    print_table(f"questions, {args.split}: {corpus}", results, QUESTION_KEYS)
+    print_table(f"keyword queries (article titles), {args.split}: {corpus}", keyword_results, KEYWORD_KEYS)
     elapsed = time.perf_counter() - started
     print(f"elasticsearch {version}; {elapsed:.0f}s in all")
     if args.json:
         args.json.write_text(json.dumps({
             "dataset": "CMRC 2018 (CC BY-SA 4.0)", "split": args.split,
-            "corpus_passages": len(passages), "queries": len(split_queries), "top": TOP,
-            "elasticsearch": version, "engine_weights": weights, "results": results,
+            "corpus_passages": len(passages), "queries": len(split_questions),
+            "keyword_queries": len(split_keywords), "top": TOP,
+            "elasticsearch": version, "engine_weights": engine_weights(),
+            "results": results, "keyword_results": keyword_results,
             "seconds": round(elapsed, 1),
         }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {args.json}")
+
+
+def engine_weights() -> dict:
+    """The engine's ranking constants (upper-case names starting W_ or ending _WEIGHTS/_SLOP)."""
+    from search import request
+
+    return {name: getattr(request, name) for name in dir(request)
+            if name.isupper() and (name.startswith("W_") or name.endswith(("_WEIGHTS", "_SLOP", "_BOOST")))}
 
 
 if __name__ == "__main__":

@@ -11,7 +11,11 @@ it: they cannot drift apart. For one field of a chunk the indexer stores
   dictionary says (this is the never-miss guarantee);
 * ``<field>_words`` :func:`word_tokens` -- jieba search-mode words of the
   folded text, space-joined, analysed by ``whitespace``; BM25 over these
-  makes whole-word matches rank above mere character matches.
+  makes whole-word matches rank above mere character matches;
+* ``<field>_bigrams`` :func:`bigram_tokens` -- overlapping CJK character
+  bigrams of the folded text (what ``cjk_bigram`` makes), space-joined,
+  analysed by ``whitespace``; BM25 over these is a ranking signal that does
+  not depend on the dictionary.
 
 :func:`fold` is the cross-script, case-insensitive view of a text: per
 character traditional -> simplified (derived from OpenCC ``t2s``) and lower
@@ -62,10 +66,21 @@ from .text.dictionary import reset as _reset_dictionaries
 from .text.fold import fold
 from .text.normalize import normalize, replace_surrogates
 from .text.segment import HMM
-from .text.tokens import HARD_WRAP, Analyzed, analyze, char_tokens, clear_caches, is_junk, query_units, word_tokens
+from .text.tokens import (
+    HARD_WRAP,
+    Analyzed,
+    analyze,
+    bigram_tokens,
+    char_tokens,
+    clear_caches,
+    is_junk,
+    query_units,
+    word_tokens,
+)
 
 __all__ = [
     "CJK", "HARD_WRAP", "HMM", "SHIPPED_DICT", "STOPWORDS_FILE", "Analyzed", "DictionaryError", "analyze",
+    "bigram_tokens",
     "char_tokens", "check_user_dict", "compact", "dictionary_version", "fold", "is_cjk", "is_junk",
     "normalize", "parse_dict", "query_units", "replace_surrogates", "reset", "segmenter",
     "segmenter_name", "stopwords", "word_tokens",

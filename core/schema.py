@@ -22,9 +22,9 @@ from .errors import RsearchError
 # Text fields that get analysed copies, and the suffixes of those copies
 # (core.analysis makes them; mappings/chunks.json declares them).
 ANALYSED_FIELDS = ("title", "section", "text")
-CHARS, WORDS = "_chars", "_words"
+CHARS, WORDS, BIGRAMS = "_chars", "_words", "_bigrams"
 # The analysed copies are derived: never returned to callers.
-SOURCE_EXCLUDES = [f"*{CHARS}", f"*{WORDS}"]
+SOURCE_EXCLUDES = [f"*{CHARS}", f"*{WORDS}", f"*{BIGRAMS}"]
 
 
 def chars_field(field: str) -> str:
@@ -33,6 +33,10 @@ def chars_field(field: str) -> str:
 
 def words_field(field: str) -> str:
     return field + WORDS
+
+
+def bigrams_field(field: str) -> str:
+    return field + BIGRAMS
 
 
 @lru_cache(maxsize=1)

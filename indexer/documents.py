@@ -1,13 +1,13 @@
 """Chunk -> Elasticsearch document: the chunk's fields under the index's
-names, plus the analysed copies (``*_chars``, ``*_words``) of the searchable
-text fields, made by core.analysis (the same module the query side uses)."""
+names, plus the analysed copies (``*_chars``, ``*_words``, ``*_bigrams``) of
+the searchable text fields, made by core.analysis (the same module the query side uses)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 from core.analysis import analyze
-from core.schema import ANALYSED_FIELDS, chars_field, words_field
+from core.schema import ANALYSED_FIELDS, bigrams_field, chars_field, words_field
 from indexer.chunking import Chunk
 
 # Chunk attribute -> index field, where they differ.
@@ -29,4 +29,5 @@ def to_document(chunk: Chunk) -> dict:
             analysed = _analysed(value) if field != "text" else analyze(value)
             doc[chars_field(field)] = analysed.chars
             doc[words_field(field)] = analysed.words
+            doc[bigrams_field(field)] = analysed.bigrams
     return doc

@@ -113,13 +113,19 @@ class WriteLock:
     def acquire(self) -> None:
         _ensure_lock_index(self.es)
         doc = _owner(self.ttl)
-        try:
-            resp = self.es.index(index=LOCK_INDEX, id=self.alias, document=doc, op_type="create", refresh=False)
-        except ConflictError:
-            resp = self._take_over_if_expired(doc)
-        self._seq = (resp["_seq_no"], resp["_primary_term"])
+        # Marked held before the document exists: another thread of this
+        # process that meets the document must never take it for a leftover.
         self._token = doc["token"]
         _HELD.add(self._token)
+        try:
+            try:
+                resp = self.es.index(index=LOCK_INDEX, id=self.alias, document=doc, op_type="create", refresh=False)
+            except ConflictError:
+                resp = self._take_over_if_expired(doc)
+        except BaseException:
+            _HELD.discard(self._token)
+            raise
+        self._seq = (resp["_seq_no"], resp["_primary_term"])
         self._thread = threading.Thread(target=self._renew_loop, name="rsearch-lock", daemon=True)
         self._thread.start()
 

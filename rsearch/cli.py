@@ -290,7 +290,8 @@ def _facet_names(value: str | None) -> list[str] | None:
 @click.option("--page", "-p", type=int, default=1, show_default=True)
 @click.option("--group-by-report", is_flag=True, help="Best chunk per report, with its number of matching chunks.")
 @click.option("--sort", type=click.Choice(SORTS), default="score", show_default=True)
-@click.option("--any", "any_word", is_flag=True, help="Match any word instead of all words.")
+@click.option("--any", "any_word", is_flag=True, help="Match any word, in one ranking.")
+@click.option("--strict", is_flag=True, help="Only chunks that match every word (default: those first, then fewer).")
 @click.option("--fragment-size", type=click.IntRange(min=1), default=DEFAULT_FRAGMENT_SIZE, show_default=True)
 @click.option("--fragments", type=click.IntRange(min=1), default=DEFAULT_FRAGMENTS, show_default=True,
               help="Fragments per hit.")
@@ -302,15 +303,16 @@ def _facet_names(value: str | None) -> list[str] | None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @connection_options
 @pass_ctx
-def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word, fragment_size,
+def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word, strict, fragment_size,
                fragments, whole, explain, facet_names, as_json):
-    """Search the reports. All words must match; "exact phrases", OR, -word,
-    NOT word and field:value filters (region:西工区) are understood."""
+    """Search the reports. Chunks that match every word come first, then those
+    that match fewer (--strict: every word must match); "exact phrases", OR,
+    -word, NOT word and field:value filters (region:西工区) are understood."""
     from search import search
 
     result = search(" ".join(query), filters=_parse_filters(filters), limit=limit, page=page,
                     group_by_report=group_by_report, sort=sort, operator="or" if any_word else "and",
-                    fragment_size=fragment_size, fragments=fragments, whole_text=whole,
+                    strict=strict, fragment_size=fragment_size, fragments=fragments, whole_text=whole,
                     explain=explain, facets=_facet_names(facet_names),
                     client=ctx.settings.quick_client(), index=ctx.settings.index)
     if as_json:
@@ -367,6 +369,7 @@ def stats_cmd(ctx, as_json):
 @click.option("--public", is_flag=True, help="Allow a non-loopback --host (set RSEARCH_API_TOKEN to require a token).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="warning",
               show_default=True, help="uvicorn's log level (info logs every request).")
+@connection_options
 @pass_ctx
 def serve_cmd(ctx, host, port, public, log_level):
     """Serve the JSON HTTP API (OpenAPI at /docs) and the search page at /.

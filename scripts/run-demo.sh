@@ -6,7 +6,15 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 rs=.venv/bin/rsearch
 $rs es start            # says so, and goes on, if it is already running
-$rs index seeds/
+# An index built by an older version (another mapping or dictionary) cannot
+# be added to: rebuild it from the seeds, which is what this demo indexes.
+stale=$($rs stats --json 2>/dev/null | .venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)["up_to_date"] is False)' 2>/dev/null || true)
+if [ "$stale" = "True" ]; then
+  echo "The index was built by an older version of rsearch: rebuilding it from seeds/"
+  $rs index --rebuild seeds/
+else
+  $rs index seeds/
+fi
 $rs stats
 echo; echo '$ rsearch search 党史学习教育 --group-by-report -n 3'
 $rs search 党史学习教育 --group-by-report -n 3
@@ -19,10 +27,18 @@ $rs search '"为民办实事"' --filter people=张改华 -n 2
 # ends (and nothing above waits for it). Its log: .venv/rsearch-serve.log.
 port=${RSEARCH_DEMO_PORT:-8000}
 url="http://127.0.0.1:$port/"
-answers() { .venv/bin/python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "${url}health" 2>/dev/null; }
+# An rsearch service answers /health with "service": "ok".
+answers() { .venv/bin/python -c 'import json, sys, urllib.request; assert json.load(urllib.request.urlopen(sys.argv[1], timeout=2))["service"] == "ok"' "${url}health" 2>/dev/null; }
+port_free() { .venv/bin/python -c 'import socket, sys; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null; }
 if answers; then
   echo; echo "rsearch serve is already running at $url"
 else
+  if [ -z "${RSEARCH_DEMO_PORT:-}" ] && ! port_free "$port"; then
+    # Another program holds 8000: take a free port rather than fail.
+    port=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    echo; echo "port 8000 is in use by another program: serving on port $port instead"
+    url="http://127.0.0.1:$port/"
+  fi
   nohup $rs serve --port "$port" > .venv/rsearch-serve.log 2>&1 &
   serve_pid=$!
   for _ in $(seq 1 60); do

@@ -31,6 +31,7 @@ class AnalysedTerm:
     phrase: bool  # typed in "quotes"
     units: tuple[str, ...]  # folded strings that must all occur for the term to match
     words: tuple[str, ...]  # jieba search-mode words of the term (scoring only)
+    bigrams: tuple[str, ...]  # CJK character bigrams of the term (scoring only)
     compact: str  # folded, no white space: the term as one phrase
 
 
@@ -72,7 +73,8 @@ def analyse_term(term: Term) -> AnalysedTerm:
         units = (compact,) if compact else ()
     else:
         units = tuple(u for u in analysis.query_units(term.text) if u.strip())
-    return AnalysedTerm(term.text, term.phrase, units, tuple(analysis.word_tokens(term.text)), compact)
+    return AnalysedTerm(term.text, term.phrase, units, tuple(analysis.word_tokens(term.text)),
+                        tuple(analysis.bigram_tokens(term.text)), compact)
 
 
 def _merge_filters(parsed: dict[str, list[str]],

@@ -61,6 +61,7 @@ def search(
     whole_text: bool = False,
     explain: bool = False,
     operator: str = "and",
+    strict: bool = False,
     facets: Iterable[str] | None = None,
     highlight_pre_tag: str = "<em>",
     highlight_post_tag: str = "</em>",
@@ -70,9 +71,11 @@ def search(
 ) -> SearchResult:
     """Search the chunk index.
 
-    ``query`` uses the query language (search.query_language): all words must
-    match by default (``operator="or"`` relaxes that to any unit, for long
-    natural-language questions), ``"exact phrases"``, ``OR``, ``-word``/``NOT``,
+    ``query`` uses the query language (search.query_language). By default
+    the chunks that match every word come first, then those that match fewer
+    (all words first); ``strict=True`` returns only the chunks that match
+    every word; ``operator="or"`` ranks any-word matches in one list (long
+    natural-language questions). ``"exact phrases"``, ``OR``, ``-word``/``NOT``,
     ``name:value`` filters. ``filters`` adds facet filters by name
     (``{"people": ["张再行"], "region": ["西工区", "老城区"]}``): values of one
     name are OR-ed, names AND-ed. ``facets`` names the facets to count
@@ -84,7 +87,7 @@ def search(
     """
     started = time.perf_counter()
     options = SearchOptions(
-        limit=limit, page=page, group_by_report=group_by_report, sort=sort, operator=operator,
+        limit=limit, page=page, group_by_report=group_by_report, sort=sort, operator=operator, strict=strict,
         fragment_size=fragment_size, fragments=fragments, whole_text=whole_text, explain=explain,
         facets=None if facets is None else tuple(facets),
         highlight_pre_tag=highlight_pre_tag, highlight_post_tag=highlight_post_tag,

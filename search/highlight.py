@@ -17,9 +17,19 @@ stays raw.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import re
 from html import escape
 
 from core.analysis import fold
+
+
+@functools.cache
+def _re_space() -> re.Pattern[str]:
+    # \s in a str pattern is str.isspace()'s white space, which str.split() drops.
+    return re.compile(r"\s+")
+
 
 PRE, POST = "<em>", "</em>"
 
@@ -31,8 +41,22 @@ def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
     ignored.
     """
     folded = fold(text)
-    positions = [i for i, ch in enumerate(folded) if not ch.isspace()]
-    compact = "".join(folded[i] for i in positions)
+    compact = "".join(folded.split())
+    # Offsets in compact -> offsets in text, through the white-space runs
+    # (few per chunk: a per-character table cost most of a 100-hit search).
+    run_starts: list[int] = []  # compact offset of the character after each run
+    skipped: list[int] = []  # white space before that character
+    total = 0
+    if len(compact) != len(folded):
+        for m in _re_space().finditer(folded):
+            run_starts.append(m.start() - total)
+            total += m.end() - m.start()
+            skipped.append(total)
+
+    def original(i: int) -> int:
+        k = bisect.bisect_right(run_starts, i)
+        return i + (skipped[k - 1] if k else 0)
+
     spans = []
     for needle in {"".join(n.split()) for n in needles}:
         if not needle:
@@ -40,7 +64,7 @@ def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
         start = compact.find(needle)
         while start != -1:
             end = start + len(needle)
-            spans.append((positions[start], positions[end - 1] + 1))
+            spans.append((original(start), original(end - 1) + 1))
             start = compact.find(needle, start + 1)
     spans.sort()
     merged: list[tuple[int, int]] = []

@@ -23,7 +23,8 @@ class SearchOptions:
     page: int = 1
     group_by_report: bool = False
     sort: str = "score"  # or "date": the report's date, newest first
-    operator: str = "and"  # "and": every word must match; "or": any
+    operator: str = "and"  # "and": chunks with every word first, then fewer; "or": any word, one ranking
+    strict: bool = False  # with "and": only chunks that match every word
     fragment_size: int = DEFAULT_FRAGMENT_SIZE
     fragments: int = DEFAULT_FRAGMENTS
     whole_text: bool = False
@@ -45,6 +46,8 @@ class SearchOptions:
             raise QueryError(f"unknown sort '{self.sort}' (use {' or '.join(SORTS)})")
         if self.operator not in OPERATORS:
             raise QueryError(f"unknown operator '{self.operator}' (use {' or '.join(OPERATORS)})")
+        if self.strict and self.operator == "or":
+            raise QueryError("strict (every word must match) and any-word mode exclude each other")
         for name in self.facets or ():
             facet = facets.get(name)
             if facet is None:

@@ -2,16 +2,28 @@
 an Elasticsearch request body. No client, no cluster: unit tests compare
 dicts (the way elasticsearch-dsl tests ``FacetedSearch.build_search()``).
 
-Matching (never miss): every query unit must occur verbatim, as a phrase of
-character tokens, in the chunk text, title or section heading (``*_chars``
-fields). If a query string occurs in a chunk, all of its units do, whatever
-jieba makes of either side.
+Matching (never miss): every query unit is a phrase of character tokens in
+the chunk text, title or section heading (``*_chars`` fields). If a query
+string occurs in a chunk, all of its units do, whatever jieba makes of either
+side. Three modes:
+
+* default (``operator="and"``): all words first, then fewer. Any unit
+  matches, but a chunk holding every unit gets a constant ``TIER_BOOST`` per
+  unit on top (added after the kind weights), so no partial match outranks a
+  full one. Lone characters next to longer units (推进会 -> 推进 / 会) only
+  score, and a chunk sharing just a CJK bigram with an unquoted term joins at
+  the bottom (a name spelt differently), weakly scored.
+* ``strict``: every unit must match (AND), nothing else.
+* ``operator="or"``: any unit, one ranking; interrogatives (什么, 哪里 ...) are
+  the question rather than its topic and are left out of matching.
 
 Ranking: BM25 over those character phrases, plus clauses that only add
-score: whole jieba words (``*_words``: a word match outranks a mere character
-match), the whole term as an exact phrase, and the whole query as a sloppy
-phrase (proximity). Fields weigh title > section heading > text; chunk kinds
-weigh lede > body > caption > byline (function_score, built-in, no scripts).
+score: whole jieba words (``*_words``), CJK bigrams (``*_bigrams``, what
+``cjk_bigram`` makes), neighbouring units close together, the whole term as
+an exact phrase, and the whole query as a sloppy phrase (proximity). Fields
+weigh title > section heading > text; chunk kinds weigh lede > body >
+caption > byline (function_score, built-in, no scripts). The weights are
+tuned on the CMRC 2018 trial split only (bench/bench_relevance.py).
 
 Facets work like elasticsearch-dsl's FacetedSearch: filters go to
 ``post_filter`` and each facet counts under every filter but its own, so
@@ -28,20 +40,39 @@ from core import facets
 from core.analysis import char_tokens
 from core.errors import QueryError
 from core.gazetteer import resolve as resolve_place
-from core.schema import SOURCE_EXCLUDES, chars_field, words_field
+from core.schema import SOURCE_EXCLUDES, bigrams_field, chars_field, words_field
 
 from .analysed import AnalysedQuery, AnalysedTerm
 from .options import SearchOptions
 
-# Field weights (title > section heading > text). W_WORDS is tuned on the
-# CMRC 2018 trial questions (bench/bench_relevance.py, which has body
-# passages only, so it does not exercise the field and kind weights).
+# Field weights (title > section heading > text). The benchmark has body
+# passages only, so it does not exercise the field and kind weights.
 FIELD_WEIGHTS = {"title": 3.0, "section": 2.0, "text": 1.0}
 W_WORDS = 2.0  # whole-word matches, on top of the character phrase
 W_TERM_PHRASE = 1.0  # the whole term exactly as typed
 W_PROXIMITY = 0.5  # all terms close together
 PROXIMITY_SLOP = 20
+W_BIGRAMS = 2.0  # BM25 over CJK character bigrams (*_bigrams), on top; 0 drops the clause
+W_PAIRS = 1.0  # each two neighbouring query units close together (a sloppy phrase); 0 drops it
+PAIR_SLOP = 2
+MAX_PAIRS = 32  # pair clauses per term: keeps long queries under the clause limit
+# Fewer-words tier, last resort: a chunk sharing only a CJK bigram with the
+# query (a transliterated name spelt differently: 费尔德海斯 / 费尔德斯)
+# matches too, scored this much of the bigram signal, below any unit match.
+W_BIGRAM_FALLBACK = 0.1
+# All-words-first (the default mode): a chunk that has every query unit gets
+# this much per unit on top of its relevance, so it ranks above any chunk
+# that has fewer (a chunk's relevance stays far below it per unit).
+TIER_BOOST = 1000.0
 TIE_BREAKER = 0.3
+# Interrogatives: in any-unit matching (a question typed as a sentence) they
+# are the question, not its topic, and only rank passages that also ask
+# something; a query of nothing else keeps them.
+QUESTION_WORDS = frozenset("""
+    什么 什么样 什么时候 谁 哪 哪个 哪些 哪里 哪儿 哪位 哪种 哪年 哪一年 哪国 哪家 哪部
+    几 几个 几年 几次 多少 多久 多大 多长 多高 多远 怎么 怎样 怎么样 如何 为什么 为何
+    何 何时 何地 何处 何种 何人 是否 吗 呢
+""".split())
 # A byline chunk is a few characters long, so BM25's length norm lifts a
 # name in it far above the same name in a 600-character body chunk: its
 # weight takes that back, so a report about a person ranks above one by them.
@@ -67,34 +98,100 @@ def words_any_field(words: tuple[str, ...]) -> dict:
     ]}}
 
 
-def term_clause(term: AnalysedTerm, operator: str) -> dict:
-    """The term's units (all, or any with operator "or"), plus scoring-only
-    clauses: whole words, the whole term as a phrase."""
-    unit_clauses = [phrase_any_field(u) for u in term.units]
+def bigrams_any_field(bigrams, weight: float = W_BIGRAMS) -> dict | None:
+    """BM25 over CJK bigrams in title, section and text, or None."""
+    query = " ".join(bigrams)
+    if not query or not weight:
+        return None
+    return {"dis_max": {"tie_breaker": TIE_BREAKER, "queries": [
+        {"match": {bigrams_field(f): {"query": query, "boost": w * weight}}}
+        for f, w in FIELD_WEIGHTS.items()
+    ]}}
+
+
+def unit_pairs(units: list[str]) -> dict | None:
+    """Neighbouring units near each other (sequential dependence), scoring only."""
+    if len(units) < 2 or not W_PAIRS:
+        return None
+    pairs = [phrase_any_field(a + b, PAIR_SLOP) for a, b in zip(units, units[1:])][:MAX_PAIRS]
+    return {"bool": {"should": pairs, "boost": W_PAIRS}}
+
+
+def bigram_fallback(aq: AnalysedQuery) -> dict | None:
+    """Any two-character bigram of the query's unquoted terms, weakly scored, or None."""
+    # A quoted phrase is the user asking for exactly that: it stays whole.
+    grams = dict.fromkeys(g for t in aq.positive_terms if not t.phrase for g in t.bigrams if len(g) > 1)
+    if not grams or not W_BIGRAM_FALLBACK:
+        return None
+    clause = bigrams_any_field(grams, 1.0)
+    clause["dis_max"]["boost"] = W_BIGRAM_FALLBACK
+    return clause
+
+
+def all_words_tier(aq: AnalysedQuery, one_unit: bool = False) -> dict | None:
+    """A constant TIER_BOOST x units for chunks matching every group as strict
+    mode would, or None when any unit already means every unit (one unit,
+    unless ``one_unit``: the bigram fallback lets in less than it)."""
+    groups, units = [], 0
+    for group in aq.groups:
+        terms = [[phrase_any_field(u) for u in t.units] for t in group]
+        units += max(len(t) for t in terms)
+        groups.append({"bool": {"should": [{"bool": {"filter": t}} for t in terms], "minimum_should_match": 1}})
+    if units == 0 or (units == 1 and not one_unit):
+        return None
+    return {"constant_score": {"filter": {"bool": {"filter": groups}}, "boost": TIER_BOOST * units}}
+
+
+def term_clause(term: AnalysedTerm, operator: str, tiered: bool = False) -> dict:
+    """The term's units (all, or any with operator "or") plus scoring-only
+    clauses: whole words, bigrams, neighbouring units, the whole term as a
+    phrase. ``tiered`` (the fewer-words tier of the default mode): a
+    one-character unit next to longer ones is left to the all-words tier, so
+    会 alone does not bring in every meeting."""
+    units = list(term.units)
+    words = list(term.words)
+    if operator == "or":
+        units = [u for u in units if u not in QUESTION_WORDS] or units
+        words = [w for w in words if w not in QUESTION_WORDS] or words
+    unit_clauses = [phrase_any_field(u) for u in units]
+    scoring = []
+    if tiered and any(len(u) > 1 for u in units):
+        # The lone characters still score, they just cannot match on their own.
+        scoring = [c for u, c in zip(units, unit_clauses) if len(u) == 1]
+        unit_clauses = [c for u, c in zip(units, unit_clauses) if len(u) > 1]
     if operator == "and":
         required = unit_clauses[0] if len(unit_clauses) == 1 else {"bool": {"must": unit_clauses}}
     else:
         required = {"bool": {"should": unit_clauses, "minimum_should_match": 1}}
-    scoring = []
-    if term.words:
-        scoring.append(words_any_field(term.words))
-    if len(term.units) > 1 and term.compact:
+    if words:
+        scoring.append(words_any_field(tuple(words)))
+    bigrams = bigrams_any_field(term.bigrams)
+    if bigrams:
+        scoring.append(bigrams)
+    pairs = None if term.phrase else unit_pairs(units)
+    if pairs:
+        scoring.append(pairs)
+    if len(units) > 1 and term.compact:
         scoring.append({"match_phrase": {chars_field("text"): {
             "query": char_tokens(term.compact), "boost": W_TERM_PHRASE}}})
     return {"bool": {"must": [required], "should": scoring}} if scoring else required
 
 
-def scoring_query(aq: AnalysedQuery, operator: str = "and") -> dict:
+def scoring_query(aq: AnalysedQuery, operator: str = "and", strict: bool = False) -> dict:
     """The query that matches and ranks (facet filters are not in it)."""
+    tiered = operator == "and" and not strict
+    if tiered:
+        operator = "or"
     groups = []
     for group in aq.groups:
-        alternatives = [term_clause(t, operator) for t in group]
+        alternatives = [term_clause(t, operator, tiered) for t in group]
         groups.append(alternatives[0] if len(alternatives) == 1
                       else {"bool": {"should": alternatives, "minimum_should_match": 1}})
+    fallback = bigram_fallback(aq) if tiered and groups else None
     if operator == "and" or not groups:
         must = groups
     else:
-        must = [{"bool": {"should": groups, "minimum_should_match": 1}}]
+        must = [{"bool": {"should": groups + ([fallback] if fallback else []), "minimum_should_match": 1}}]
     should = []
     positive = aq.positive_terms
     if len(positive) > 1:
@@ -105,11 +202,16 @@ def scoring_query(aq: AnalysedQuery, operator: str = "and") -> dict:
     must_not += [filter_clause(name, values) for name, values in aq.excluded_filters.items()]
     # No positive term (browsing by filters): everything, minus the exclusions.
     core_query = {"bool": {"must": must or [{"match_all": {}}], "should": should, "must_not": must_not}}
-    return {"function_score": {
+    scored = {"function_score": {
         "query": core_query,
         "functions": [{"filter": {"term": {"kind": k}}, "weight": w} for k, w in KIND_WEIGHTS.items() if w != 1.0],
         "score_mode": "first", "boost_mode": "multiply",
     }}
+    # The tier is added after the kind weights, so no weight can lift a partial match over it.
+    tier = all_words_tier(aq, one_unit=fallback is not None) if tiered else None
+    if tier is not None:
+        scored = {"bool": {"must": [scored], "should": [tier]}}
+    return scored
 
 
 # -- filters ---------------------------------------------------------------------
@@ -175,7 +277,7 @@ def facet_aggs(aq: AnalysedQuery, counted: list[facets.Facet]) -> dict:
 def build_request(aq: AnalysedQuery, options: SearchOptions) -> dict:
     """The whole request body for one search."""
     body: dict = {
-        "query": scoring_query(aq, options.operator),
+        "query": scoring_query(aq, options.operator, options.strict),
         "from": options.offset,
         "size": options.limit,
         "aggs": facet_aggs(aq, options.counted_facets()),

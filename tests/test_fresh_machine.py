@@ -13,6 +13,9 @@ from __future__ import annotations
 import hashlib
 import http.server
 import os
+import re
+import signal
+import socket
 import shutil
 import stat
 import subprocess
@@ -67,15 +70,24 @@ def test_demo_on_a_fresh_machine_with_9200_taken(port_9200_taken):
     home, m2 = top / "home", top / "m2"
     m2.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_")}
-    env.update(RSEARCH_HOME=str(home), MAVEN_LOCAL_REPO=str(m2), RSEARCH_ES_HEAP="512m")
+    with socket.socket() as s:  # the demo's search page, on a port of its own
+        s.bind(("127.0.0.1", 0))
+        page_port = s.getsockname()[1]
+    env.update(RSEARCH_HOME=str(home), MAVEN_LOCAL_REPO=str(m2), RSEARCH_ES_HEAP="512m",
+               RSEARCH_DEMO_PORT=str(page_port))
     if os.environ.get("RSEARCH_MAVEN_REPOSITORY"):
         env["RSEARCH_MAVEN_REPOSITORY"] = os.environ["RSEARCH_MAVEN_REPOSITORY"]
     rsearch = str(REPO / ".venv" / "bin" / "rsearch")
+    serve_pid = None
     try:
         demo = subprocess.run(["bash", "scripts/run-demo.sh"], cwd=REPO, env=env, capture_output=True,
                               text=True, timeout=1500)
-        assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
         out = demo.stdout
+        serve = re.search(r"rsearch serve is running \(pid (\d+)", out)
+        if serve:
+            serve_pid = int(serve.group(1))
+        assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
+        assert serve, out
         assert "port 9200 on 127.0.0.1 is in use by another program: starting on a free port instead" in out
         assert "is up at http://127.0.0.1:" in out and "is up at http://127.0.0.1:9200 " not in out
         assert "5 files" in out and "matching reports" in out
@@ -92,6 +104,11 @@ def test_demo_on_a_fresh_machine_with_9200_taken(port_9200_taken):
         again = subprocess.run([rsearch, "es", "start"], env=env, capture_output=True, text=True, timeout=120)
         assert again.returncode == 0 and "already running" in again.stdout, again.stdout + again.stderr
     finally:
+        if serve_pid:  # the demo leaves the search page running in the background
+            try:
+                os.kill(serve_pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
         subprocess.run([rsearch, "es", "stop"], env=env, capture_output=True, timeout=120)
 
     stats = subprocess.run([rsearch, "stats"], env=env, capture_output=True, text=True, timeout=120)

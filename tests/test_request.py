@@ -75,12 +75,12 @@ def test_place_filters_resolve_short_names_and_date_filters_use_the_reports_date
 def test_query_filters_and_caller_filters_merge_by_name():
     b = body("党史 people:张再行", {"people": ["王建军", "张再行"]})
     assert b["post_filter"]["bool"]["filter"] == [{"terms": {"people": ["张再行", "王建军"]}}]
-    excluded = body("党史 -kind:caption")["query"]["function_score"]["query"]["bool"]["must_not"]
+    excluded = body("党史 -kind:caption", strict=True)["query"]["function_score"]["query"]["bool"]["must_not"]
     assert excluded == [{"terms": {"kind": ["caption"]}}]
 
 
-def test_every_unit_is_a_required_character_phrase():
-    q = body("洛阳西工区志愿者")["query"]["function_score"]["query"]["bool"]
+def test_strict_mode_requires_every_unit_as_a_character_phrase():
+    q = body("洛阳西工区志愿者", strict=True)["query"]["function_score"]["query"]["bool"]
     [term] = q["must"]
     required = term["bool"]["must"][0]["bool"]["must"]
     fields = [[next(iter(c["match_phrase"])) for c in unit["dis_max"]["queries"]] for unit in required]
@@ -90,7 +90,7 @@ def test_every_unit_is_a_required_character_phrase():
     # Whole words and the whole term only add score.
     words = term["bool"]["should"][0]["dis_max"]["queries"][2]["match"]["text_words"]["query"]
     assert words == "洛阳 西工 工区 西工区 志愿 愿者 志愿者"
-    assert term["bool"]["should"][1] == {"match_phrase": {"text_chars": {
+    assert term["bool"]["should"][-1] == {"match_phrase": {"text_chars": {
         "query": "洛 阳 西 工 区 志 愿 者", "boost": 1.0}}}
 
 
@@ -106,7 +106,7 @@ def test_paging_sorting_grouping_and_source():
     assert b["sort"] == [{"date": {"order": "desc", "missing": "_last"}}, "_score"] and b["track_scores"]
     assert b["collapse"]["field"] == "report_id"
     assert b["aggs"]["_reports"]["aggs"]["n"] == {"cardinality": {"field": "report_id"}}
-    assert b["_source"] == {"excludes": ["*_chars", "*_words"]}
+    assert b["_source"] == {"excludes": ["*_chars", "*_words", "*_bigrams"]}
 
 
 def test_empty_query_browses_everything_but_the_exclusions():

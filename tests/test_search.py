@@ -277,7 +277,7 @@ def test_sort_by_date(es, alias):
 # -- query language ---------------------------------------------------------------
 def test_or_not_phrase(es, alias, chunks):
     a, b = in_any_field(chunks, "洛八办"), in_any_field(chunks, "龙城嘉园")
-    assert ids(run(es, alias, "洛八办 OR 龙城嘉园", limit=1000)) == a | b
+    assert ids(run(es, alias, "洛八办 OR 龙城嘉园", limit=1000, strict=True)) == a | b
     without = ids(run(es, alias, "党史 -西工区", limit=1000))
     assert without == in_any_field(chunks, "党史") - in_any_field(chunks, "西工区")
     assert without and len(without) < len(in_any_field(chunks, "党史"))
@@ -285,11 +285,16 @@ def test_or_not_phrase(es, alias, chunks):
     assert ids(run(es, alias, '"学党史、悟思想"', limit=1000)) == in_any_field(chunks, "学党史、悟思想")
 
 
-def test_all_words_must_match_by_default(es, alias, chunks):
+def test_all_words_first_by_default_every_word_in_strict_mode(es, alias, chunks):
     both = in_any_field(chunks, "洛八办") & in_any_field(chunks, "烈士陵园")
-    assert both and ids(run(es, alias, "洛八办 烈士陵园", limit=1000)) == both
+    assert both and ids(run(es, alias, "洛八办 烈士陵园", limit=1000, strict=True)) == both
     either = in_any_field(chunks, "洛八办") | in_any_field(chunks, "烈士陵园")
     assert ids(run(es, alias, "洛八办 烈士陵园", operator="or", limit=1000)) == either
+    default = [h.id for h in run(es, alias, "洛八办 烈士陵园", limit=1000).hits]
+    # Below the every-word matches come the fewer-word ones, down to a shared bigram (烈士).
+    assert set(default[: len(both)]) == both and either <= set(default)
+    assert set(default) <= in_any_field(chunks, "洛八") | in_any_field(chunks, "八办") | {
+        i for g in ("烈士", "士陵", "陵园") for i in in_any_field(chunks, g)}
 
 
 @pytest.mark.parametrize("query,message", [

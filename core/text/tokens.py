@@ -8,6 +8,9 @@ query side asks for.
 * :func:`word_tokens` -- jieba search-mode words of the folded text, for the
   ``*_words`` fields; BM25 over these makes whole-word matches rank above
   mere character matches.
+* :func:`bigram_tokens` -- overlapping CJK character bigrams of the folded
+  text (what Elasticsearch's ``cjk_bigram`` makes), for the ``*_bigrams``
+  fields: a ranking signal that does not depend on the dictionary.
 * :func:`query_units` -- precise-mode segments of one query word, each a
   contiguous substring of ``fold(term)``: if the query occurs verbatim in a
   chunk, every unit does too.
@@ -22,7 +25,7 @@ from .cjk import CJK
 from .dictionary import compiled, segmenter, stopwords
 from .fold import fold
 
-__all__ = ["Analyzed", "analyze", "char_tokens", "clear_caches", "is_junk", "query_units", "word_tokens"]
+__all__ = ["Analyzed", "analyze", "bigram_tokens", "char_tokens", "clear_caches", "is_junk", "query_units", "word_tokens"]
 
 
 def is_junk(token: str) -> bool:
@@ -67,6 +70,39 @@ def char_tokens(text: str) -> str:
     return " ".join("".join(fold(text).split()))
 
 
+# Scripts Lucene's CJKBigramFilter pairs up: Han (with extension A,
+# compatibility and supplementary ideographs), hiragana, katakana, hangul.
+BIGRAM_SCRIPT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff"
+# One CJK run, or one run of other letters/digits (a Latin word, a number).
+_BIGRAM_RUN = rf"([{BIGRAM_SCRIPT}]+)|(?:(?![{BIGRAM_SCRIPT}])[^\W_])+"
+
+
+def bigram_tokens(text: str) -> list[str]:
+    """Overlapping character bigrams of each CJK run of ``fold(text)``.
+
+    What Lucene's CJKAnalyzer / Elasticsearch's ``cjk_bigram`` filter make
+    (the test distribution lacks that filter, so it is done here): every two
+    adjacent CJK characters are one token (党史学习 -> 党史 史学 学习), a CJK
+    character with no CJK neighbour is a token of its own, and other runs of
+    letters or digits are whole tokens (lower case, as fold makes them).
+    Punctuation and white space end a run, except a hard line wrap between
+    two Chinese characters, which is joined as for :func:`word_tokens`.
+    """
+    return _bigrams_of_folded(fold(text))
+
+
+def _bigrams_of_folded(folded: str) -> list[str]:
+    folded = compiled(HARD_WRAP).sub("", folded)
+    out: list[str] = []
+    for m in compiled(_BIGRAM_RUN).finditer(folded):
+        run = m.group(1)
+        if run is None or len(run) == 1:
+            out.append(m.group(0))
+        else:
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
 def word_tokens(text: str) -> list[str]:
     """jieba search-mode tokens of ``fold(text)``.
 
@@ -102,10 +138,12 @@ class Analyzed:
 
     chars: str  # -> <field>_chars
     words: str  # -> <field>_words
+    bigrams: str  # -> <field>_bigrams
 
 
 def analyze(text: str) -> Analyzed:
-    """Char tokens and word tokens of one field, each space-joined."""
-    folded = fold(text)  # once for both
-    return Analyzed(chars=" ".join("".join(folded.split())), words=" ".join(_words_of_folded(folded)))
+    """Char, word and bigram tokens of one field, each space-joined."""
+    folded = fold(text)  # once for all three (fold is idempotent)
+    return Analyzed(chars=" ".join("".join(folded.split())), words=" ".join(_words_of_folded(folded)),
+                    bigrams=" ".join(_bigrams_of_folded(folded)))
 

@@ -73,7 +73,7 @@ FIELD_LABELS = {
     "source_path": "Source file",
 }
 # Hidden from Discover's document view: derived analysis copies, hashes.
-SOURCE_FILTERS = ["*_chars", "*_words", "content_hash"]
+SOURCE_FILTERS = ["*_chars", "*_words", "*_bigrams", "content_hash"]
 
 
 def facet_field(name: str) -> str:

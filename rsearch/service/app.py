@@ -102,6 +102,7 @@ class SearchRequest(BaseModel):
     sort: Literal["relevance", "date"] = "relevance"
     group_by_report: bool = False
     operator: Literal["and", "or"] = "and"
+    strict: bool = Field(False, description="only hits that match every word (default: those first, then fewer)")
     highlight_pre_tag: str = Field("<em>", max_length=MAX_TAG_CHARS)
     highlight_post_tag: str = Field("</em>", max_length=MAX_TAG_CHARS)
     fragment_size: int = Field(DEFAULT_FRAGMENT_SIZE, ge=1, le=2000)
@@ -223,7 +224,7 @@ class Service:
         filters = parse_filters(req.filter)
         result = search.search(
             req.q, filters=filters, limit=req.hits_per_page, page=req.page, group_by_report=req.group_by_report,
-            sort="date" if req.sort == "date" else "score", operator=req.operator,
+            sort="date" if req.sort == "date" else "score", operator=req.operator, strict=req.strict,
             fragment_size=req.fragment_size, fragments=req.fragments, facets=req.facets,
             client=self.client, index=self.settings.index,
             # The library escapes the text; only these tags are markup.
@@ -342,6 +343,7 @@ def create_app(settings: Settings | None = None, *, token: str | None = None) ->
         sort: Literal["relevance", "date"] = "relevance",
         group_by_report: bool = False,
         operator: Literal["and", "or"] = "and",
+        strict: Annotated[bool, Query(description="only hits that match every word")] = False,
         highlight_pre_tag: Annotated[str, Query(max_length=MAX_TAG_CHARS)] = "<em>",
         highlight_post_tag: Annotated[str, Query(max_length=MAX_TAG_CHARS)] = "</em>",
         fragment_size: Annotated[int, Query(ge=1, le=2000)] = DEFAULT_FRAGMENT_SIZE,
@@ -351,7 +353,7 @@ def create_app(settings: Settings | None = None, *, token: str | None = None) ->
         req = SearchRequest(
             q=q, filter=filter, page=page, hits_per_page=hits_per_page, sort=sort,
             facets=None if facets is None else [f.strip() for f in facets.split(",") if f.strip()],
-            group_by_report=group_by_report, operator=operator, highlight_pre_tag=highlight_pre_tag,
+            group_by_report=group_by_report, operator=operator, strict=strict, highlight_pre_tag=highlight_pre_tag,
             highlight_post_tag=highlight_post_tag, fragment_size=fragment_size, fragments=fragments)
         return service.search(req)[1]
 
