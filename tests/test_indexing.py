@@ -258,7 +258,7 @@ def test_merge_for_search_leaves_one_segment_without_recovery_source(es, index_n
         segments = lambda: [len(c["segments"]) for copies in
                             es.indices.segments(index=physical)["indices"][physical]["shards"].values()
                             for c in copies]
-        assert segments() == [3]
+        assert segments()[0] >= 2  # one per refresh at least (more if the periodic one came in between)
         assert merge_for_search(es, physical) >= 0
         assert segments() == [1]
         usage = es.perform_request("POST", f"/{physical}/_disk_usage", params={"run_expensive_tasks": "true"},
