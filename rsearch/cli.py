@@ -3,7 +3,7 @@
 Connection options are shared by every command and read from ``RSEARCH_*``
 environment variables too (core.settings names them). This module is the one
 place that turns the library's errors into messages: one ``Error:`` line,
-with what to type next where the CLI knows it (``_ADVICE``), and a non-zero
+with what to type next where it is known (rsearch.messages), and a non-zero
 exit; no tracebacks.
 """
 
@@ -17,16 +17,11 @@ import time
 import click
 
 from core import facets, settings as env
-from core.errors import IndexMissing, IndexOutdated, NotFound, RsearchError, from_elasticsearch
+from core.errors import RsearchError, from_elasticsearch
 from core.settings import Settings
 from search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, SORTS
 
-# What to type next, for library errors that name no command.
-_ADVICE = {
-    IndexMissing: "run `rsearch index PATH...` first",
-    IndexOutdated: "run `rsearch index --rebuild PATH...`",
-    NotFound: "ids are printed by `rsearch search`",
-}
+from .messages import message
 
 
 class Context:
@@ -35,12 +30,6 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
-
-
-def message(err: RsearchError) -> str:
-    """The error's one line, with the CLI's advice where it has some."""
-    advice = next((a for kind, a in _ADVICE.items() if isinstance(err, kind)), None)
-    return f"{err}: {advice}" if advice else str(err)
 
 
 def fail(err: RsearchError) -> None:

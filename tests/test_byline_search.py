@@ -6,16 +6,15 @@ above a report merely by them."""
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from indexer.sync import index_paths
 from rsearch.cli import cli
 from search import search
 from test_report_files import FILES
+from indexed import new_alias
 from paths import REPO
 
 pytestmark = pytest.mark.es
@@ -48,12 +47,7 @@ def corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def alias(es, corpus):
-    name = f"rsearch-test-bylines-{uuid.uuid4().hex[:8]}"
-    summary = index_paths(es, name, [corpus])
-    assert summary.ok, summary.errors
-    yield name
-    found = es.indices.get(index=f"{name}*")
-    es.indices.delete(index=",".join(found))
+    yield from new_alias(es, [corpus], "bylines")
 
 
 def run(es, alias, query, **kw):

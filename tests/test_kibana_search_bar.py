@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import random
 import re
-import uuid
 
 import opencc
 import pytest
 
-from indexer.sync import index_paths
+from indexed import all_chunks, new_alias
 from paths import SEEDS
 
 pytestmark = pytest.mark.es
@@ -31,16 +30,12 @@ def alias(es, tmp_path_factory):
     corpus = tmp_path_factory.mktemp("kibana-reports")
     for seed in SEEDS.glob("*.txt"):
         (corpus / seed.name).write_bytes(seed.read_bytes())
-    name = f"rsearch-test-kibana-{uuid.uuid4().hex[:8]}"
-    assert index_paths(es, name, [corpus]).ok
-    yield name
-    es.indices.delete(index=",".join(es.indices.get(index=f"{name}*")))
+    yield from new_alias(es, [corpus], "kibana")
 
 
 @pytest.fixture(scope="module")
 def chunks(es, alias) -> dict[str, dict]:
-    resp = es.search(index=alias, size=10000, query={"match_all": {}})
-    return {h["_id"]: h["_source"] for h in resp["hits"]["hits"]}
+    return all_chunks(es, alias)
 
 
 def hit_ids(es, alias, query) -> set[str]:

@@ -14,6 +14,7 @@ import pytest
 from indexer.report_date import SOURCES
 from indexer.sync import index_paths
 from search import search
+from indexed import all_chunks, new_alias
 from paths import REPO, REPORTS
 
 pytestmark = pytest.mark.es
@@ -34,17 +35,12 @@ def corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def alias(es, corpus):
-    name = f"rsearch-test-regdate-{uuid.uuid4().hex[:8]}"
-    summary = index_paths(es, name, [corpus])
-    assert summary.ok, summary.errors
-    yield name
-    es.indices.delete(index=",".join(es.indices.get(index=f"{name}*")))
+    yield from new_alias(es, [corpus], "regdate")
 
 
 @pytest.fixture(scope="module")
 def chunks(es, alias) -> dict[str, dict]:
-    resp = es.search(index=alias, size=10000, query={"match_all": {}})
-    return {h["_id"]: h["_source"] for h in resp["hits"]["hits"]}
+    return all_chunks(es, alias)
 
 
 def run(es, alias, query="", **kw):

@@ -19,6 +19,7 @@ from core.analysis import fold
 from indexer.sync import index_paths
 from rsearch.cli import cli
 from search import QueryError, search
+from indexed import all_chunks, new_alias
 from paths import SEEDS
 
 EM = re.compile(r"</?em>")
@@ -42,18 +43,12 @@ def corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def alias(es, corpus):
-    name = f"rsearch-test-search-{uuid.uuid4().hex[:8]}"
-    summary = index_paths(es, name, [corpus])
-    assert summary.ok, summary.errors
-    yield name
-    found = es.indices.get(index=f"{name}*")
-    es.indices.delete(index=",".join(found))
+    yield from new_alias(es, [corpus], "search")
 
 
 @pytest.fixture(scope="module")
 def chunks(es, alias) -> dict[str, dict]:
-    resp = es.search(index=alias, size=10000, query={"match_all": {}})
-    return {h["_id"]: h["_source"] for h in resp["hits"]["hits"]}
+    return all_chunks(es, alias)
 
 
 def run(es, alias, query, **kw):

@@ -251,7 +251,7 @@ def test_page_renders_results_without_javascript(client):
 def test_page_shows_malformed_query_and_empty_state(client):
     bad = client.get("/", params={"q": '"党史'})
     assert bad.status_code == 400 and 'class="error"' in bad.text and "quote" in bad.text.lower()
-    none = client.get("/", params={"q": "不存在的词语组合乙丙丁戊"})
+    none = client.get("/", params={"q": "龘靐齉爩"})
     assert none.status_code == 200 and 'class="empty"' in none.text
 
 

@@ -230,7 +230,7 @@ def test_malformed_query_and_empty_state(page, base_url):
     page.locator("#q").press("Enter")
     page.wait_for_selector("#results .error")
     assert "quote" in page.locator("#results .error").inner_text().lower()
-    page.locator("#q").fill("乙丙丁戊不存在")
+    page.locator("#q").fill("龘靐齉爩")
     page.locator("#q").press("Enter")
     page.wait_for_selector("#results .empty")
 

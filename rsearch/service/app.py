@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import search
 from core.errors import ElasticsearchError, NotFound, QueryError, RsearchError, from_elasticsearch, one_line
 from core.settings import Settings
-from rsearch.cli import message  # the CLI's one line with its advice (run `rsearch index` ...)
+from rsearch.messages import message  # the one line with its advice (run `rsearch index` ...)
 from search.documents import chunk_in_context, index_stats, report_with_sections
 from search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, MAX_WINDOW
 
