@@ -36,11 +36,19 @@ def _leases_past_every_document(es: Elasticsearch, index: str) -> bool:
     return True
 
 
+def _segments(es: Elasticsearch, index: str) -> int:
+    stats = es.indices.stats(index=index, metric="segments")["indices"][index]
+    return stats["primaries"]["segments"]["count"]
+
+
 def merge_for_search(es: Elasticsearch, index: str, lease_wait: float = LEASE_WAIT) -> float:
     """Flush, wait up to ``lease_wait`` s for the retention leases, merge to
     one segment; the seconds it all took."""
     started = time.monotonic()
     es.indices.flush(index=index)
+    if _segments(es, index) <= 1:
+        # Already one segment (a small index): nothing to merge, nothing to wait for.
+        return round(time.monotonic() - started, 3)
     while not _leases_past_every_document(es, index) and time.monotonic() - started < lease_wait:
         time.sleep(0.5)
     # A new commit, taken now that the global checkpoint covers every

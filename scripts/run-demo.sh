@@ -8,8 +8,15 @@ rs=.venv/bin/rsearch
 $rs es start            # says so, and goes on, if it is already running
 # An index built by an older version (another mapping or dictionary) cannot
 # be added to: rebuild it from the seeds, which is what this demo indexes.
-stale=$($rs stats --json 2>/dev/null | .venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)["up_to_date"] is False)' 2>/dev/null || true)
-if [ "$stale" = "True" ]; then
+# Only an index of the seeds alone is rebuilt here; one that also holds other
+# files is left as it is, with the command that rebuilds it from all of them.
+stale=$($rs stats --json 2>/dev/null | .venv/bin/python -c 'import json, sys; s = json.load(sys.stdin); print("no" if s["up_to_date"] else s["files"])' 2>/dev/null || true)
+seeds=$(find seeds -maxdepth 1 -type f -name '*.txt' | wc -l)
+if [ -n "$stale" ] && [ "$stale" != "no" ]; then
+  if [ "$stale" -gt "$seeds" ]; then
+    echo "Error: the index holds $stale files and was built by an older version of rsearch: rebuild it from all of them with \`rsearch index --rebuild PATH...\`"
+    exit 1
+  fi
   echo "The index was built by an older version of rsearch: rebuilding it from seeds/"
   $rs index --rebuild seeds/
 else
