@@ -31,6 +31,7 @@ from core.settings import Settings
 from search import QueryError, search
 from search.documents import chunk_in_context
 from search.engine import MAX_QUERY_CHARS
+from indexed import new_alias
 from paths import SEEDS
 
 # Tests that use the node (es, url, alias fixtures) are marked `es` by tests/conftest.py.
@@ -43,11 +44,7 @@ def url(es):
 
 @pytest.fixture(scope="module")
 def alias(es):
-    name = f"rsearch-test-errors-{uuid.uuid4().hex[:8]}"
-    summary = index_paths(es, name, [SEEDS])
-    assert summary.ok, summary.errors
-    yield name
-    es.indices.delete(index=",".join(es.indices.get(index=f"{name}*")))
+    yield from new_alias(es, [SEEDS], "errors")
 
 
 @pytest.fixture(autouse=True)

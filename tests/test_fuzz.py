@@ -13,14 +13,12 @@ campaign.
 from __future__ import annotations
 
 import json
-import uuid
 from collections import Counter
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from indexer.sync import index_paths
 from rsearch.cli import cli
 from search import QueryError, search
 from search.analysed import MAX_QUERY_CHARS
@@ -28,6 +26,7 @@ from search.query_language import DEFAULT_FIELDS as FILTERS
 from search.query_language import QuerySyntaxError, parse
 
 from fuzz_text import near_the_limit, queries
+from indexed import new_alias
 from paths import SEEDS
 
 # Tests that use the node (es, url, alias fixtures) are marked `es` by tests/conftest.py.
@@ -57,10 +56,7 @@ def _report(request):
 
 @pytest.fixture(scope="module")
 def alias(es):
-    name = f"rsearch-test-fuzz-{uuid.uuid4().hex[:8]}"
-    assert index_paths(es, name, [SEEDS]).ok
-    yield name
-    es.indices.delete(index=",".join(es.indices.get(index=f"{name}*")))
+    yield from new_alias(es, [SEEDS], "fuzz")
 
 
 @pytest.fixture(scope="module")

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from html import unescape
 from html.parser import HTMLParser
 
 import pytest
 from click.testing import CliRunner
 
-from indexer.sync import index_paths
 from rsearch.cli import cli
 from search import search
 from search.highlight import fragments, whole
+from indexed import new_alias
 
 ATTACKS = [
     "<img src=x onerror=alert(1)>",
@@ -67,11 +66,7 @@ def hostile_alias(es, tmp_path):
     body = "\n".join(f"西工区开展党史学习教育活动，现场{a}群众参与。" for a in ATTACKS)
     (tmp_path / "hostile.txt").write_text(
         f"西工区党史学习教育<img src=x onerror=alert(1)>简报\n\n{body}\n", encoding="utf-8")
-    name = f"rsearch-test-xss-{uuid.uuid4().hex[:8]}"
-    summary = index_paths(es, name, [tmp_path])
-    assert summary.ok, summary.errors
-    yield name
-    es.indices.delete(index=",".join(es.indices.get(index=f"{name}*")))
+    yield from new_alias(es, [tmp_path], "xss")
 
 
 def test_real_node_highlights_are_escaped_text_stays_raw(es, hostile_alias):

@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, assume, given, settings as hsettings, strate
 
 from core import facets
 from core.analysis import fold
-from indexer.sync import index_paths
 from rsearch.cli import cli
 from search import QueryError, search
 from indexed import all_chunks, new_alias
@@ -145,10 +144,7 @@ def ranking_alias(es, tmp_path_factory):
     }
     for name, text in docs.items():
         (d / name).write_text(text, encoding="utf-8")
-    name = f"rsearch-test-rank-{uuid.uuid4().hex[:8]}"
-    assert index_paths(es, name, [d]).ok
-    yield name
-    es.indices.delete(index=",".join(es.indices.get(index=f"{name}*")))
+    yield from new_alias(es, [d], "rank")
 
 
 def test_whole_word_outranks_character_match(es, ranking_alias):

@@ -6,15 +6,14 @@ mode ranks all of them in one list."""
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from indexer.sync import index_paths
 from rsearch.cli import cli
 from search import search
+from indexed import new_alias
 
 FILLER = "会议强调，要进一步提高认识，压实责任，确保各项工作落到实处。"
 
@@ -39,10 +38,7 @@ def alias(es, tmp_path_factory):
     d = tmp_path_factory.mktemp("modes")
     for name, text in REPORTS.items():
         (d / name).write_text(text, encoding="utf-8")
-    name = f"rsearch-test-modes-{uuid.uuid4().hex[:8]}"
-    assert index_paths(es, name, [d]).ok
-    yield name
-    es.indices.delete(index=",".join(es.indices.get(index=f"{name}*")))
+    yield from new_alias(es, [d], "modes")
 
 
 def files(es, alias, query, **kw) -> list[str]:
