@@ -33,7 +33,8 @@ apply these rules:
   groups (which cpca ships but does not use).
 
 ``import indexer.metadata`` stays cheap: cpca and the automaton load on first
-use. Per text: one scan, then work proportional to the matches.
+use. Per text: one scan of each line not scanned lately, then work
+proportional to the matches.
 """
 
 from __future__ import annotations
@@ -176,12 +177,38 @@ class PlaceMention:
     bare: str | None = None
 
 
+@lru_cache(maxsize=4096)
+def _line_matches(line: str) -> tuple[tuple[int, int, list], ...]:
+    """``_matches`` of one line. A report's lines are scanned by up to three
+    passes (its places in indexer.structure, again in the folded text for a
+    file that folding changes, its region in indexer.report_region), each over
+    a text made of the same paragraphs: this scans each distinct line once."""
+    return tuple(_matches(line, _gazetteer()[0]))
+
+
+def _matches_by_line(text: str) -> list[tuple[int, int, list]]:
+    """``_matches(text)``, line by line: the same list, because no key holds a
+    line break and every rule that looks past a match (a surname before it, a
+    street, 域 or 场 after it) sees a line break and a line's end alike; the
+    rules that look at earlier matches (overlaps, street names) never reach
+    across a line break either."""
+    found: list[tuple[int, int, list]] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line:
+            if offset:
+                found += [(start + offset, end + offset, infos) for start, end, infos in _line_matches(line)]
+            else:
+                found += _line_matches(line)
+        offset += len(line) + 1
+    return found
+
+
 def place_mentions(text: str) -> list[PlaceMention]:
     """Every accepted place mention in ``text``, in order (rules: module doc)."""
     if not text:
         return []
-    automaton, _ = _gazetteer()
-    found = _matches(text, automaton)
+    found = _matches_by_line(text)
 
     # Provinces/cities stated in the text, to resolve counties against.
     mentioned = {_parent_key(a.adcode) for _, _, infos in found for a in infos if a.rank < COUNTY}

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from indexer.metadata import extract_dates
 from indexer.models import Report
@@ -92,6 +93,8 @@ def _iso(y: int, m: int, d: int | None = None) -> str | None:
 def anniversary_years(text: str) -> list[int]:
     """Years of the anniversaries ``text`` celebrates (改革开放40周年 -> 2018)."""
     out = []
+    if "周年" not in text and "百年" not in text:
+        return out  # no anniversary without one of them: spares the scan
     for m in _ANNIVERSARY.finditer(text):
         if m.group("event2"):
             out.append(ANNIVERSARY_BASES[m.group("event2")] + 100)
@@ -108,6 +111,14 @@ def latest_year(text: str) -> int | None:
     return max(years) if years else None
 
 
+# Per page, not per report: every report of a file asks for its page's
+# year and header date (a page of briefs is one file of many reports).
+@lru_cache(maxsize=8)
+def _page_year(page_text: str) -> int | None:
+    return latest_year(page_text)
+
+
+@lru_cache(maxsize=8)
 def header_date(page_text: str) -> str | None:
     """The full date in the page header (a short line among the first lines)."""
     lines = [line.strip() for line in page_text.split("\n") if line.strip()][:_HEADER_LINES]
@@ -208,7 +219,7 @@ def report_date(
     """(date, source) of ``report`` (see module doc); (None, None) if undated."""
     text = report_text(report)
     header = header_date(page_text)
-    year = latest_year(page_text or text) or latest_year(text)
+    year = (_page_year(page_text) if page_text else latest_year(text)) or latest_year(text)
     found = _dateline(opening_paragraph(report), year, header)
     if found:
         return found, "dateline"

@@ -26,9 +26,11 @@ import queue
 import sys
 import threading
 import time
+from collections import defaultdict, deque
 from collections.abc import Iterator
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from elastic_transport import TransportError
@@ -165,7 +167,7 @@ def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -
 
     def actions():
         bar = _progress(len(files), progress)
-        prepared = pool.imap(prepare_file, tasks, chunksize=4) if pool else map(prepare_file, tasks)
+        prepared = in_order(pool, tasks) if pool else map(prepare_file, tasks)
         for (path, key, old), (chunks, error) in zip(tasks, prepared):
             bar.update(1)
             if error is not None:
@@ -252,22 +254,60 @@ def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -
 
 
 def prepare_file(task: tuple[Path, str, frozenset]) -> tuple[list | None, str | None]:
-    """One file -> [(chunk id, report id, document or None if already indexed)].
+    """One file -> [(chunk id, report id, document as bulk JSON, or None if
+    already indexed)].
 
     Runs in a worker process: everything CPU-bound (reading, structure,
-    analysis) happens here. Chunks the index already holds are not analysed.
-    Returns (chunks, None) or (None, one-line error).
+    analysis, the JSON of the bulk body) happens here. The document goes
+    back serialised (the bulk helper sends bytes as they are): one bytes
+    object is far cheaper to pass between processes than a dict of many
+    strings, and serialising here spreads that work over the workers
+    rather than leaving it to the one process that talks to Elasticsearch.
+    Chunks the index already holds are not analysed. Returns (chunks, None)
+    or (None, one-line error).
     """
     path, key, held = task
     try:
         chunks = load_file(path, source_path=key)
     except UnreadableFile as err:
         return None, err.reason
-    return [(c.id, c.report_id, None if c.id in held else to_document(c)) for c in chunks], None
+    dumps = _serializer().dumps
+    return [(c.id, c.report_id, None if c.id in held else dumps(to_document(c))) for c in chunks], None
+
+
+@lru_cache(maxsize=1)
+def _serializer():
+    """The client's own JSON serializer (the bytes it would send for a dict)."""
+    from elasticsearch.serializer import JsonSerializer
+
+    return JsonSerializer()
+
+
+def _prepare_batch(tasks: list) -> list:
+    return [prepare_file(task) for task in tasks]
 
 
 # Below this many files a process pool costs more than it saves.
 POOL_MIN_FILES = 40
+# Files per task sent to a worker, and tasks in flight per worker: enough to
+# keep every worker busy while the bulk sender waits, few enough that
+# prepared documents never pile up in memory (Pool.imap queues every
+# result as soon as it is ready, however far ahead of the sender).
+BATCH_FILES = 4
+BATCHES_PER_WORKER = 4
+
+
+def in_order(pool, tasks: list) -> Iterator[tuple[list | None, str | None]]:
+    """``map(prepare_file, tasks)`` on the pool's workers, in order, with at
+    most BATCHES_PER_WORKER batches per worker prepared ahead."""
+    batches = (tasks[i:i + BATCH_FILES] for i in range(0, len(tasks), BATCH_FILES))
+    ahead = deque(pool.apply_async(_prepare_batch, (batch,))
+                  for batch in islice(batches, BATCHES_PER_WORKER * _workers()))
+    while ahead:
+        done = ahead.popleft().get()
+        for batch in islice(batches, 1):
+            ahead.append(pool.apply_async(_prepare_batch, (batch,)))
+        yield from done
 
 
 def _worker_pool(n_files: int):
@@ -277,7 +317,7 @@ def _worker_pool(n_files: int):
     bulk requests start, so no lock of ours is held at the fork. A machine
     with one core, or a small run, prepares in-process.
     """
-    workers = os.cpu_count() or 1
+    workers = _workers()
     if n_files < POOL_MIN_FILES or workers < 2:
         return None
     import multiprocessing
@@ -285,7 +325,11 @@ def _worker_pool(n_files: int):
     return multiprocessing.get_context("fork").Pool(workers)
 
 
-def prefetch(items: Iterator[dict], depth: int = 2000) -> Iterator[dict]:
+def _workers() -> int:
+    return os.cpu_count() or 1
+
+
+def prefetch(items: Iterator[dict], depth: int = 1000) -> Iterator[dict]:
     """Run the ``items`` generator in a background thread, ``depth`` ahead.
 
     The bulk sender mostly waits on the network (releasing the GIL), so the
