@@ -71,8 +71,22 @@ _BULLETS = "▶►▷●◆◇■□★☆•※▲△"
 # Section headings that announce a lede rather than a topic. Newspaper
 # vocabulary, not taken from any one file.
 _LEDE_LABELS = {"核心提示", "内容提要", "提要", "导读", "导语", "编者按", "摘要", "引言"}
+_LEDE_LABEL_MAX = max(map(len, _LEDE_LABELS))
 # A brief opens with a dateline: 本报讯 / 本报洛阳讯 / 新华社北京3月1日电.
 _DATELINE = re.compile(r"^[【\[（(]?(?:本报讯|本报[^\s，。]{1,10}讯|(?:新华社|中新社|中新网)[^\s，。]{0,16}电)")
+# No match of _DATELINE is longer (1 + 3 + 16 + 1): the head of a text is all
+# it needs to see, folded (fold is per character, so fold(t)[:n] == fold(t[:n])).
+_DATELINE_SPAN = 24
+
+
+def opens_with_dateline(text: str) -> bool:
+    return _DATELINE.match(fold(text[:_DATELINE_SPAN])) is not None
+
+
+def is_lede_label(text: str) -> bool:
+    """``核心提示：`` and the like (``_LEDE_LABELS``, any script, colons after)."""
+    label = text.rstrip("：:")  # fold keeps colons colons, so strip before folding
+    return len(label) <= _LEDE_LABEL_MAX and fold(label) in _LEDE_LABELS
 # No paragraph starts with these; a unit that does continues the previous one.
 _NEVER_STARTS = "”’）)》」』】、，,。；;：:！!？?…"
 # With their traditional forms: the cheap pre-check runs on every line, so it
@@ -555,7 +569,7 @@ def _classify(
             u.role = Role.CAPTION
     for u in units:
         # ``核心提示`` and the like head a lede section wherever they stand.
-        if u.kind == "text" and fold(u.text).rstrip("：:") in _LEDE_LABELS:
+        if u.kind == "text" and is_lede_label(u.text):
             u.role = Role.HEADING
     _mark_markdown_titles(units)
     _mark_title_groups(units)
@@ -891,7 +905,7 @@ def _split_reports(units: list[_Unit]) -> list[list[_Unit]]:
         start = False
         nxt = _next_text(units, i)
         if u.role in (Role.HEADING, Role.TITLE, Role.TITLEGROUP, Role.KICKER) and has_body:
-            if nxt is not None and _DATELINE.match(fold(nxt.text)):
+            if nxt is not None and opens_with_dateline(nxt.text):
                 start = True
             elif u.kind == "md" and u.level == 1 and seen_title:
                 start = True
@@ -901,7 +915,7 @@ def _split_reports(units: list[_Unit]) -> list[list[_Unit]]:
                 start = True  # a title with its own byline: the next article
             if u.role == Role.TITLEGROUP and i > 0 and units[i - 1].group == u.group:
                 start = False  # inside a title block
-        elif u.role == Role.BODY and has_body and _DATELINE.match(fold(u.text)):
+        elif u.role == Role.BODY and has_body and opens_with_dateline(u.text):
             start = True  # 本报讯 …: a brief with no headline of its own
         if start:
             reports.append([])
@@ -1007,7 +1021,7 @@ def _choose_title(units: list[_Unit]) -> tuple[_TitleParts, set[int]]:
         return _title_from_lines(lines), {id(u) for u in members}
     # Fall back to a heading at the very top (or the heading that opened a
     # brief): a file with a title line and then plain text.
-    if first is not None and first.role == Role.HEADING and fold(first.text).rstrip("：:") not in _LEDE_LABELS:
+    if first is not None and first.role == Role.HEADING and not is_lede_label(first.text):
         return _TitleParts(title=first.text), {id(first)}
     return _TitleParts(), set()
 
@@ -1079,7 +1093,8 @@ def _build_report(
         if byline is not None:
             bylines.append(byline)
         lede = (
-            fold(current.title or "") in _LEDE_LABELS
+            (current.title is not None and len(current.title) <= _LEDE_LABEL_MAX
+             and fold(current.title) in _LEDE_LABELS)
             or (u.kind == "bullet" and (after_title or current is lead))
         )
         add(_clean_bullet(text) if u.kind == "bullet" else text, "lede" if lede else "body")

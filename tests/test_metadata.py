@@ -6,6 +6,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indexer.metadata import extract_dates, extract_regions
 from paths import SEEDS
@@ -175,3 +177,32 @@ def test_scanner_finds_what_an_aho_corasick_automaton_finds():
         return match[0], match[1][0]
 
     assert sorted(scanner.iter(text), key=key) == sorted(automaton.iter(text), key=key)
+
+
+# Place names and the text around them that the matching rules look at: a
+# surname before, a street / market / 域 after, city + county, traditional.
+_PLACE_PIECES = [
+    "洛阳市", "老城区", "西工区", "河南省", "河南", "洛阳", "孙", "青海", "路", "东路", "市场", "社区", "域",
+    "新兴区", "天津", "北京街", "道", "大厂县", "恩施州", "朝阳", "吉林", "的", "，", "。", "\n", "\n\n", " ",
+    "本报洛阳讯", "前往", "贵州省遵义市", "会议", "中心城区", "合作意向书", "東城區",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_PLACE_PIECES),
+                          st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=3)),
+                max_size=40).map("".join))
+def test_places_matched_line_by_line_are_the_whole_texts_matches(text):
+    # place_mentions scans line by line (each line once for all passes over
+    # a report); the rules must see exactly what a scan of the whole text sees.
+    from indexer.metadata import _gazetteer, _matches, _matches_by_line
+
+    assert _matches_by_line(text) == _matches(text, _gazetteer()[0])
+
+
+def test_places_of_every_seed_line_by_line_are_the_whole_texts():
+    from indexer.metadata import _gazetteer, _matches, _matches_by_line
+
+    for path in SEEDS.glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        assert _matches_by_line(text) == _matches(text, _gazetteer()[0]), path.name
