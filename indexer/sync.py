@@ -277,10 +277,14 @@ def prepare_file(task: tuple[Path, str, frozenset]) -> tuple[list | None, str | 
 
 @lru_cache(maxsize=1)
 def _serializer():
-    """The client's own JSON serializer (the bytes it would send for a dict)."""
-    from elasticsearch.serializer import JsonSerializer
+    """The client's own JSON serializer over orjson (several times faster than
+    the stdlib's and the same JSON), else its stdlib one."""
+    try:
+        from elasticsearch.serializer import OrjsonSerializer
+    except ImportError:  # orjson not installed
+        from elasticsearch.serializer import JsonSerializer as OrjsonSerializer
 
-    return JsonSerializer()
+    return OrjsonSerializer()
 
 
 def _prepare_batch(tasks: list) -> list:
@@ -294,7 +298,7 @@ POOL_MIN_FILES = 40
 # prepared documents never pile up in memory (Pool.imap queues every
 # result as soon as it is ready, however far ahead of the sender).
 BATCH_FILES = 4
-BATCHES_PER_WORKER = 4
+BATCHES_PER_WORKER = 16
 
 
 def in_order(pool, tasks: list) -> Iterator[tuple[list | None, str | None]]:
