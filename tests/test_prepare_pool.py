@@ -71,10 +71,12 @@ def test_look_ahead_is_bounded(tasks, pool, monkeypatch):
             return pool.apply_async(fn, args)
 
     monkeypatch.setattr(sync, "BATCH_FILES", 2)
+    monkeypatch.setattr(sync, "BATCHES_PER_WORKER", 2)
     results = in_order(Counting(), tasks)
     next(results)
-    ahead = sync.BATCHES_PER_WORKER * sync._workers()
-    assert len(submitted) == min(ahead + 1, -(-len(tasks) // 2))
+    ahead = 2 * sync._workers()
+    assert -(-len(tasks) // 2) > ahead + 1  # more batches than the look-ahead
+    assert len(submitted) == ahead + 1
     rest = list(results)
     assert 1 + len(rest) == len(tasks)
     assert sum(len(batch) for (batch,) in submitted) == len(tasks)
