@@ -200,6 +200,8 @@ def main() -> None:
     parser.add_argument("--es-url")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--against", help="git revision whose end to end runs alternately with the working tree's")
+    parser.add_argument("--no-ceiling", action="store_true",
+                        help="end to end only (CPU, memory): no prepared documents, no ceiling")
     parser.add_argument("--e2e-child", nargs=2, metavar=("URL", "CORPUS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.e2e_child:
@@ -234,24 +236,29 @@ def main() -> None:
             stack.callback(subprocess.run, ["git", "-C", str(REPO), "worktree", "remove", "--force",
                                             str(trees["old"])], capture_output=True)
         es = Settings(url=url, request_timeout=120).client()
-        prep_s, n_docs = prepare(files, prepared)
-        print(f"corpus: {len(files)} files, {mb:.1f} MB, {n_docs} chunks")
-        print(f"prepare (read+structure+chunk+analyse+JSON, one process, no ES): {prep_s:.1f}s = {mb / prep_s:.2f} MB/s")
+        n_docs = None
+        if not args.no_ceiling:
+            prep_s, n_docs = prepare(files, prepared)
+            print(f"corpus: {len(files)} files, {mb:.1f} MB, {n_docs} chunks")
+            print(f"prepare (read+structure+chunk+analyse+JSON, one process, no ES): {prep_s:.1f}s = "
+                  f"{mb / prep_s:.2f} MB/s")
         ceilings: list[float] = []
         runs: dict[str, list[dict]] = {name: [] for name in trees}
         for r in range(args.rounds):
-            c = ceiling(es, prepared)
+            c = None if args.no_ceiling else ceiling(es, prepared)
             ceilings.append(c)
             order = list(trees) if r % 2 == 0 else list(reversed(trees))
-            line = f"round {r + 1}: ceiling {c:.1f}s ({mb / c:.2f} MB/s)"
+            line = f"round {r + 1}: " + ("" if c is None else f"ceiling {c:.1f}s ({mb / c:.2f} MB/s)")
             for name in order:
                 e = end_to_end(trees[name], url, corpus, node_cpu)
-                assert e["failed"] == 0 and e["indexed"] == n_docs, (name, e)
+                assert e["failed"] == 0 and e["indexed"] == (n_docs or e["indexed"]), (name, e)
                 runs[name].append(e)
-                line += f"; {name} {e['seconds']:.1f}s ({mb / e['seconds']:.2f} MB/s, ratio {e['seconds'] / c:.2f})"
+                line += f"; {name} {e['seconds']:.1f}s ({mb / e['seconds']:.2f} MB/s"
+                line += ")" if c is None else f", ratio {e['seconds'] / c:.2f})"
             print(line, flush=True)
-        c = statistics.median(ceilings)
-        print(f"median ceiling {mb / c:.2f} MB/s")
+        c = None if args.no_ceiling else statistics.median(ceilings)
+        if c is not None:
+            print(f"median ceiling {mb / c:.2f} MB/s")
         for name, rs in runs.items():
             e = statistics.median(x["seconds"] for x in rs)
             main_cpu = statistics.median(x["main_cpu"] for x in rs) / mb
@@ -260,7 +267,8 @@ def main() -> None:
             es_text = f"{statistics.median(es_cpu) / mb:.2f}" if es_cpu else "n/a"
             peak = {k: max(x["memory"][k] for x in rs) for k in rs[0]["memory"]}
             label = "working tree" if name == "new" else args.against
-            print(f"{label}: end to end {mb / e:.2f} MB/s, end to end / ceiling = {e / c:.2f}x (target <= 1.3x); "
+            ratio = "" if c is None else f"end to end / ceiling = {e / c:.2f}x (target <= 1.3x); "
+            print(f"{label}: end to end {mb / e:.2f} MB/s, {ratio}"
                   f"CPU-s/MB python {main_cpu + worker_cpu:.2f} (indexing process {main_cpu:.2f}, workers "
                   f"{worker_cpu:.2f}), elasticsearch {es_text}; peak MB: indexing process {peak['main_rss']}, "
                   f"largest worker {peak['worker_rss']}, tree RSS {peak['tree_rss']}, tree PSS {peak['tree_pss']}")
