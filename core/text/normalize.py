@@ -40,6 +40,9 @@ _FULLWIDTH_ALNUM = {
 _INVISIBLE = {cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)}
 
 _TRANSLATE = {**_FULLWIDTH_ALNUM, **_INVISIBLE}
+# Any character _TRANSLATE changes: a regex search is many times faster than
+# str.translate over text with none of them (most reports).
+_TRANSLATED = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TRANSLATE)) + "]")
 
 # Closing/opening Chinese punctuation may stand next to the comma too:
 # ``”,我们`` and ``工作,“为民”``.
@@ -59,12 +62,14 @@ def normalize(text: str) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_TRANSLATE)
+    if _TRANSLATED.search(text):
+        text = text.translate(_TRANSLATE)
     # Vertical tab / form feed (page breaks in PDF dumps) act as line breaks.
     text = text.replace("\x0b", "\n").replace("\x0c", "\n")
     text = _CONTROL.sub("", text)
     text = replace_surrogates(text)
-    text = _PUNCT_BETWEEN_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1)], text)
+    if "," in text or ":" in text or ";" in text:  # the look-behind is tried at every position
+        text = _PUNCT_BETWEEN_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1)], text)
     text = _HSPACE.sub(" ", text)
     if "\n" in text:
         return "\n".join(line.strip(" ") for line in text.split("\n"))
