@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from operator import add
 
 from .cjk import CJK
 from .dictionary import compiled, segmenter, stopwords
@@ -92,14 +93,17 @@ def bigram_tokens(text: str) -> list[str]:
 
 
 def _bigrams_of_folded(folded: str) -> list[str]:
-    folded = compiled(HARD_WRAP).sub("", folded)
+    return _bigrams_of_joined(compiled(HARD_WRAP).sub("", folded))
+
+
+def _bigrams_of_joined(joined: str) -> list[str]:
     out: list[str] = []
-    for m in compiled(_BIGRAM_RUN).finditer(folded):
+    for m in compiled(_BIGRAM_RUN).finditer(joined):
         run = m.group(1)
         if run is None or len(run) == 1:
             out.append(m.group(0))
         else:
-            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+            out += map(add, run, run[1:])  # each character with the next, in C
     return out
 
 
@@ -114,7 +118,11 @@ def word_tokens(text: str) -> list[str]:
 
 
 def _words_of_folded(folded: str) -> list[str]:
-    return _keep(segmenter().cut_for_search(compiled(HARD_WRAP).sub("", folded)))
+    return _words_of_joined(compiled(HARD_WRAP).sub("", folded))
+
+
+def _words_of_joined(joined: str) -> list[str]:
+    return _keep(segmenter().cut_for_search(joined))
 
 
 def query_units(term: str) -> list[str]:
@@ -144,6 +152,7 @@ class Analyzed:
 def analyze(text: str) -> Analyzed:
     """Char, word and bigram tokens of one field, each space-joined."""
     folded = fold(text)  # once for all three (fold is idempotent)
-    return Analyzed(chars=" ".join("".join(folded.split())), words=" ".join(_words_of_folded(folded)),
-                    bigrams=" ".join(_bigrams_of_folded(folded)))
+    joined = compiled(HARD_WRAP).sub("", folded)  # hard wraps joined once for words and bigrams
+    return Analyzed(chars=" ".join("".join(folded.split())), words=" ".join(_words_of_joined(joined)),
+                    bigrams=" ".join(_bigrams_of_joined(joined)))
 
