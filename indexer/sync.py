@@ -319,8 +319,8 @@ def _worker_pool(n_files: int):
 
     Forked here, in the calling thread, before the prefetch thread and the
     bulk requests start, so no lock of ours is held at the fork. A machine
-    with two cores or fewer, or a small run, prepares in-process (in the
-    prefetch thread, while the bulk requests are in flight).
+    with one core, or a small run, prepares in-process (in the prefetch
+    thread, while the bulk requests are in flight).
     """
     workers = _workers()
     if n_files < POOL_MIN_FILES or workers < 2:
@@ -331,13 +331,12 @@ def _worker_pool(n_files: int):
 
 
 def _workers() -> int:
-    """Worker processes: one per core but one. That core is left to
-    Elasticsearch (a local node is the usual case) and to the process that
-    sends the bulk requests: on two cores a pool of two cost more CPU on
-    both sides (pickling, and three busy processes contending for two cores)
-    than preparing in-process, for the same wall time and twice the memory
-    (bench/bench_indexing.py; the figures are in the README)."""
-    return max(1, (os.cpu_count() or 1) - 1)
+    """One worker process per core. Preparing in-process instead (one core
+    for Python, the other left to Elasticsearch) halves the memory but was
+    slower end to end on two cores (bench/bench_indexing.py; figures in the
+    README): the thread that prepares holds the GIL while the one that sends
+    the bulk requests waits for it, so Elasticsearch waits too."""
+    return os.cpu_count() or 1
 
 
 def prefetch(items: Iterator[dict], depth: int = 1000) -> Iterator[dict]:
