@@ -8,7 +8,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -17,6 +16,8 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from rsearch.cli import cli
+from rsearch.localnode.node import free_port
+from rsearch.serving import wait_until_healthy
 from rsearch.service import create_app
 from core.settings import Settings
 from search import QueryError, search
@@ -273,29 +274,15 @@ def test_reader_view_marks_matches(client):
 
 
 # -- the real server -----------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_rsearch_serve_under_uvicorn(es_url, alias):
-    port = _free_port()
+    port = free_port()
     exe = Path(sys.executable).with_name("rsearch")
     proc = subprocess.Popen([str(exe), "--es-url", es_url, "--index", alias, "serve", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, "RSEARCH_API_TOKEN": ""})
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read() if proc.poll() is not None else "timeout"
-            time.sleep(0.3)
+        wait_until_healthy(base, proc)
         body = httpx.get(f"{base}/search", params={"q": "黨史學習教育"}).json()
         assert body["total"] > 0 and "<em>" in "".join(body["hits"][0]["highlights"])
         assert httpx.get(f"{base}/search", params={"q": '"x'}).status_code == 400
