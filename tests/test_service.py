@@ -5,6 +5,7 @@ highlights; and the real `rsearch serve` under uvicorn, queried over HTTP."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -219,7 +220,16 @@ def test_openapi_and_docs(client):
     schema = ok(client.get("/openapi.json"))
     assert {"/search", "/chunks/{chunk_id}", "/reports/{report_id}", "/facets", "/stats", "/health"} <= set(schema["paths"])
     assert "422" not in str(schema["paths"]["/search"]["get"]["responses"])
-    assert client.get("/docs").status_code == 200
+    for docs in ("/docs", "/redoc"):
+        page = client.get(docs)
+        assert page.status_code == 200
+        # Every script, style sheet and icon comes from the service itself,
+        # so the docs render on a machine without internet access.
+        assets = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", page.text)
+        assert any(a.endswith(".js") for a in assets), assets
+        for asset in assets:
+            assert asset.startswith("/"), f"{docs} loads {asset} from elsewhere"
+            assert client.get(asset).status_code == 200, asset
 
 
 # -- the token ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -303,7 +304,9 @@ def create_app(settings: Settings | None = None, *, token: str | None = None) ->
     ``token``, every request but /health needs ``Authorization: Bearer TOKEN``
     (the page: open it once as ``/?token=TOKEN``, which sets a cookie)."""
     service = Service(settings or Settings.from_env())
-    app = FastAPI(title="rsearch", version="1", summary="Full-text search over Chinese reports",
+    # FastAPIOffline: /docs and /redoc served from the package's own copies
+    # of Swagger UI and ReDoc, not a CDN (the service often runs offline).
+    app = FastAPIOffline(title="rsearch", version="1", summary="Full-text search over Chinese reports",
                   description="Ranked, highlighted, faceted search with rsearch's Chinese analysis. "
                               "Errors are {\"status\": N, \"message\": \"one line\"}.")
     app.state.service = service
