@@ -62,6 +62,7 @@ ENV_KIBANA_PASSWORD = "RSEARCH_KIBANA_PASSWORD"
 ENV_KIBANA_API_KEY = "RSEARCH_KIBANA_API_KEY"
 ENV_KIBANA_CA_CERTS = "RSEARCH_KIBANA_CA_CERTS"
 ENV_KIBANA_LINK_URL = "RSEARCH_KIBANA_LINK_URL"
+ENV_API_TOKEN = "RSEARCH_API_TOKEN"  # bearer token `rsearch serve` asks callers for
 
 
 def env(name: str) -> str | None:
@@ -72,6 +73,11 @@ def env(name: str) -> str | None:
 def user_dict_setting() -> str | None:
     """``RSEARCH_USER_DICT``: the path of the user's dictionary, if any."""
     return env(ENV_USER_DICT)
+
+
+def api_token_setting() -> str | None:
+    """``RSEARCH_API_TOKEN``: the token ``rsearch serve`` requires, if any."""
+    return env(ENV_API_TOKEN)
 
 
 def segmenter_setting() -> str | None:

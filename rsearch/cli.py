@@ -366,14 +366,12 @@ def serve_cmd(ctx, host, port, public, log_level):
     The Elasticsearch settings (URL, credentials) stay on the server. With
     RSEARCH_API_TOKEN set, callers send `Authorization: Bearer TOKEN`.
     """
-    import os
-
     from .serving import bind, is_loopback, run
 
     if not is_loopback(host) and not public:
         raise RsearchError(f"--host {host} is not a loopback address: add --public to serve other machines "
                            "(and set RSEARCH_API_TOKEN to require a token)")
-    token = os.environ.get("RSEARCH_API_TOKEN") or None
+    token = env.api_token_setting()
     sock = bind(host, port)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{sock.getsockname()[1]}/"
