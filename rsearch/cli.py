@@ -232,6 +232,7 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
             f"{summary.failed} failed ({summary.seconds:.1f}s"
             + (f", of which merge {summary.merge_seconds:.1f}s" if summary.merge_seconds is not None else "")
             + f", index {summary.index})")
+    _keep_word_table(after_query=False)
     sys.exit(0 if summary.ok else 1)
 
 
@@ -310,10 +311,25 @@ def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word
             if not explain:
                 hit.pop("explanation")
         click.echo(json.dumps(data, ensure_ascii=False))
-        return
-    from .render import render_result
+    else:
+        from .render import render_result
 
-    click.echo(render_result(result, explain=explain))
+        click.echo(render_result(result, explain=explain))
+    _keep_word_table(after_query=True)
+
+
+def _keep_word_table(after_query: bool) -> None:
+    """Write the dictionary's word table for the next cold search if it is
+    missing or stale (core.text.wordcache): after a search only when that
+    search had to load the whole dictionary, after indexing always (the
+    dictionary may have changed). Output is flushed first, so the answer
+    never waits for it."""
+    from core.text import wordcache
+
+    if after_query and not wordcache.table_wanted():
+        return
+    sys.stdout.flush()
+    wordcache.ensure_word_table()
 
 
 @cli.command("show")

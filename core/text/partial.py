@@ -39,44 +39,51 @@ class PartialRJieba(_RJieba):
         self._jieba = _load_rjieba_class().empty()
         self._grams = {}
         self._table = table
-        self._seen: dict[str, bool] = {}  # looked-up string -> word or prefix of one
+        self._seen: dict[str, bool] = {}  # looked-up substring -> is a word
+        self._reach: dict[str, int] = {}  # character -> length of the longest word it starts
+        self._filled: set[str] = set()  # texts whose words are all in
         self._sum = 0  # frequencies of the words added so far
         self._jieba.add_word(_REST, table.total, None)
         # Re-entrant: cut_for_search cuts through self.cut.
         self._lock = threading.RLock()
 
     def _fill(self, text: str) -> None:
-        """Add every word that is a substring of ``text``.
-
-        Substrings grow one character at a time from each start, and only
-        while the shorter one is a word or a word's prefix (the table keeps
-        prefixes), so the lookups stay near the number of characters.
-        """
-        seen = self._seen
+        """Add every word of the table that is a substring of ``text``."""
+        if text in self._filled:
+            return
+        if not any(not a.isspace() and not b.isspace() for a, b in zip(text, text[1:])):
+            return  # characters stand alone: each is a token, whatever the dictionary says
+        seen, reach = self._seen, self._reach
         n = len(text)
-        starts = [i for i in range(n) if not text[i].isspace()]
-        if not any(i + 1 < n and not text[i + 1].isspace() for i in starts):
-            return  # no two adjacent characters: no word can matter, nothing to choose
-        size = 1
         added = False
-        while starts:
-            wanted = {text[i : i + size] for i in starts} - seen.keys()
-            if wanted:
-                found = self._table.lookup(wanted)
-                for s in wanted:
-                    seen[s] = s in found
-                for word, freq in found.items():
-                    if freq > 0:
-                        self._jieba.add_word(word, freq, None)
-                        self._sum += freq
-                        added = True
-            starts = [i for i in starts if i + size < n and seen[text[i : i + size]]]
-            size += 1
+        for i, ch in enumerate(text):
+            if ch.isspace():
+                continue  # no word holds white space
+            longest = reach.get(ch)
+            if longest is None:
+                words = self._table.words_starting(ch)
+                longest = reach[ch] = max((len(w) for w in words if w[0] == ch), default=0)
+            words = None
+            for j in range(i + 1, min(n, i + longest) + 1):
+                s = text[i:j]
+                if s in seen:
+                    continue
+                if words is None:
+                    words = self._table.words_starting(ch)
+                freq = words.get(s)
+                seen[s] = freq is not None
+                if freq:
+                    self._jieba.add_word(s, freq, None)
+                    self._sum += freq
+                    added = True
         if added:
             # Replaces the previous rest entry (jieba-rs keeps its total the
             # sum of the entries' frequencies).
             self._jieba.add_word(_REST, self._table.total - self._sum, None)
             self._grams.clear()
+        if len(self._filled) > 10_000:
+            self._filled.clear()
+        self._filled.add(text)
 
     def _ready(self, text: str) -> Segmenter | None:
         """Fill for ``text``; the full segmenter instead once the table has failed."""

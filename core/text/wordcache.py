@@ -6,9 +6,11 @@ service) cuts queries with it. Otherwise, for the default rjieba backend,
 word table of the current dictionary (core.text.wordtable), which costs a
 few lookups instead of loading the dictionary. When there is no table for
 the current fingerprint (first use, a changed dictionary), or the table is
-unreadable, the full dictionary is loaded and the table (re)built from it,
-for the next process. The jieba backend always loads its dictionary (it
-is the slow reference backend; the table is built for rjieba).
+unreadable, the full dictionary is loaded, and :func:`table_wanted` says
+so: :func:`ensure_word_table` (re)builds the table, which the CLI does
+after a search and after indexing, so library calls never write files. The
+jieba backend always loads its dictionary (it is the slow reference
+backend; the table serves rjieba).
 
 Nothing here can make a search fail: a missing, stale or corrupt table and
 a cache directory that cannot be written all end in the full dictionary, the
@@ -24,10 +26,11 @@ from .. import settings
 from . import dictionary
 from .segment import Segmenter
 
-__all__ = ["ensure_word_table", "fingerprint", "query_segmenter", "reset", "table_file"]
+__all__ = ["ensure_word_table", "fingerprint", "query_segmenter", "reset", "table_file", "table_wanted"]
 
 _lock = threading.RLock()
 _partials: dict[str, Segmenter] = {}
+_wanted: set[str] = set()  # backends a query loaded the full dictionary for, for want of a table
 # Messages already logged by this process (each problem is said once).
 _said: set[str] = set()
 
@@ -47,6 +50,13 @@ def reset() -> None:
         for seg in _partials.values():
             seg.close()
         _partials.clear()
+        _wanted.clear()
+
+
+def table_wanted() -> bool:
+    """Did a query in this process load the full dictionary because the
+    current dictionary has no usable table?"""
+    return bool(_wanted)
 
 
 def _say(message: str) -> None:
@@ -69,7 +79,10 @@ def fingerprint(name: str) -> str | None:
     if base is None:
         return None
     st = base.stat()
-    parts = (FORMAT, name, dictionary.dictionary_version(), str(base), str(st.st_size), str(st.st_mtime_ns))
+    import marshal
+
+    parts = (FORMAT, str(marshal.version), name, dictionary.dictionary_version(), str(base), str(st.st_size),
+             str(st.st_mtime_ns))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
@@ -98,7 +111,7 @@ def query_segmenter() -> Segmenter:
         if seg is None:
             seg = _open_partial(name)
             if seg is None:
-                return _load_and_build(name)
+                return _load_full(name)
             _partials[key] = seg
     return seg
 
@@ -114,21 +127,20 @@ def _open_partial(name: str) -> Segmenter | None:
     try:
         table = WordTable(path, fp)
     except TableError as err:
-        if path.exists():  # there, but not usable: rebuilt by the full load that follows
-            _say(f"dictionary cache {path} is unusable ({err}); loading the full dictionary and rebuilding it")
+        if path.exists():  # there, but not usable
+            _say(f"dictionary cache unusable, loading the full dictionary instead: {err}")
         return None
 
     def fallback(err: TableError) -> Segmenter:
-        _say(f"dictionary cache {path} failed ({err}); loading the full dictionary and rebuilding it")
-        return _load_and_build(name)
+        _say(f"dictionary cache unusable, loading the full dictionary instead: {err}")
+        return _load_full(name)
 
     return PartialRJieba(table, fallback)
 
 
-def _load_and_build(name: str) -> Segmenter:
-    """The full segmenter; its word table written for later processes."""
+def _load_full(name: str) -> Segmenter:
     seg = dictionary.segmenter(name)
-    ensure_word_table(name)
+    _wanted.add(name)
     return seg
 
 
@@ -151,7 +163,11 @@ def ensure_word_table(name: str | None = None) -> Path | None:
     path = table_path(directory, fp)
     with _lock:
         try:
-            WordTable(path, fp).close()
+            table = WordTable(path, fp)
+            try:
+                table.verify()
+            finally:
+                table.close()
             return path
         except TableError:
             pass
@@ -171,6 +187,7 @@ def ensure_word_table(name: str | None = None) -> Path | None:
             path.unlink(missing_ok=True)
             _say(f"the dictionary cache disagrees with the {name} dictionary ({problem}); not used")
             return None
+        _wanted.discard(name)
         return path
 
 

@@ -3,42 +3,48 @@
 Loading jieba's whole dictionary into the segmenter is most of a cold
 ``rsearch search``; a query of a few characters needs a few dozen entries of
 it. jieba's precise and search modes consult the dictionary only for
-substrings of the text they cut (the DAG looks up every substring that
-starts a word, the route weighs those words by frequency against the
-dictionary's total, the HMM step and search mode's sub-words ask whether
-a substring is a word). So a table of every word with its final frequency
-(jieba's dict.txt, then the shipped and the user's dictionary, as the
-segmenter loaded them), plus every proper prefix of a word (frequency 0, as
-jieba's own FREQ keeps them, so a lookup can stop where no word continues),
-and the total, is enough to give a segmenter exactly the part of the
-dictionary one text can reach (core.text.partial does that).
+substrings of the text they cut (the DAG looks up the words that start at
+each position, the route weighs them by frequency against the dictionary's
+total, the HMM step and search mode's sub-words ask whether a substring is
+a word). So the table of every word with its final frequency (jieba's
+dict.txt, then the shipped and the user's dictionary, as the segmenter
+loaded them) and their total is enough to give a segmenter exactly the part
+of the dictionary one text can reach (core.text.partial does that).
 
-The table is an SQLite file ``words-<fingerprint>.sqlite`` in the cache
+Words are grouped in buckets by their first character, each bucket a
+marshalled dict with a CRC, so a lookup reads only the buckets of the
+text's characters. The file ``words-<fingerprint>.bin`` lives in the cache
 directory (core.settings.cache_dir). The fingerprint covers everything the
-segmenter's dictionary depends on (core.text.dictionary.dictionary_version
-plus the dict.txt it was read from), so a changed user dictionary, backend
-or package names another file: a stale table is never opened. A table is
-written to a temporary file and renamed into place, so readers see a whole
-table or none.
+segmenter's dictionary depends on (core.text.wordcache.fingerprint), so a
+changed user dictionary, backend or package names another file: a stale
+table is never opened. A table is written to a temporary file and renamed
+into place, so readers see a whole table or none; a damaged one fails its
+size or CRC check (TableError), never gives wrong words.
 """
 
 from __future__ import annotations
 
+import json
+import marshal
 import os
+import struct
+from binascii import crc32
 from pathlib import Path
 
 __all__ = ["FORMAT", "TableError", "WordTable", "base_dict_path", "read_base_dict", "table_path", "write_table"]
 
-# Bump when the file layout changes.
-FORMAT = "1"
+# Bump when the file layout changes (marshal's format is per Python version,
+# which the fingerprint covers).
+FORMAT = "2"
 PREFIX = "words-"
-SUFFIX = ".sqlite"
-# Well under SQLite's host-parameter limit of older builds (999).
-_BATCH = 500
+SUFFIX = ".bin"
+MAGIC = b"rsearch word table\n"
+BUCKETS = 4096
+_SLOT = struct.Struct("<QII")  # offset, size, crc32 of one bucket
 
 
 class TableError(Exception):
-    """The table cannot be used (missing, unreadable, not ours, corrupt)."""
+    """The table cannot be used (missing, unreadable, not ours, damaged)."""
 
 
 def base_dict_path() -> Path | None:
@@ -72,40 +78,40 @@ def table_path(directory: Path, fingerprint: str) -> Path:
     return directory / f"{PREFIX}{fingerprint}{SUFFIX}"
 
 
+def _bucket(ch: str) -> int:
+    return ord(ch) % BUCKETS
+
+
 def write_table(directory: Path, fingerprint: str, words: dict[str, int]) -> Path:
     """Write the table of ``words`` (word -> final frequency) atomically.
 
     Other tables in the directory (older fingerprints) are removed after
     the new one is in place. OSError when the directory cannot be written.
     """
-    import sqlite3
     import tempfile
 
-    rows = {w: f for w, f in words.items() if f > 0}
-    total = sum(rows.values())
-    longest = max(map(len, rows), default=0)
-    prefixes = {w[:i] for w in rows for i in range(1, len(w))} - rows.keys()
+    buckets: list[dict[str, int]] = [{} for _ in range(BUCKETS)]
+    total = longest = 0
+    for word, freq in words.items():
+        if freq > 0 and word:
+            buckets[_bucket(word[0])][word] = freq
+            total += freq
+            longest = max(longest, len(word))
+    blobs = [marshal.dumps(b) for b in buckets]
+    header = json.dumps({"format": FORMAT, "fingerprint": fingerprint, "total": total, "longest": longest,
+                         "words": sum(map(len, buckets))}).encode() + b"\n"
+    start = len(MAGIC) + len(header) + BUCKETS * _SLOT.size
+    slots, offset = [], start
+    for blob in blobs:
+        slots.append(_SLOT.pack(offset, len(blob), crc32(blob)))
+        offset += len(blob)
     directory.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{PREFIX}", suffix=".tmp")
-    os.close(fd)
+    final = table_path(directory, fingerprint)
     try:
-        con = sqlite3.connect(tmp)
-        try:
-            con.execute("PRAGMA journal_mode=OFF")
-            con.execute("PRAGMA synchronous=OFF")
-            con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            con.execute("CREATE TABLE words (word TEXT PRIMARY KEY, freq INTEGER NOT NULL) WITHOUT ROWID")
-            # Sorted input fills the B-tree in order: several times faster.
-            entries = sorted([*rows.items(), *((p, 0) for p in prefixes)])
-            con.executemany("INSERT INTO words VALUES (?, ?)", entries)
-            meta = {"format": FORMAT, "fingerprint": fingerprint, "total": str(total),
-                    "words": str(len(rows)), "longest": str(longest)}
-            con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-            con.commit()
-        finally:
-            con.close()
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(MAGIC + header + b"".join(slots) + b"".join(blobs))
         os.chmod(tmp, 0o644)
-        final = table_path(directory, fingerprint)
         os.replace(tmp, final)
     except BaseException:
         try:
@@ -113,7 +119,7 @@ def write_table(directory: Path, fingerprint: str, words: dict[str, int]) -> Pat
         except OSError:
             pass
         raise
-    for old in directory.glob(f"{PREFIX}*{SUFFIX}"):
+    for old in directory.glob(f"{PREFIX}*"):
         if old != final:
             try:
                 old.unlink()
@@ -123,50 +129,81 @@ def write_table(directory: Path, fingerprint: str, words: dict[str, int]) -> Pat
 
 
 class WordTable:
-    """A table opened read-only; :meth:`lookup` answers for a set of strings.
+    """A table opened for reading; :meth:`words_starting` gives its words.
 
     TableError from the constructor when the file is missing or is not the
-    table of ``fingerprint``, and from :meth:`lookup` when it turns out
-    corrupt.
+    table of ``fingerprint``, and from :meth:`words_starting` when a bucket
+    turns out damaged.
     """
 
     def __init__(self, path: Path, fingerprint: str):
-        import sqlite3
-
         self.path = path
-        self._error = sqlite3.Error
-        if not path.is_file():
-            raise TableError(f"{path}: no such file")
+        self._buckets: dict[int, dict[str, int]] = {}
         try:
-            # immutable: tables are replaced, never changed in place, so no locking is needed.
-            self._con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
-                                        check_same_thread=False)
-            meta = dict(self._con.execute("SELECT key, value FROM meta"))
+            self._fh = open(path, "rb")
+        except FileNotFoundError:
+            raise TableError(f"{path}: no such file") from None
+        except OSError as err:
+            raise TableError(f"{path}: cannot read it ({err.strerror or err})") from None
+        try:
+            if self._fh.read(len(MAGIC)) != MAGIC:
+                raise TableError(f"{path}: not a word table")
+            meta = json.loads(self._fh.readline())
             self.total = int(meta["total"])
-            self.words = int(meta["words"])
-        except (sqlite3.Error, KeyError, ValueError) as err:
+            self.longest = int(meta["longest"])
+            self._slots = self._fh.read(BUCKETS * _SLOT.size)
+            size = os.fstat(self._fh.fileno()).st_size
+        except (OSError, ValueError, KeyError, TypeError) as err:
             self.close()
             raise TableError(f"{path}: not a usable word table ({err})") from None
-        if meta.get("format") != FORMAT or meta.get("fingerprint") != fingerprint or self.total <= 0:
+        except TableError:
+            self.close()
+            raise
+        if meta.get("format") != FORMAT or meta.get("fingerprint") != fingerprint:
             self.close()
             raise TableError(f"{path}: not the table of dictionary {fingerprint}")
+        if len(self._slots) != BUCKETS * _SLOT.size or self.total <= 0:
+            self.close()
+            raise TableError(f"{path}: truncated")
+        last_offset, last_size, _ = _SLOT.unpack_from(self._slots, (BUCKETS - 1) * _SLOT.size)
+        if last_offset + last_size != size:
+            self.close()
+            raise TableError(f"{path}: {size} bytes where the table needs {last_offset + last_size}: damaged")
 
-    def lookup(self, strings) -> dict[str, int]:
-        """The entries among ``strings``: word -> frequency, 0 for a prefix of
-        a longer word only; strings that are neither are absent."""
-        strings = list(strings)
-        found: dict[str, int] = {}
+    def words_starting(self, ch: str) -> dict[str, int]:
+        """word -> frequency for the words that start with ``ch`` (and, sharing
+        their bucket, some that start with other characters)."""
+        key = _bucket(ch)
+        words = self._buckets.get(key)
+        if words is None:
+            offset, size, crc = _SLOT.unpack_from(self._slots, key * _SLOT.size)
+            try:
+                self._fh.seek(offset)
+                blob = self._fh.read(size)
+                if len(blob) != size or crc32(blob) != crc:
+                    raise ValueError("bad checksum")
+                words = marshal.loads(blob)
+                if not isinstance(words, dict):
+                    raise ValueError("not a bucket")
+            except (OSError, ValueError, EOFError, TypeError, AttributeError) as err:
+                raise TableError(f"{self.path}: bucket {key} unreadable ({err})") from None
+            self._buckets[key] = words
+        return words
+
+    def verify(self) -> None:
+        """TableError unless every bucket has its checksum (reads the whole file)."""
         try:
-            for i in range(0, len(strings), _BATCH):
-                batch = strings[i : i + _BATCH]
-                marks = ",".join("?" * len(batch))
-                found.update(self._con.execute(f"SELECT word, freq FROM words WHERE word IN ({marks})", batch))
-        except self._error as err:
+            self._fh.seek(0)
+            data = self._fh.read()
+        except OSError as err:
             raise TableError(f"{self.path}: unreadable ({err})") from None
-        return found
+        for key in range(BUCKETS):
+            offset, size, crc = _SLOT.unpack_from(self._slots, key * _SLOT.size)
+            if crc32(data[offset : offset + size]) != crc:
+                raise TableError(f"{self.path}: bucket {key} damaged")
 
     def close(self) -> None:
-        con = getattr(self, "_con", None)
-        if con is not None:
-            con.close()
-            self._con = None
+        fh = getattr(self, "_fh", None)
+        if fh is not None:
+            fh.close()
+            self._fh = None
