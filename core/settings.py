@@ -185,7 +185,28 @@ class Settings:
 
 
 def _running(pid) -> bool:
-    """Is the process that the node's state file names still running?"""
+    """Is the process that the node's state file names still running?
+
+    Read from /proc where there is one: importing psutil would be a good
+    part of a cold ``rsearch search``.
+    """
+    try:
+        pid = int(pid)
+    except (TypeError, ValueError):
+        return False
+    if pid <= 0:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        pass  # no procfs: psutil knows the platform's way
+    else:
+        # "pid (command) state ...": the state letter follows the last ')'.
+        end = stat.rfind(b")")
+        return stat[end + 2 : end + 3] not in (b"Z", b"X", b"")
     import psutil
 
     try:

@@ -171,12 +171,13 @@ def ensure_word_table(name: str | None = None) -> Path | None:
             return path
         except TableError:
             pass
-        if dictionary.loaded(name) is None:
-            dictionary.segmenter(name)
-        full, added = dictionary.loaded(name)
-        words = read_base_dict(base_dict_path())
-        words.update(added)
         try:
+            _check_writable(directory)
+            if dictionary.loaded(name) is None:
+                dictionary.segmenter(name)
+            full, added = dictionary.loaded(name)
+            words = read_base_dict(base_dict_path())
+            words.update(added)
             path = write_table(directory, fp, words)
         except OSError as err:
             _say(f"cannot write the dictionary cache in {directory} ({err.strerror or err}): "
@@ -189,6 +190,17 @@ def ensure_word_table(name: str | None = None) -> Path | None:
             return None
         _wanted.discard(name)
         return path
+
+
+def _check_writable(directory: Path) -> None:
+    """OSError unless a file can be created in ``directory`` (before any work is spent)."""
+    import os
+    import tempfile
+
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, probe = tempfile.mkstemp(dir=directory, prefix=".probe-")
+    os.close(fd)
+    os.unlink(probe)
 
 
 def _disagreement(path: Path, fp: str, full: Segmenter, words: dict[str, int],
