@@ -358,16 +358,23 @@ def test_cold_cli_searches_agree_in_every_cache_state(es_url, seeded, tmp_path, 
     data, err = _cli_search({**env, "RSEARCH_CACHE_DIR": str(blocker / "c")}, queries[0])
     assert data == cold[queries[0]][0]
     assert len(err.strip().splitlines()) == 1 and "RSEARCH_CACHE_DIR" in err
-    # A user dictionary that makes a word of the query: a new table, its tokens.
+    # A user dictionary that changes the query's words: a new table, its tokens.
     user = tmp_path / "user.txt"
-    user.write_text("为民办 9000\n", encoding="utf-8")
+    user.write_text("城市创 5000000\n", encoding="utf-8")
     env_user = {**env, "RSEARCH_USER_DICT": str(user)}
     monkeypatch.setenv(core_settings.ENV_USER_DICT, str(user))
     A.reset()
+    from core.quickclient import QuickClient
+    from search import search
     from search.analysed import analyse
 
-    assert "为民办" in analyse("西工区 为民办实事").needles
-    first, err = _cli_search(env_user, queries[1])
-    assert err == "" and _cli_search(env_user, queries[1]) == (first, "")
-    assert first["query"] == queries[1]
+    query = "文明城市创建"
+    assert "城市创" in analyse(query).needles
+    expected = search(query, client=QuickClient(es_url), index=seeded).to_dict()
+    for key in ("took", "elapsed_ms"):
+        expected.pop(key)
+    for hit in expected["hits"]:
+        hit.pop("explanation")
+    assert _cli_search(env_user, query) == (expected, "")  # the table of the old dictionary is not used
     assert len(list(cache.glob("words-*"))) == 1 and list(cache.glob("words-*")) != tables
+    assert _cli_search(env_user, query) == (expected, "")  # and now from the new table
