@@ -270,10 +270,19 @@ def test_a_changed_user_dictionary_is_a_new_table(table, tmp_path, monkeypatch):
     assert A.query_units("学习教育") != [] and wordcache.table_wanted()
 
 
-def test_an_unwritable_cache_directory_says_so_once(tmp_path, monkeypatch, caplog):
-    blocker = tmp_path / "a-file"
+def _unwritable_directory(tmp_path: Path) -> Path:
+    if os.geteuid() != 0:  # a read-only directory (root could write it anyway)
+        directory = tmp_path / "read-only"
+        directory.mkdir()
+        directory.chmod(0o555)
+        return directory
+    blocker = tmp_path / "a-file"  # a file where a directory would have to be made
     blocker.write_text("x")
-    monkeypatch.setenv(core_settings.ENV_CACHE_DIR, str(blocker / "cache"))
+    return blocker / "cache"
+
+
+def test_an_unwritable_cache_directory_says_so_once(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv(core_settings.ENV_CACHE_DIR, str(_unwritable_directory(tmp_path)))
     with caplog.at_level(logging.WARNING):
         first = query_tokens()
         assert wordcache.ensure_word_table() is None
@@ -353,9 +362,7 @@ def test_cold_cli_searches_agree_in_every_cache_state(es_url, seeded, tmp_path, 
     data, err = _cli_search(env, queries[1])
     assert data == cold[queries[1]][0] and len(err.strip().splitlines()) == 1
     assert _cli_search(env, queries[1]) == cold[queries[1]]  # rebuilt by the search before
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    data, err = _cli_search({**env, "RSEARCH_CACHE_DIR": str(blocker / "c")}, queries[0])
+    data, err = _cli_search({**env, "RSEARCH_CACHE_DIR": str(_unwritable_directory(tmp_path))}, queries[0])
     assert data == cold[queries[0]][0]
     assert len(err.strip().splitlines()) == 1 and "RSEARCH_CACHE_DIR" in err
     # A user dictionary that changes the query's words: a new table, its tokens.

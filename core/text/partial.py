@@ -79,7 +79,7 @@ class PartialRJieba(_RJieba):
         if added:
             # Replaces the previous rest entry (jieba-rs keeps its total the
             # sum of the entries' frequencies).
-            self._jieba.add_word(_REST, self._table.total - self._sum, None)
+            self._jieba.add_word(_REST, max(0, self._table.total - self._sum), None)
             self._grams.clear()
         if len(self._filled) > 10_000:
             self._filled.clear()
