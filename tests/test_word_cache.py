@@ -261,7 +261,7 @@ def test_a_changed_user_dictionary_is_a_new_table(table, tmp_path, monkeypatch):
     assert with_user == ["党史学"]  # from the user's dictionary: the stale table was not used
     assert wordcache.table_wanted()
     new = wordcache.ensure_word_table()
-    assert new.exists() and not old.exists()
+    assert new.exists() and old.exists()  # kept: switching back costs no rebuild
     A.reset()
     assert A.query_units("党史学") == with_user and dictionary.loaded("rjieba") is None
     user.write_text("党史学 5\n习教 9\n", encoding="utf-8")  # edited in place: another table again
@@ -315,16 +315,19 @@ def test_lone_characters_need_no_table():
         assert seg.cut(text) == full.cut(text)
 
 
-def test_writing_is_atomic_and_replaces_older_tables(tmp_path):
+def test_writing_is_atomic_and_keeps_the_newest_tables(tmp_path):
     directory = tmp_path / "c"
-    first = wordtable.write_table(directory, "aaa", {"党史": 5, "党": 9})
-    second = wordtable.write_table(directory, "bbb", {"党史": 6, "党": 9})
-    assert not first.exists() and second.exists()
-    assert [p.name for p in directory.iterdir()] == [second.name]  # no temporary left
-    table = wordtable.WordTable(second, "bbb")
-    assert table.total == 15 and table.words_starting("党")["党史"] == 6
+    written = []
+    for k in range(wordtable.KEEP + 2):
+        written.append(wordtable.write_table(directory, f"fp{k}", {"党史": 5 + k, "党": 9}))
+        os.utime(written[-1], (1000 + k, 1000 + k))  # distinct ages, oldest first
+    second = written[-1]
+    assert sorted(p.name for p in directory.iterdir()) == sorted(p.name for p in written[-wordtable.KEEP :])
+    table = wordtable.WordTable(second, f"fp{wordtable.KEEP + 1}")
+    assert table.total == 5 + wordtable.KEEP + 1 + 9
+    assert table.words_starting("党")["党史"] == 5 + wordtable.KEEP + 1
     with pytest.raises(wordtable.TableError):
-        wordtable.WordTable(second, "aaa")
+        wordtable.WordTable(second, "fp0")  # another dictionary's name
 
 
 # ------------------------------------------------------------- the CLI, cold
@@ -383,5 +386,5 @@ def test_cold_cli_searches_agree_in_every_cache_state(es_url, seeded, tmp_path, 
     for hit in expected["hits"]:
         hit.pop("explanation")
     assert _cli_search(env_user, query) == (expected, "")  # the table of the old dictionary is not used
-    assert len(list(cache.glob("words-*"))) == 1 and list(cache.glob("words-*")) != tables
+    assert len(list(cache.glob("words-*"))) == 2  # the user's table, and the default one kept
     assert _cli_search(env_user, query) == (expected, "")  # and now from the new table

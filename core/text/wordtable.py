@@ -17,7 +17,7 @@ text's characters. The file ``words-<fingerprint>.bin`` lives in the cache
 directory (core.settings.cache_dir). The fingerprint covers everything the
 segmenter's dictionary depends on (core.text.wordcache.fingerprint), so a
 changed user dictionary, backend or package names another file: a stale
-table is never opened. A table is written to a temporary file and renamed
+table is never opened (the few newest are kept, then deleted). A table is written to a temporary file and renamed
 into place, so readers see a whole table or none; a damaged one fails its
 size or CRC check (TableError), never gives wrong words.
 """
@@ -40,6 +40,7 @@ PREFIX = "words-"
 SUFFIX = ".bin"
 MAGIC = b"rsearch word table\n"
 BUCKETS = 4096
+KEEP = 4  # tables kept in the cache directory, the newest first
 _SLOT = struct.Struct("<QII")  # offset, size, crc32 of one bucket
 
 
@@ -85,7 +86,7 @@ def _bucket(ch: str) -> int:
 def write_table(directory: Path, fingerprint: str, words: dict[str, int]) -> Path:
     """Write the table of ``words`` (word -> final frequency) atomically.
 
-    Other tables in the directory (older fingerprints) are removed after
+    Older tables in the directory beyond the KEEP newest are removed after
     the new one is in place. OSError when the directory cannot be written.
     """
     import tempfile
@@ -119,13 +120,29 @@ def write_table(directory: Path, fingerprint: str, words: dict[str, int]) -> Pat
         except OSError:
             pass
         raise
-    for old in directory.glob(f"{PREFIX}*"):
-        if old != final:
-            try:
-                old.unlink()
-            except OSError:
-                pass
+    _prune(directory, final)
     return final
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    """Keep the KEEP most recently written tables (a user switching between
+    two dictionaries does not rebuild at every switch); drop the rest, and
+    temporary files a crashed writer left over an hour ago."""
+    import time
+
+    def mtime(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    tables = sorted((p for p in directory.glob(f"{PREFIX}*{SUFFIX}") if p != keep), key=mtime, reverse=True)
+    leftovers = [p for p in directory.glob(f".{PREFIX}*.tmp") if mtime(p) < time.time() - 3600]
+    for old in tables[KEEP - 1 :] + leftovers:
+        try:
+            old.unlink()
+        except OSError:
+            pass
 
 
 class WordTable:
