@@ -321,17 +321,17 @@ def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word
 
 
 def _keep_word_table(after_query: bool) -> None:
-    """Write the dictionary's word table for the next cold search if it is
-    missing or stale (core.text.wordcache): after a search only when that
-    search had to load the whole dictionary, after indexing always (the
+    """Write the dictionary's word table and fold's table for the next cold
+    search if they are missing or stale (core.text.wordcache): after a
+    search only when that search missed one, after indexing always (the
     dictionary may have changed). Output is flushed first, so the answer
     never waits for it."""
     from core.text import wordcache
 
-    if after_query and not wordcache.table_wanted():
+    if after_query and not wordcache.cache_wanted():
         return
     sys.stdout.flush()
-    wordcache.ensure_word_table()
+    wordcache.ensure_cache()
 
 
 @cli.command("show")

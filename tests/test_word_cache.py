@@ -388,3 +388,57 @@ def test_cold_cli_searches_agree_in_every_cache_state(es_url, seeded, tmp_path, 
     assert _cli_search(env_user, query) == (expected, "")  # the table of the old dictionary is not used
     assert len(list(cache.glob("words-*"))) == 2  # the user's table, and the default one kept
     assert _cli_search(env_user, query) == (expected, "")  # and now from the new table
+
+
+# ------------------------------------------------------ fold's precomputed table
+
+_FOLD_ALL = """
+import json, sys
+from core.text import fold as F
+if sys.argv[1] == "rule":
+    F._FOLD.precomputed = False
+text = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF) + "𠮷𡚸𪚥黨史學習"
+out = F.fold(text)
+print(json.dumps({"fold": out, "opencc": "opencc" in sys.modules, "complete": F._FOLD.complete_below}))
+"""
+
+
+def _fold_everything(mode: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _FOLD_ALL, mode], capture_output=True, text=True, cwd=REPO,
+                          env=dict(os.environ), timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_the_precomputed_fold_table_folds_as_the_rule_does():
+    from core.text import foldtable
+
+    assert foldtable.ensure() == foldtable.table_path()
+    by_rule = _fold_everything("rule")
+    by_table = _fold_everything("table")
+    assert by_rule["opencc"] and by_rule["complete"] == 0
+    assert by_table["complete"] == 0x10000
+    assert by_table["fold"] == by_rule["fold"]  # every BMP character, and a few beyond it
+    assert by_table["fold"].endswith("𠮷𡚸𪚥党史学习")
+
+
+def test_a_cold_query_needs_no_opencc_with_the_tables(table):
+    from core.text import foldtable
+
+    foldtable.ensure()
+    code = ("import sys; from core import analysis as A; "
+            "print(A.query_units('黨史學習教育'), A.fold('西工區ABC'), 'opencc' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                          env=dict(os.environ), timeout=120)
+    assert proc.stdout.strip() == "['党史学习教育'] 西工区abc False", proc.stderr
+
+
+@pytest.mark.parametrize("damage", [b"", b"rsearch fold table\n123\nxyz", b"garbage\n"])
+def test_a_damaged_fold_table_falls_back_to_opencc(damage):
+    from core.text import foldtable
+
+    path = foldtable.ensure()
+    path.write_bytes(path.read_bytes()[:100] if damage == b"" else damage)
+    assert foldtable.load() is None and foldtable.wanted()
+    assert _fold_everything("table") == {**_fold_everything("rule"), "complete": 0}
+    assert foldtable.ensure() == path and foldtable.load() is not None

@@ -26,7 +26,8 @@ from .. import settings
 from . import dictionary
 from .segment import Segmenter
 
-__all__ = ["ensure_word_table", "fingerprint", "query_segmenter", "reset", "table_file", "table_wanted"]
+__all__ = ["cache_wanted", "ensure_cache", "ensure_word_table", "fingerprint", "query_segmenter", "reset",
+           "table_file", "table_wanted"]
 
 _lock = threading.RLock()
 _partials: dict[str, Segmenter] = {}
@@ -57,6 +58,21 @@ def table_wanted() -> bool:
     """Did a query in this process load the full dictionary because the
     current dictionary has no usable table?"""
     return bool(_wanted)
+
+
+def cache_wanted() -> bool:
+    """Did this process miss the word table or fold's table (core.text.foldtable)?"""
+    from . import foldtable
+
+    return table_wanted() or foldtable.wanted()
+
+
+def ensure_cache() -> None:
+    """Write whichever of the two tables is missing or stale."""
+    from . import foldtable
+
+    ensure_word_table()
+    foldtable.ensure()
 
 
 def _say(message: str) -> None:
