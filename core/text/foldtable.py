@@ -83,12 +83,13 @@ def ensure() -> Path | None:
     if load() is not None:
         return path
     _state["wanted"] = False
-    blob = marshal.dumps(compute())
     try:
+        # The file first: an unwritable directory costs nothing to find out.
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".fold-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
+                blob = marshal.dumps(compute())
                 fh.write(MAGIC + str(crc32(blob)).encode() + b"\n" + blob)
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
