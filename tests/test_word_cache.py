@@ -283,10 +283,18 @@ def _unwritable_directory(tmp_path: Path) -> Path:
 
 def test_an_unwritable_cache_directory_says_so_once(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv(core_settings.ENV_CACHE_DIR, str(_unwritable_directory(tmp_path)))
+    from core.text import foldtable
+
+    def no_work(*args):
+        raise AssertionError("computed a table that cannot be written")
+
+    monkeypatch.setattr(foldtable, "compute", no_work)
+    monkeypatch.setattr(wordtable, "read_base_dict", no_work)
     with caplog.at_level(logging.WARNING):
         first = query_tokens()
         assert wordcache.ensure_word_table() is None
-        assert wordcache.ensure_word_table() is None
+        wordcache.ensure_cache()
+        assert foldtable.ensure() is None
     assert len(caplog.records) == 1
     assert "cannot write the dictionary cache" in caplog.records[0].getMessage()
     assert core_settings.ENV_CACHE_DIR in caplog.records[0].getMessage()
