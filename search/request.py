@@ -266,11 +266,39 @@ def facet_agg(facet: facets.Facet) -> dict:
     return {"terms": {"field": facet.field, "size": facet.size}}
 
 
+FILTERED_PREFIX = "_under:"  # a group of facets counted under the same filters
+
+
 def facet_aggs(aq: AnalysedQuery, counted: list[facets.Facet]) -> dict:
-    """Each facet counted under every filter but its own."""
-    return {f.name: {"filter": {"bool": {"filter": filters_except(aq, f.field)}},
-                     "aggs": {"values": facet_agg(f)}}
-            for f in counted}
+    """Each facet counted under every filter but its own.
+
+    A facet no active filter narrows is a plain aggregation, collected in the
+    query's own pass over the matches. Facets under the same filters share
+    one ``filter`` aggregation (named ``_under:`` + those filters' names):
+    Elasticsearch runs a top-level ``filter`` aggregation filter by filter,
+    evaluating the whole query again for it (the search profile shows one
+    more copy of the query per wrapper), so each wrapper is a second pass."""
+    aggs: dict = {}
+    for f in counted:
+        under = tuple(name for name in aq.filters if facets.REGISTRY[name].field != f.field)
+        if not under:
+            aggs[f.name] = facet_agg(f)
+            continue
+        group = aggs.setdefault(FILTERED_PREFIX + "+".join(under), {
+            "filter": {"bool": {"filter": [filter_clause(name, aq.filters[name]) for name in under]}},
+            "aggs": {}})
+        group["aggs"][f.name] = facet_agg(f)
+    return aggs
+
+
+def facet_buckets(aggregations: dict, name: str) -> list[dict]:
+    """The buckets of facet ``name`` in a response to a facet_aggs request."""
+    if name in aggregations:
+        return aggregations[name]["buckets"]
+    for key, group in aggregations.items():
+        if key.startswith(FILTERED_PREFIX) and name in group:
+            return group[name]["buckets"]
+    raise KeyError(name)
 
 
 # -- the request -------------------------------------------------------------------
@@ -292,8 +320,10 @@ def build_request(aq: AnalysedQuery, options: SearchOptions) -> dict:
         body["track_scores"] = True
     if options.group_by_report:
         body["collapse"] = {"field": "report_id", "inner_hits": {"name": "matches", "size": 0}}
-        body["aggs"]["_reports"] = {"filter": {"bool": {"filter": post}},
-                                    "aggs": {"n": {"cardinality": {"field": "report_id"}}}}
+        # Reports counted under the post filters; unwrapped without any (see facet_aggs).
+        reports = {"cardinality": {"field": "report_id"}}
+        body["aggs"]["_reports"] = ({"filter": {"bool": {"filter": post}}, "aggs": {"n": reports}}
+                                    if post else reports)
     if options.explain:
         body["explain"] = True
     return body

@@ -8,7 +8,7 @@ from core import facets
 from . import highlight
 from .analysed import AnalysedQuery
 from .options import SearchOptions
-from .request import place_values
+from .request import facet_buckets, place_values
 from .results import FacetValue, Hit, SearchResult
 
 
@@ -53,10 +53,14 @@ def read_response(resp: dict, aq: AnalysedQuery, options: SearchOptions, elapsed
     aggs = resp.get("aggregations", {})
     counted = options.counted_facets()
     facet_values = {
-        f.name: read_facet(f, aggs[f.name]["values"]["buckets"], aq.filters.get(f.name, ()))
+        f.name: read_facet(f, facet_buckets(aggs, f.name), aq.filters.get(f.name, ()))
         for f in counted
     }
-    total = (aggs["_reports"]["n"]["value"] if options.group_by_report else resp["hits"]["total"]["value"])
+    if options.group_by_report:
+        reports = aggs["_reports"]
+        total = reports["n"]["value"] if "n" in reports else reports["value"]
+    else:
+        total = resp["hits"]["total"]["value"]
     return SearchResult(
         query=aq.query, total=total,
         hits=[read_hit(h, needles, options) for h in resp["hits"]["hits"]],

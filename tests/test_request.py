@@ -9,7 +9,7 @@ from core import facets
 from core.errors import QueryError
 from search.analysed import analyse
 from search.options import SearchOptions
-from search.request import build_request, date_range, filter_clause
+from search.request import FILTERED_PREFIX, build_request, date_range, filter_clause
 
 
 def body(query: str = "", filters=None, **options) -> dict:
@@ -36,6 +36,18 @@ def test_bad_dates_are_query_errors(value):
         date_range("date", value)
 
 
+def counted_under(b: dict) -> dict[str, tuple[list, dict]]:
+    """Each counted facet's (filters it is counted under, its aggregation)."""
+    found = {}
+    for key, agg in b["aggs"].items():
+        if key.startswith(FILTERED_PREFIX):
+            for name, inner in agg["aggs"].items():
+                found[name] = (agg["filter"]["bool"]["filter"], inner)
+        elif key != "_reports":
+            found[key] = ([], agg)
+    return found
+
+
 def test_filters_go_to_post_filter_and_each_facet_counts_under_the_others():
     b = body("党史", {"people": ["张再行"], "kind": "body"})
     people = {"terms": {"people": ["张再行"]}}
@@ -43,18 +55,39 @@ def test_filters_go_to_post_filter_and_each_facet_counts_under_the_others():
     assert b["post_filter"] == {"bool": {"filter": [people, kind]}}
     # The scoring query holds no facet filter: counts and hits see the same matches.
     assert "张再行" not in str(b["query"])
-    aggs = b["aggs"]
-    assert aggs["people"]["filter"] == {"bool": {"filter": [kind]}}  # not its own
-    assert aggs["kind"]["filter"] == {"bool": {"filter": [people]}}
-    assert aggs["region"]["filter"] == {"bool": {"filter": [people, kind]}}
-    assert aggs["people"]["aggs"]["values"] == {"terms": {"field": "people", "size": 20}}
-    assert aggs["date"]["aggs"]["values"]["date_histogram"]["field"] == "date"
+    under = counted_under(b)
+    assert set(under) == {f.name for f in facets.counted()}
+    assert under["people"][0] == [kind]  # not its own
+    assert under["kind"][0] == [people]
+    assert all(under[f.name][0] == [people, kind] for f in facets.counted() if f.name not in ("people", "kind"))
+    assert under["people"][1] == {"terms": {"field": "people", "size": facets.REGISTRY["people"].size}}
+    assert under["date"][1]["date_histogram"]["field"] == "date"
+    # Facets under the same filters share one wrapper: three sets, three wrappers.
+    assert len(b["aggs"]) == 3
+
+
+@pytest.mark.parametrize("filters, wrappers", [
+    (None, 0),
+    ({"kind": "body"}, 1),  # kind alone counts under nothing: plain; the rest share one
+    ({"region": "洛阳", "places": "遵义"}, 3),
+    ({"people": "张再行", "date": "2021", "report": "x"}, 4),
+])
+def test_only_facets_under_filters_are_wrapped(filters, wrappers):
+    # A top-level filter aggregation is one more pass of the whole query in
+    # Elasticsearch, so facets that no filter narrows are plain aggregations.
+    b = body("党史", filters)
+    assert sum(key.startswith(FILTERED_PREFIX) for key in b["aggs"]) == wrappers
+    for name, (under, _) in counted_under(b).items():
+        own = facets.REGISTRY[name].field
+        expected = [filter_clause(n, v) for n, v in analyse("", filters).filters.items()
+                    if facets.REGISTRY[n].field != own]
+        assert under == expected
 
 
 def test_no_filters_no_post_filter():
     b = body("党史")
     assert "post_filter" not in b
-    assert all(agg["filter"] == {"bool": {"filter": []}} for agg in b["aggs"].values())
+    assert all("filter" not in agg for agg in b["aggs"].values())
 
 
 def test_counted_facets_come_from_the_registry_or_the_caller():
@@ -105,7 +138,10 @@ def test_paging_sorting_grouping_and_source():
     assert (b["from"], b["size"]) == (10, 5)
     assert b["sort"] == [{"date": {"order": "desc", "missing": "_last"}}, "_score"] and b["track_scores"]
     assert b["collapse"]["field"] == "report_id"
-    assert b["aggs"]["_reports"]["aggs"]["n"] == {"cardinality": {"field": "report_id"}}
+    assert b["aggs"]["_reports"] == {"cardinality": {"field": "report_id"}}  # no filter: no wrapper
+    filtered = body("x", {"kind": "body"}, group_by_report=True)["aggs"]["_reports"]
+    assert filtered == {"filter": filtered["filter"], "aggs": {"n": {"cardinality": {"field": "report_id"}}}}
+    assert filtered["filter"] == {"bool": {"filter": [{"terms": {"kind": ["body"]}}]}}
     assert b["_source"] == {"excludes": ["*_chars", "*_words", "*_bigrams"]}
 
 
