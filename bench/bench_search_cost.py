@@ -159,6 +159,11 @@ def main() -> None:
                 variants[f"baseline {choice}"] = bodies(args.baseline, queries, facets)
         res = out[name] = time_variants(es, args.index, queries, variants, args.rounds)
         print(f"== {name} (n={res['n']})")
+        if args.baseline:
+            # Same scoring query: the same hits in the same order (relevance unchanged).
+            same = sum(a["query"] == b["query"] for a, b in zip(variants["default"], variants["baseline default"]))
+            res["same_scoring_query"] = same
+            print(f"  scoring query identical to the baseline's for {same} of {len(queries)} queries")
         for v in variants:
             t, rt = res["took"][v], res["round_trip"][v]
             print(f"  {v:17s} took median {t['median']:6.1f} p95 {t['p95']:6.1f} ms; "

@@ -93,16 +93,17 @@ def test_only_facets_under_filters_are_wrapped(query, filters, wrappers):
                     if facets.REGISTRY[n].field != own]
         assert under == expected
     # A top-level filter aggregation is one more pass of the whole query in
-    # Elasticsearch: only one parent, and none when nothing is narrowed.
-    assert (list(b["aggs"]) == [COUNTS]) == (wrappers > 0 or scope_of(b)[1] is not None)
+    # Elasticsearch: every count is under one parent.
+    assert list(b["aggs"]) == [COUNTS] and b["aggs"][COUNTS]["filter"] == {"match_all": {}}
 
 
 @pytest.mark.parametrize("query", ["党史", "会", '"党史学习教育"'])
 def test_no_filters_no_post_filter_and_one_short_unit_counts_every_match(query):
     b = body(query)
     assert "post_filter" not in b
-    assert all("filter" not in agg for agg in b["aggs"].values())
-    assert list(b["aggs"]) == [f.name for f in facets.defaults()]
+    scope, tier = scope_of(b)
+    assert tier is None and all("filter" not in agg for agg in scope.values())
+    assert list(scope) == [f.name for f in facets.defaults()]
 
 
 @pytest.mark.parametrize("query", ["党史学习教育", "推进会", "新时代 文明实践", "马祖列岛 OR 台湾"])
@@ -137,9 +138,9 @@ def test_reading_counts_from_either_shape():
 
 
 def test_counted_facets_come_from_the_registry_or_the_caller():
-    assert list(body("x")["aggs"]) == [f.name for f in facets.defaults()]
+    assert list(scope_of(body("x"))[0]) == [f.name for f in facets.defaults()]
     assert {f.name for f in facets.defaults()} < {f.name for f in facets.counted()}
-    assert list(body("x", facets=("people", "report"))["aggs"]) == ["people", "report"]
+    assert list(scope_of(body("x", facets=("people", "report")))[0]) == ["people", "report"]
     assert body("x", facets=())["aggs"] == {}
     with pytest.raises(QueryError, match="unknown facet 'peple'"):
         body("x", facets=("peple",))
@@ -185,7 +186,7 @@ def test_paging_sorting_grouping_and_source():
     assert (b["from"], b["size"]) == (10, 5)
     assert b["sort"] == [{"date": {"order": "desc", "missing": "_last"}}, "_score"] and b["track_scores"]
     assert b["collapse"]["field"] == "report_id"
-    assert b["aggs"]["_reports"] == {"cardinality": {"field": "report_id"}}  # no filter: no wrapper
+    assert b["aggs"][COUNTS]["aggs"]["_reports"] == {"cardinality": {"field": "report_id"}}  # no filter
     filtered = body("x", {"kind": "body"}, group_by_report=True)["aggs"][COUNTS]["aggs"]["_reports"]
     assert filtered == {"filter": filtered["filter"], "aggs": {"n": {"cardinality": {"field": "report_id"}}}}
     assert filtered["filter"] == {"bool": {"filter": [{"terms": {"kind": ["body"]}}]}}
