@@ -37,6 +37,7 @@ the total always counts every match (counting_tier says why).
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import date
 
 from core import facets
@@ -319,9 +320,9 @@ def counts_aggs(aq: AnalysedQuery, options: SearchOptions, over_all_words: bool 
     filter by filter, in a pass of its own over the query's matches (the
     search profile shows a copy of the query per top-level wrapper), so
     wrappers side by side cost a pass each, while under one parent a filter
-    only checks each match. That one unscored pass is also cheaper than
-    counting in the scored pass (bench/bench_search_cost.py: common words at
-    80 MB, 33 ms plain, 27.5 ms under the parent)."""
+    only checks each match. That one unscored pass was also faster than
+    counting in the scored pass, facets at the top level
+    (bench/bench_search_cost.py, README)."""
     inner: dict = {}
     counted = options.counted_facets()
     if counted:
@@ -393,4 +394,4 @@ def facets_request(aq: AnalysedQuery, options: SearchOptions) -> dict:
     word: no hits, no total, the query in filter context (nothing scored)."""
     return {"size": 0, "track_total_hits": False,
             "query": {"bool": {"filter": [scoring_query(aq, options.operator, options.strict)]}},
-            "aggs": counts_aggs(aq, options, over_all_words=False)}
+            "aggs": counts_aggs(aq, replace(options, group_by_report=False), over_all_words=False)}

@@ -122,6 +122,8 @@ def test_several_units_count_facets_over_the_all_words_tier(query):
     fallback = facets_request(aq, SearchOptions())
     assert fallback["size"] == 0 and fallback["query"] == {"bool": {"filter": [b["query"]]}}
     assert scope_of(fallback) == (scope, None)
+    grouped = facets_request(aq, SearchOptions(group_by_report=True))  # the report total is the search's
+    assert scope_of(grouped) == (scope, None) and "_reports" not in grouped["aggs"][COUNTS]["aggs"]
 
 
 def test_reading_counts_from_either_shape():

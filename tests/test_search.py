@@ -246,6 +246,10 @@ def test_facets_count_every_match_when_no_chunk_has_every_word(es, alias):
     assert run(es, alias, "洛八办 台北市", strict=True).total == 0 < found.total
     assert found.facets_over == "all"
     assert sum(v.count for v in found.facets["kind"]) == found.total
+    # Grouped: the total is still the number of reports, the counts every match.
+    grouped = run(es, alias, "洛八办 台北市", facets=["kind"], group_by_report=True, limit=100)
+    assert grouped.facets == found.facets and grouped.facets_over == "all"
+    assert grouped.total == len({h.report_id for h in run(es, alias, "洛八办 台北市", limit=1000).hits}) > 1
 
 
 def test_report_and_section_facets_on_request(es, alias):
