@@ -290,7 +290,7 @@ def _facet_names(value: str | None) -> list[str] | None:
 @click.option("--explain", is_flag=True, help="Show why each hit ranked where it did.")
 @click.option("--facets", "facet_names", metavar="NAMES", default=None,
               help="Facets to count and show, comma-separated, or 'none' "
-                   f"(default: {','.join(f.name for f in facets.counted())}).")
+                   f"(default: {','.join(f.name for f in facets.defaults())}; also {','.join(f.name for f in facets.counted() if not f.default)}).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @connection_options
 @pass_ctx
