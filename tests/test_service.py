@@ -260,6 +260,16 @@ def test_page_renders_results_without_javascript(client):
     assert 'class="report-link" href="/read/' in html
 
 
+def test_page_counts_report_and_section_facets(client):
+    """The API counts report titles and section headings on request only;
+    the page asks for them, so its sidebar can narrow by report."""
+    api = ok(client.get("/search", params={"q": "党史学习教育"}))
+    assert "report" not in api["facets"] and "section" not in api["facets"]
+    html = client.get("/", params={"q": "党史学习教育"}).text
+    title = ok(client.get("/search", params={"q": "党史学习教育", "facets": "report"}))["facets"]["report"][0]["value"]
+    assert f'value="report:{title}"' in html
+
+
 def test_page_shows_malformed_query_and_empty_state(client):
     bad = client.get("/", params={"q": '"党史'})
     assert bad.status_code == 400 and 'class="error"' in bad.text and "quote" in bad.text.lower()
