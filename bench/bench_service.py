@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,13 +34,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_query import draw_queries, pct  # noqa: E402
 
+from rsearch.localnode.node import free_port  # noqa: E402
+from rsearch.serving import wait_until_healthy  # noqa: E402
+
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ensure_index(es, index: str, corpus: Path) -> None:
@@ -160,16 +156,10 @@ def main() -> None:
     server = subprocess.Popen([str(BIN / "rsearch"), "--es-url", args.es_url, "--index", index, "serve",
                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"rsearch serve did not come up: {server.stdout.read() if server.poll() is not None else ''}")
-        time.sleep(0.2)
+    try:
+        wait_until_healthy(base, server)
+    except RuntimeError as err:
+        raise SystemExit(str(err)) from None
     import psutil
 
     proc = psutil.Process(server.pid)

@@ -75,6 +75,7 @@ from .text.tokens import (
     clear_caches,
     is_junk,
     query_units,
+    query_words,
     word_tokens,
 )
 
@@ -82,7 +83,7 @@ __all__ = [
     "CJK", "HARD_WRAP", "HMM", "SHIPPED_DICT", "STOPWORDS_FILE", "Analyzed", "DictionaryError", "analyze",
     "bigram_tokens",
     "char_tokens", "check_user_dict", "compact", "dictionary_version", "fold", "is_cjk", "is_junk",
-    "normalize", "parse_dict", "query_units", "replace_surrogates", "reset", "segmenter",
+    "normalize", "parse_dict", "query_units", "query_words", "replace_surrogates", "reset", "segmenter",
     "segmenter_name", "stopwords", "word_tokens",
 ]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Facet", "REGISTRY", "counted", "filters", "get", "names"]
+__all__ = ["Facet", "REGISTRY", "counted", "defaults", "filters", "get", "names"]
 
 # How values are counted.
 TERMS = "terms"  # top values of a keyword field
@@ -41,7 +41,10 @@ class Facet:
     description: str
     kind: str = TERMS
     match: str = EXACT
-    counted: bool = True  # counted on a search unless the caller asks for other facets
+    counted: bool = True  # a facet: counted when asked for (else a filter only)
+    # Counted when the caller names no facets: what the CLI and the page show.
+    # Each facet counted costs Elasticsearch time on every search.
+    default: bool = True
     size: int = 20  # values returned per facet
 
     @property
@@ -51,7 +54,7 @@ class Facet:
     def to_dict(self) -> dict:
         return {"name": self.name, "field": self.field, "label": self.label, "description": self.description,
                 "kind": self.kind, "match": self.match, "filter_form": self.filter_form,
-                "counted": self.counted}
+                "counted": self.counted, "default": self.counted and self.default}
 
 
 # Order is the order facets are shown in.
@@ -60,8 +63,11 @@ REGISTRY: dict[str, Facet] = {f.name: f for f in (
           match=PLACE),
     Facet("places", "places", "Places mentioned", "every administrative place the report mentions",
           match=PLACE),
-    Facet("report", "title.keyword", "Report", "the report's title"),
-    Facet("section", "section.keyword", "Section", "the section heading a chunk is under"),
+    # Counted on request only: a title or heading per report or section, so
+    # thousands of values, and the hits show both anyway (group by report
+    # for reports by matches).
+    Facet("report", "title.keyword", "Report", "the report's title", default=False),
+    Facet("section", "section.keyword", "Section", "the section heading a chunk is under", default=False),
     Facet("publication", "publication", "Publication", "the paper or outlet named in a byline or dateline"),
     Facet("people", "people", "People", "everyone a byline names, in any role"),
     Facet("kind", "kind", "Chunk kind", "title, lede, body, caption or byline"),
@@ -88,8 +94,13 @@ def filters() -> list[Facet]:
 
 
 def counted() -> list[Facet]:
-    """The facets a search counts by default."""
+    """Every facet a search can count (the rest are filters only)."""
     return [f for f in REGISTRY.values() if f.counted]
+
+
+def defaults() -> list[Facet]:
+    """The facets a search counts when the caller names none."""
+    return [f for f in REGISTRY.values() if f.counted and f.default]
 
 
 def names(facets: list[Facet] | None = None) -> list[str]:

@@ -2,20 +2,82 @@
 
 Importing the official client (it pulls in its async half and asyncio) is
 most of a command-line search's start-up time (the README has the figures).
-A search needs one JSON POST, so the CLI's search path sends it with the
-standard library's http.client. Same settings (URL, API key, basic auth,
-CA file) as Settings.client(); everything else uses the official client.
+A search needs one JSON POST, so the CLI's search path sends it itself:
+over HTTPS with the standard library's http.client, over plain HTTP (the
+local node) as one HTTP/1.1 exchange on a socket, because importing
+http.client (the email package for its header parser, and ssl) costs more
+than the rest of the request. Same settings (URL, API key, basic auth, CA
+file) as Settings.client(); everything else uses the official client.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import ssl
-from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from urllib.parse import quote, urlsplit
 
 from .errors import HttpAnswer, from_elasticsearch
+
+
+class BadAnswer(ConnectionError):
+    """What came back is not an HTTP response (a network-level failure)."""
+
+
+def _dechunk(data: bytes) -> bytes:
+    """The body of a ``Transfer-Encoding: chunked`` payload."""
+    out, pos = [], 0
+    while True:
+        end = data.find(b"\r\n", pos)
+        if end < 0:
+            raise BadAnswer("a chunked answer ended early")
+        try:
+            size = int(data[pos:end].split(b";", 1)[0], 16)
+        except ValueError:
+            raise BadAnswer("a chunked answer with a bad chunk size") from None
+        if size == 0:
+            return b"".join(out)
+        out.append(data[end + 2 : end + 2 + size])
+        pos = end + 2 + size + 2
+        if pos > len(data):
+            raise BadAnswer("a chunked answer ended early")
+
+
+def http_exchange(host: str, port: int, request_head: str, body: bytes, timeout: float) -> tuple[int, str, bytes]:
+    """Send one HTTP/1.1 request (``Connection: close``) and read the whole answer.
+
+    Status, reason and body (Content-Length or chunked; to the end of the
+    connection otherwise). OSError (BadAnswer for a garbled answer,
+    TimeoutError) for anything that goes wrong on the way.
+    """
+    import socket
+
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(request_head.encode("latin-1") + body)
+        chunks = []
+        while True:
+            data = sock.recv(1 << 16)
+            if not data:
+                break
+            chunks.append(data)
+    raw = b"".join(chunks)
+    head, sep, payload = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    version, _, rest = lines[0].partition(" ")
+    code, _, reason = rest.partition(" ")
+    if not sep or not version.startswith("HTTP/") or not code.isdigit():
+        raise BadAnswer(f"the answer is not HTTP ({len(raw)} bytes)")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        payload = _dechunk(payload)
+    elif headers.get("content-length", "").isdigit():
+        length = int(headers["content-length"])
+        if len(payload) < length:
+            raise BadAnswer(f"the answer ended after {len(payload)} of {length} bytes")
+        payload = payload[:length]
+    return int(code), reason, payload
 
 
 class QuickClient:
@@ -26,9 +88,14 @@ class QuickClient:
         self._https = parts.scheme == "https"
         self._host = parts.hostname or "127.0.0.1"
         self._port = parts.port or (443 if self._https else 80)
+        self._netloc = parts.netloc.rpartition("@")[2] or self._host
         self._base = parts.path.rstrip("/")
         self._timeout = timeout
-        self._context = ssl.create_default_context(cafile=ca_certs) if self._https else None
+        self._context = None
+        if self._https:
+            import ssl
+
+            self._context = ssl.create_default_context(cafile=ca_certs)
         self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if api_key:
             self._headers["Authorization"] = f"ApiKey {api_key}"
@@ -36,33 +103,43 @@ class QuickClient:
             token = base64.b64encode(f"{username}:{password or ''}".encode()).decode()
             self._headers["Authorization"] = f"Basic {token}"
 
-    def _connection(self):
-        if self._https:
-            return HTTPSConnection(self._host, self._port, timeout=self._timeout, context=self._context)
-        return HTTPConnection(self._host, self._port, timeout=self._timeout)
+    def _post_https(self, path: str, body: bytes) -> tuple[int, str, bytes]:
+        from http.client import HTTPSConnection
 
-    def search(self, *, index: str, body: dict) -> dict:
-        conn = self._connection()
+        conn = HTTPSConnection(self._host, self._port, timeout=self._timeout, context=self._context)
         try:
-            conn.request("POST", f"{self._base}/{quote(index, safe=',*')}/_search",
-                         body=json.dumps(body, ensure_ascii=False).encode("utf-8"), headers=self._headers)
+            conn.request("POST", path, body=body, headers=self._headers)
             resp = conn.getresponse()
-            data = resp.read()
-        except (OSError, HTTPException) as err:
-            raise from_elasticsearch(err, self.url, socket_level=True) from None
+            return resp.status, resp.reason, resp.read()
         finally:
             conn.close()
+
+    def _post_http(self, path: str, body: bytes) -> tuple[int, str, bytes]:
+        head = [f"POST {path} HTTP/1.1", f"Host: {self._netloc}", f"Content-Length: {len(body)}",
+                "Connection: close", *(f"{k}: {v}" for k, v in self._headers.items())]
+        return http_exchange(self._host, self._port, "\r\n".join(head) + "\r\n\r\n", body, self._timeout)
+
+    def search(self, *, index: str, body: dict) -> dict:
+        path = f"{self._base}/{quote(index, safe=',*')}/_search"
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        try:
+            status, reason, data = (self._post_https if self._https else self._post_http)(path, data)
+        except Exception as err:  # OSError, ssl's and http.client's errors
+            translated = from_elasticsearch(err, self.url, socket_level=True)
+            if translated is None:
+                raise
+            raise translated from None
         try:
             payload = json.loads(data) if data else {}
         except ValueError:
             payload = {}
-        if resp.status >= 400:
+        if status >= 400:
             # Translated like the official client's ApiError (status_code, root cause).
-            raise from_elasticsearch(HttpAnswer(resp.status, payload, resp.reason), self.url)
+            raise from_elasticsearch(HttpAnswer(status, payload, reason), self.url)
         if not isinstance(payload, dict) or "hits" not in payload:
             raise from_elasticsearch(HttpAnswer(
-                resp.status, f"an answer that is not an Elasticsearch search result "
-                             f"({len(data)} bytes)", resp.reason), self.url)
+                status, f"an answer that is not an Elasticsearch search result "
+                        f"({len(data)} bytes)", reason), self.url)
         return payload
 
     def close(self) -> None:

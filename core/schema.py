@@ -15,7 +15,6 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
 from .errors import RsearchError
 
@@ -42,6 +41,8 @@ def bigrams_field(field: str) -> str:
 @lru_cache(maxsize=1)
 def definition() -> dict:
     """mappings/chunks.json, parsed."""
+    from importlib.resources import files  # here: importing it is a good part of a cold search's imports
+
     return json.loads((files(__package__) / "mappings" / "chunks.json").read_text(encoding="utf-8"))
 
 

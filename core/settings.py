@@ -20,6 +20,9 @@ CLI options override environment variables, which override the defaults.
                           free port and says which)
     RSEARCH_USER_DICT     the user's own segmentation dictionary (core.text.dictionary)
     RSEARCH_SEGMENTER     rjieba (default) or jieba
+    RSEARCH_CACHE_DIR     where derived files are kept (the dictionary's word table
+                          for fast cold searches); default $XDG_CACHE_HOME/rsearch,
+                          else ~/.cache/rsearch. Safe to delete at any time.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ ENV_HEAP = "RSEARCH_ES_HEAP"
 ENV_ES_PORT = "RSEARCH_ES_PORT"
 ENV_USER_DICT = "RSEARCH_USER_DICT"
 ENV_SEGMENTER = "RSEARCH_SEGMENTER"
+ENV_CACHE_DIR = "RSEARCH_CACHE_DIR"
 ENV_MAVEN_REPOSITORY = "RSEARCH_MAVEN_REPOSITORY"  # HTTPS fallback for the distribution
 ENV_KIBANA_URL = "RSEARCH_KIBANA_URL"
 ENV_KIBANA_SPACE = "RSEARCH_KIBANA_SPACE"
@@ -62,6 +66,7 @@ ENV_KIBANA_PASSWORD = "RSEARCH_KIBANA_PASSWORD"
 ENV_KIBANA_API_KEY = "RSEARCH_KIBANA_API_KEY"
 ENV_KIBANA_CA_CERTS = "RSEARCH_KIBANA_CA_CERTS"
 ENV_KIBANA_LINK_URL = "RSEARCH_KIBANA_LINK_URL"
+ENV_API_TOKEN = "RSEARCH_API_TOKEN"  # bearer token `rsearch serve` asks callers for
 
 
 def env(name: str) -> str | None:
@@ -74,9 +79,22 @@ def user_dict_setting() -> str | None:
     return env(ENV_USER_DICT)
 
 
+def api_token_setting() -> str | None:
+    """``RSEARCH_API_TOKEN``: the token ``rsearch serve`` requires, if any."""
+    return env(ENV_API_TOKEN)
+
+
 def segmenter_setting() -> str | None:
     """``RSEARCH_SEGMENTER``: the segmenter backend asked for, if any."""
     return env(ENV_SEGMENTER)
+
+
+def cache_dir() -> Path:
+    """``RSEARCH_CACHE_DIR``, else the user's cache directory (XDG) + ``rsearch``."""
+    if env(ENV_CACHE_DIR):
+        return Path(env(ENV_CACHE_DIR)).expanduser()
+    base = env("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "rsearch"
 
 
 def heap_setting() -> str:
@@ -173,7 +191,28 @@ class Settings:
 
 
 def _running(pid) -> bool:
-    """Is the process that the node's state file names still running?"""
+    """Is the process that the node's state file names still running?
+
+    Read from /proc where there is one: importing psutil would be a good
+    part of a cold ``rsearch search``.
+    """
+    try:
+        pid = int(pid)
+    except (TypeError, ValueError):
+        return False
+    if pid <= 0:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        pass  # no procfs: psutil knows the platform's way
+    else:
+        # "pid (command) state ...": the state letter follows the last ')'.
+        end = stat.rfind(b")")
+        return stat[end + 2 : end + 3] not in (b"Z", b"X", b"")
     import psutil
 
     try:

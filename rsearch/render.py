@@ -57,6 +57,8 @@ def render_result(result: SearchResult, explain: bool = False) -> str:
     facets = [(name, values) for name, values in result.facets.items() if values]
     if facets:
         out.append("")
+        if result.facets_over == "all_words":
+            out.append(click.style("facet counts: the chunks that match every word", dim=True))
         width = max(len(n) for n, _ in facets)
         for name, values in facets:
             cells = [f"{'*' if v.selected else ''}{v.value} {v.count}" for v in values[:FACETS_SHOWN]]

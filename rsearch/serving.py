@@ -47,3 +47,28 @@ def run(settings, sock: socket.socket, *, token: str | None = None, log_level: s
     config = uvicorn.Config(create_app(settings, token=token), log_level=log_level, access_log=log_level == "info",
                             timeout_graceful_shutdown=5)
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def wait_until_healthy(base: str, proc, timeout: float = 60) -> None:
+    """Wait for a starting ``rsearch serve`` process to answer ``/health``.
+
+    For the benchmarks and tests that run the real server in its own
+    process; raises RuntimeError with the server's output if it exits or
+    does not answer in time.
+    """
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(f"rsearch serve exited: {proc.stdout.read() if proc.stdout else ''}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"rsearch serve did not answer {base}/health in {timeout:.0f} s")
+        time.sleep(0.2)

@@ -73,7 +73,7 @@ def analyse_term(term: Term) -> AnalysedTerm:
         units = (compact,) if compact else ()
     else:
         units = tuple(u for u in analysis.query_units(term.text) if u.strip())
-    return AnalysedTerm(term.text, term.phrase, units, tuple(analysis.word_tokens(term.text)),
+    return AnalysedTerm(term.text, term.phrase, units, tuple(analysis.query_words(term.text)),
                         tuple(analysis.bigram_tokens(term.text)), compact)
 
 

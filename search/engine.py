@@ -18,7 +18,7 @@ from core.settings import Settings
 
 from .analysed import MAX_QUERY_CHARS, analyse
 from .options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, SearchOptions
-from .request import build_request
+from .request import build_request, facets_request, needs_counts_over_all
 from .response import read_response
 from .results import SearchResult
 
@@ -79,7 +79,10 @@ def search(
     ``name:value`` filters. ``filters`` adds facet filters by name
     (``{"people": ["张再行"], "region": ["西工区", "老城区"]}``): values of one
     name are OR-ed, names AND-ed. ``facets`` names the facets to count
-    (default: the registry's counted ones, core.facets). Returns a
+    (default: the registry's defaults, core.facets); in the default mode
+    they count the chunks that match every word when the query has several
+    units and any chunk has them all, else every match (``facets_over`` of
+    the result says which); the total counts every match. Returns a
     SearchResult; raises QueryError (one line) for a malformed query or
     option, IndexMissing, or the translated Elasticsearch error. Highlights
     are HTML-escaped text with the matches between ``highlight_pre_tag`` and
@@ -99,8 +102,18 @@ def search(
         settings = settings or Settings.from_env()
     es = client or client_for(settings)
     alias = index or settings.index
+    resp = _send(es, alias, body)
+    facets_resp = None
+    if needs_counts_over_all(resp.get("aggregations", {})):
+        # No chunk has every word: the facets count every match instead.
+        facets_resp = _send(es, alias, facets_request(analysed, options))
+    return read_response(resp, analysed, options, round((time.perf_counter() - started) * 1000, 2),
+                         facets_resp)
+
+
+def _send(es, alias: str, body: dict) -> dict:
     try:
-        resp = es.search(index=alias, body=body)
+        return es.search(index=alias, body=body)
     except Exception as err:
         # Official client or core.quickclient: one translation for both.
         translated = from_elasticsearch(err, _client_url(es))
@@ -109,4 +122,3 @@ def search(
         if getattr(translated, "error_type", None) == "index_not_found_exception":
             raise IndexMissing(alias) from None
         raise translated from None
-    return read_response(resp, analysed, options, round((time.perf_counter() - started) * 1000, 2))

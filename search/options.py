@@ -29,7 +29,7 @@ class SearchOptions:
     fragments: int = DEFAULT_FRAGMENTS
     whole_text: bool = False
     explain: bool = False
-    facets: tuple[str, ...] | None = None  # facet names to count; None: the registry's counted ones
+    facets: tuple[str, ...] | None = None  # facet names to count; None: the registry's defaults
     # Around each match in the highlights; the text between is HTML-escaped.
     highlight_pre_tag: str = "<em>"
     highlight_post_tag: str = "</em>"
@@ -59,5 +59,5 @@ class SearchOptions:
 
     def counted_facets(self) -> list[facets.Facet]:
         if self.facets is None:
-            return facets.counted()
+            return facets.defaults()
         return [facets.REGISTRY[name] for name in dict.fromkeys(self.facets)]

@@ -28,12 +28,16 @@ tuned on the CMRC 2018 trial split only (bench/bench_relevance.py).
 Facets work like elasticsearch-dsl's FacetedSearch: filters go to
 ``post_filter`` and each facet counts under every filter but its own, so
 picking a region updates the other facets' counts while the region facet
-keeps showing the alternatives.
+keeps showing the alternatives. In the default mode the facets count the
+chunks that match every word (the all-words tier, what the list starts
+with) when there are any, else every match (a second, unscored request);
+the total always counts every match (counting_tier says why).
 """
 
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import date
 
 from core import facets
@@ -266,11 +270,99 @@ def facet_agg(facet: facets.Facet) -> dict:
     return {"terms": {"field": facet.field, "size": facet.size}}
 
 
+FILTERED_PREFIX = "_under:"  # a group of facets counted under the same filters
+COUNTS = "_counts"  # the one parent of every count
+ALL_WORDS = "_all_words"  # the facets' scope when they count the all-words tier
+
+
 def facet_aggs(aq: AnalysedQuery, counted: list[facets.Facet]) -> dict:
-    """Each facet counted under every filter but its own."""
-    return {f.name: {"filter": {"bool": {"filter": filters_except(aq, f.field)}},
-                     "aggs": {"values": facet_agg(f)}}
-            for f in counted}
+    """Each facet counted under every filter but its own: a facet no active
+    filter narrows is a plain aggregation, facets under the same filters
+    share one ``filter`` aggregation (named ``_under:`` + the filters' names)."""
+    aggs: dict = {}
+    for f in counted:
+        under = tuple(name for name in aq.filters if facets.REGISTRY[name].field != f.field)
+        if not under:
+            aggs[f.name] = facet_agg(f)
+            continue
+        group = aggs.setdefault(FILTERED_PREFIX + "+".join(under), {
+            "filter": {"bool": {"filter": [filter_clause(name, aq.filters[name]) for name in under]}},
+            "aggs": {}})
+        group["aggs"][f.name] = facet_agg(f)
+    return aggs
+
+
+def counting_tier(aq: AnalysedQuery, options: SearchOptions) -> dict | None:
+    """The filter of the chunks facets count in the default mode: those that
+    match every unit (the all-words tier). None when facets count every
+    match: strict and any-word mode, and a query of one unit of one or two
+    characters (its matches are its tier: its one bigram is itself).
+
+    Why not every match: a random 2-6 character string matches about ten
+    times as many chunks partially (a bigram, one of its words) as wholly,
+    and counting costs per matching chunk and facet. The all-words tier is
+    what the result list starts with; the total still counts every match."""
+    if options.operator != "and" or options.strict:
+        return None
+    terms = aq.positive_terms
+    if len(terms) == 1 and len(terms[0].units) == 1 and len(terms[0].units[0]) <= 2:
+        return None
+    tier = all_words_tier(aq, one_unit=bigram_fallback(aq) is not None)
+    return None if tier is None else tier["constant_score"]["filter"]
+
+
+def counts_aggs(aq: AnalysedQuery, options: SearchOptions, over_all_words: bool = True) -> dict:
+    """The facet counts (over the all-words tier when ``over_all_words`` and
+    there is one) and, grouped by report, the number of reports, all under
+    one ``filter: match_all`` aggregation (``_counts``).
+
+    Why the parent: Elasticsearch runs a top-level ``filter`` aggregation
+    filter by filter, in a pass of its own over the query's matches (the
+    search profile shows a copy of the query per top-level wrapper), so
+    wrappers side by side cost a pass each, while under one parent a filter
+    only checks each match. That one unscored pass was also faster than
+    counting in the scored pass, facets at the top level
+    (bench/bench_search_cost.py, README)."""
+    inner: dict = {}
+    counted = options.counted_facets()
+    if counted:
+        tier = counting_tier(aq, options) if over_all_words else None
+        counts = facet_aggs(aq, counted)
+        inner.update({ALL_WORDS: {"filter": tier, "aggs": counts}} if tier is not None else counts)
+    if options.group_by_report:
+        # Reports under the post filters: the grouped total, over every match.
+        post = filters_except(aq, None)
+        reports = {"cardinality": {"field": "report_id"}}
+        inner["_reports"] = {"filter": {"bool": {"filter": post}}, "aggs": {"n": reports}} if post else reports
+    return {COUNTS: {"filter": {"match_all": {}}, "aggs": inner}} if inner else {}
+
+
+def facet_scope(aggregations: dict) -> tuple[dict, str]:
+    """The aggregation results the facets are read from, and what they
+    count: ``"all_words"`` (the chunks with every word) or ``"all"``."""
+    counts = aggregations.get(COUNTS, aggregations)
+    return (counts[ALL_WORDS], "all_words") if ALL_WORDS in counts else (counts, "all")
+
+
+def needs_counts_over_all(aggregations: dict) -> bool:
+    """No chunk has every word: the facets then count every match (facets_request)."""
+    counts = aggregations.get(COUNTS, aggregations)
+    return ALL_WORDS in counts and counts[ALL_WORDS]["doc_count"] == 0
+
+
+def facet_buckets(scope: dict, name: str) -> list[dict]:
+    """The buckets of facet ``name`` in a facet_scope."""
+    if name in scope:
+        return scope[name]["buckets"]
+    for key, group in scope.items():
+        if key.startswith(FILTERED_PREFIX) and name in group:
+            return group[name]["buckets"]
+    raise KeyError(name)
+
+
+def reports_total(aggregations: dict) -> int:
+    reports = aggregations.get(COUNTS, aggregations)["_reports"]
+    return reports["n"]["value"] if "n" in reports else reports["value"]
 
 
 # -- the request -------------------------------------------------------------------
@@ -280,7 +372,7 @@ def build_request(aq: AnalysedQuery, options: SearchOptions) -> dict:
         "query": scoring_query(aq, options.operator, options.strict),
         "from": options.offset,
         "size": options.limit,
-        "aggs": facet_aggs(aq, options.counted_facets()),
+        "aggs": counts_aggs(aq, options),
         "track_total_hits": True,
         "_source": {"excludes": SOURCE_EXCLUDES},
     }
@@ -292,8 +384,14 @@ def build_request(aq: AnalysedQuery, options: SearchOptions) -> dict:
         body["track_scores"] = True
     if options.group_by_report:
         body["collapse"] = {"field": "report_id", "inner_hits": {"name": "matches", "size": 0}}
-        body["aggs"]["_reports"] = {"filter": {"bool": {"filter": post}},
-                                    "aggs": {"n": {"cardinality": {"field": "report_id"}}}}
     if options.explain:
         body["explain"] = True
     return body
+
+
+def facets_request(aq: AnalysedQuery, options: SearchOptions) -> dict:
+    """The facets over every match, for a search where no chunk has every
+    word: no hits, no total, the query in filter context (nothing scored)."""
+    return {"size": 0, "track_total_hits": False,
+            "query": {"bool": {"filter": [scoring_query(aq, options.operator, options.strict)]}},
+            "aggs": counts_aggs(aq, replace(options, group_by_report=False), over_all_words=False)}

@@ -8,7 +8,7 @@ from core import facets
 from . import highlight
 from .analysed import AnalysedQuery
 from .options import SearchOptions
-from .request import place_values
+from .request import facet_buckets, facet_scope, place_values, reports_total
 from .results import FacetValue, Hit, SearchResult
 
 
@@ -48,18 +48,22 @@ def read_facet(facet: facets.Facet, buckets: list[dict], chosen: tuple[str, ...]
     return [FacetValue(b["key"], b["doc_count"], b["key"] in selected) for b in buckets]
 
 
-def read_response(resp: dict, aq: AnalysedQuery, options: SearchOptions, elapsed_ms: float) -> SearchResult:
+def read_response(resp: dict, aq: AnalysedQuery, options: SearchOptions, elapsed_ms: float,
+                  facets_resp: dict | None = None) -> SearchResult:
+    """``facets_resp``: the answer to request.facets_request, when the
+    search's own counts were over an empty all-words tier."""
     needles = aq.needles
     aggs = resp.get("aggregations", {})
-    counted = options.counted_facets()
+    scope, over = facet_scope(facets_resp.get("aggregations", {}) if facets_resp else aggs)
     facet_values = {
-        f.name: read_facet(f, aggs[f.name]["values"]["buckets"], aq.filters.get(f.name, ()))
-        for f in counted
+        f.name: read_facet(f, facet_buckets(scope, f.name), aq.filters.get(f.name, ()))
+        for f in options.counted_facets()
     }
-    total = (aggs["_reports"]["n"]["value"] if options.group_by_report else resp["hits"]["total"]["value"])
+    total = reports_total(aggs) if options.group_by_report else resp["hits"]["total"]["value"]
     return SearchResult(
         query=aq.query, total=total,
         hits=[read_hit(h, needles, options) for h in resp["hits"]["hits"]],
-        facets=facet_values, took=resp["took"], elapsed_ms=elapsed_ms,
+        facets=facet_values, facets_over=over,
+        took=resp["took"] + (facets_resp["took"] if facets_resp else 0), elapsed_ms=elapsed_ms,
         page=options.page, limit=options.limit, grouped=options.group_by_report,
     )

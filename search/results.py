@@ -48,6 +48,9 @@ class SearchResult:
     page: int = 1
     limit: int = 10
     grouped: bool = False
+    # What the facet counts count: "all_words" (the chunks that match every
+    # word: the default mode, when any does) or "all" (every match).
+    facets_over: str = "all"
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -7,6 +7,7 @@ so a lazy import cannot hide a wrong-way dependency.
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 
 import pytest
@@ -52,3 +53,18 @@ def test_the_walk_sees_imports():
     # Guard against a walk that finds nothing and so passes everything.
     assert "core" in imports_of("indexer") and "core" in imports_of("search")
     assert {"core", "indexer", "search"} <= set(imports_of("rsearch"))
+
+
+def test_only_settings_reads_rsearch_environment_variables():
+    """core.settings is the one reader of RSEARCH_*: a variable named
+    anywhere else (a string that is exactly "RSEARCH_...") would be read
+    past its checks and its documentation; messages may mention them."""
+    readers = []
+    for package in PACKAGES:
+        for path in sorted((REPO / package).rglob("*.py")):
+            if path == REPO / "core" / "settings.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(r"RSEARCH_[A-Z_]+", node.value):
+                    readers.append(f"{path.relative_to(REPO)}:{node.lineno} {node.value}")
+    assert readers == []

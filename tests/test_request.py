@@ -9,7 +9,8 @@ from core import facets
 from core.errors import QueryError
 from search.analysed import analyse
 from search.options import SearchOptions
-from search.request import build_request, date_range, filter_clause
+from search.request import (ALL_WORDS, COUNTS, FILTERED_PREFIX, build_request, date_range, facet_buckets,
+                            facet_scope, facets_request, filter_clause, needs_counts_over_all)
 
 
 def body(query: str = "", filters=None, **options) -> dict:
@@ -36,6 +37,26 @@ def test_bad_dates_are_query_errors(value):
         date_range("date", value)
 
 
+def scope_of(b: dict) -> tuple[dict, dict | None]:
+    """(the aggregations the facets are in, the tier filter they count under or None)."""
+    aggs = b["aggs"].get(COUNTS, {}).get("aggs", b["aggs"])
+    if ALL_WORDS in aggs:
+        return aggs[ALL_WORDS]["aggs"], aggs[ALL_WORDS]["filter"]
+    return aggs, None
+
+
+def counted_under(b: dict) -> dict[str, tuple[list, dict]]:
+    """Each counted facet's (filters it is counted under, its aggregation)."""
+    found = {}
+    for key, agg in scope_of(b)[0].items():
+        if key.startswith(FILTERED_PREFIX):
+            for name, inner in agg["aggs"].items():
+                found[name] = (agg["filter"]["bool"]["filter"], inner)
+        elif key != "_reports":
+            found[key] = ([], agg)
+    return found
+
+
 def test_filters_go_to_post_filter_and_each_facet_counts_under_the_others():
     b = body("党史", {"people": ["张再行"], "kind": "body"})
     people = {"terms": {"people": ["张再行"]}}
@@ -43,23 +64,85 @@ def test_filters_go_to_post_filter_and_each_facet_counts_under_the_others():
     assert b["post_filter"] == {"bool": {"filter": [people, kind]}}
     # The scoring query holds no facet filter: counts and hits see the same matches.
     assert "张再行" not in str(b["query"])
-    aggs = b["aggs"]
-    assert aggs["people"]["filter"] == {"bool": {"filter": [kind]}}  # not its own
-    assert aggs["kind"]["filter"] == {"bool": {"filter": [people]}}
-    assert aggs["region"]["filter"] == {"bool": {"filter": [people, kind]}}
-    assert aggs["people"]["aggs"]["values"] == {"terms": {"field": "people", "size": 20}}
-    assert aggs["date"]["aggs"]["values"]["date_histogram"]["field"] == "date"
+    under = counted_under(b)
+    assert set(under) == {f.name for f in facets.defaults()}
+    assert under["people"][0] == [kind]  # not its own
+    assert under["kind"][0] == [people]
+    assert all(under[f.name][0] == [people, kind] for f in facets.defaults() if f.name not in ("people", "kind"))
+    assert under["people"][1] == {"terms": {"field": "people", "size": facets.REGISTRY["people"].size}}
+    assert under["date"][1]["date_histogram"]["field"] == "date"
+    # Facets under the same filters share one wrapper, all under one match_all parent.
+    assert list(b["aggs"]) == [COUNTS] and b["aggs"][COUNTS]["filter"] == {"match_all": {}}
+    assert len(scope_of(b)[0]) == 3
 
 
-def test_no_filters_no_post_filter():
-    b = body("党史")
+@pytest.mark.parametrize("query, filters, wrappers", [
+    ("党史", None, 0),
+    ("党史", {"kind": "body"}, 1),  # kind alone counts under nothing: plain; the rest share one
+    ("党史学习", {"region": "洛阳", "places": "遵义"}, 3),
+    ("推进会", {"people": "张再行", "date": "2021", "kind": "body"}, 4),
+    ("推进会", {"people": "张再行", "report": "x"}, 2),  # report is no default facet: people, the rest
+])
+def test_only_facets_under_filters_are_wrapped(query, filters, wrappers):
+    b = body(query, filters)
+    scope, _ = scope_of(b)
+    assert sum(key.startswith(FILTERED_PREFIX) for key in scope) == wrappers
+    for name, (under, _) in counted_under(b).items():
+        own = facets.REGISTRY[name].field
+        expected = [filter_clause(n, v) for n, v in analyse("", filters).filters.items()
+                    if facets.REGISTRY[n].field != own]
+        assert under == expected
+    # A top-level filter aggregation is one more pass of the whole query in
+    # Elasticsearch: every count is under one parent.
+    assert list(b["aggs"]) == [COUNTS] and b["aggs"][COUNTS]["filter"] == {"match_all": {}}
+
+
+@pytest.mark.parametrize("query", ["党史", "会", '"党史学习教育"'])
+def test_no_filters_no_post_filter_and_one_short_unit_counts_every_match(query):
+    b = body(query)
     assert "post_filter" not in b
-    assert all(agg["filter"] == {"bool": {"filter": []}} for agg in b["aggs"].values())
+    scope, tier = scope_of(b)
+    assert tier is None and all("filter" not in agg for agg in scope.values())
+    assert list(scope) == [f.name for f in facets.defaults()]
+
+
+@pytest.mark.parametrize("query", ["党史学习教育", "推进会", "新时代 文明实践", "马祖列岛 OR 台湾"])
+def test_several_units_count_facets_over_the_all_words_tier(query):
+    aq = analyse(query)
+    b = build_request(aq, SearchOptions())
+    scope, tier = scope_of(b)
+    assert tier is not None and set(scope) == {f.name for f in facets.defaults()}
+    # The same filter the scoring query lifts every-word matches with.
+    lifted = b["query"]["bool"]["should"][0]["constant_score"]["filter"]
+    assert tier == lifted
+    # Strict and any-word mode count every match.
+    for options in (SearchOptions(strict=True), SearchOptions(operator="or")):
+        assert scope_of(build_request(aq, options))[1] is None
+    # The fallback request counts every match, scoring nothing.
+    fallback = facets_request(aq, SearchOptions())
+    assert fallback["size"] == 0 and fallback["query"] == {"bool": {"filter": [b["query"]]}}
+    assert scope_of(fallback) == (scope, None)
+    grouped = facets_request(aq, SearchOptions(group_by_report=True))  # the report total is the search's
+    assert scope_of(grouped) == (scope, None) and "_reports" not in grouped["aggs"][COUNTS]["aggs"]
+
+
+def test_reading_counts_from_either_shape():
+    buckets = [{"key": "洛阳市", "doc_count": 3}]
+    plain = {"region": {"buckets": buckets}}
+    assert facet_scope(plain) == (plain, "all") and facet_buckets(plain, "region") == buckets
+    tiered = {COUNTS: {"doc_count": 9, ALL_WORDS: {"doc_count": 3, FILTERED_PREFIX + "kind": {
+        "doc_count": 3, "region": {"buckets": buckets}}}}}
+    scope, over = facet_scope(tiered)
+    assert over == "all_words" and facet_buckets(scope, "region") == buckets
+    assert not needs_counts_over_all(tiered) and not needs_counts_over_all(plain)
+    tiered[COUNTS][ALL_WORDS]["doc_count"] = 0
+    assert needs_counts_over_all(tiered)
 
 
 def test_counted_facets_come_from_the_registry_or_the_caller():
-    assert list(body("x")["aggs"]) == [f.name for f in facets.counted()]
-    assert list(body("x", facets=("people", "region"))["aggs"]) == ["people", "region"]
+    assert list(scope_of(body("x"))[0]) == [f.name for f in facets.defaults()]
+    assert {f.name for f in facets.defaults()} < {f.name for f in facets.counted()}
+    assert list(scope_of(body("x", facets=("people", "report")))[0]) == ["people", "report"]
     assert body("x", facets=())["aggs"] == {}
     with pytest.raises(QueryError, match="unknown facet 'peple'"):
         body("x", facets=("peple",))
@@ -105,7 +188,10 @@ def test_paging_sorting_grouping_and_source():
     assert (b["from"], b["size"]) == (10, 5)
     assert b["sort"] == [{"date": {"order": "desc", "missing": "_last"}}, "_score"] and b["track_scores"]
     assert b["collapse"]["field"] == "report_id"
-    assert b["aggs"]["_reports"]["aggs"]["n"] == {"cardinality": {"field": "report_id"}}
+    assert b["aggs"][COUNTS]["aggs"]["_reports"] == {"cardinality": {"field": "report_id"}}  # no filter
+    filtered = body("x", {"kind": "body"}, group_by_report=True)["aggs"][COUNTS]["aggs"]["_reports"]
+    assert filtered == {"filter": filtered["filter"], "aggs": {"n": {"cardinality": {"field": "report_id"}}}}
+    assert filtered["filter"] == {"bool": {"filter": [{"terms": {"kind": ["body"]}}]}}
     assert b["_source"] == {"excludes": ["*_chars", "*_words", "*_bigrams"]}
 
 

@@ -224,6 +224,40 @@ def test_multi_select_ors_values_of_one_facet(es, alias):
     assert run(es, alias, "region:西工区 region:老城区").total == both
 
 
+@pytest.mark.parametrize("query", ["党史学习教育座谈会", "推进会", "学习 实事", "群众办实事"])
+def test_facets_of_several_units_count_the_chunks_with_every_word(es, alias, query):
+    found = run(es, alias, query, facets=["kind", "report"])
+    every_word = run(es, alias, query, strict=True, limit=1, facets=["kind", "report"])
+    assert every_word.total > 0 and every_word.facets_over == "all"
+    assert found.facets_over == "all_words" and found.total >= every_word.total
+    # The counts are those of the every-word matches: kind splits them exactly.
+    assert sum(v.count for v in found.facets["kind"]) == every_word.total
+    assert found.to_dict()["facets"] == every_word.to_dict()["facets"]
+    # Under a filter, each facet still counts under the others only.
+    body = run(es, alias, query, filters={"kind": ["body"]}, facets=["kind", "report"])
+    assert {v.value: v.count for v in body.facets["kind"]} == {v.value: v.count for v in found.facets["kind"]}
+    assert sum(v.count for v in body.facets["report"]) == run(es, alias, query, strict=True,
+                                                               filters={"kind": ["body"]}).total
+
+
+def test_facets_count_every_match_when_no_chunk_has_every_word(es, alias):
+    # 洛八办 and 台北市 are in different reports: no chunk has both.
+    found = run(es, alias, "洛八办 台北市", facets=["kind"])
+    assert run(es, alias, "洛八办 台北市", strict=True).total == 0 < found.total
+    assert found.facets_over == "all"
+    assert sum(v.count for v in found.facets["kind"]) == found.total
+    # Grouped: the total is still the number of reports, the counts every match.
+    grouped = run(es, alias, "洛八办 台北市", facets=["kind"], group_by_report=True, limit=100)
+    assert grouped.facets == found.facets and grouped.facets_over == "all"
+    assert grouped.total == len({h.report_id for h in run(es, alias, "洛八办 台北市", limit=1000).hits}) > 1
+
+
+def test_report_and_section_facets_on_request(es, alias):
+    found = run(es, alias, "党史", facets=["report", "section"])
+    assert set(found.facets) == {"report", "section"} and found.facets["report"]
+    assert sum(v.count for v in found.facets["report"]) == found.total  # one title per chunk
+
+
 def test_filters_on_different_fields_and(es, alias):
     r = run(es, alias, "", filters={"region": ["西工区"], "kind": ["caption"]})
     assert r.total > 0 and all(h.kind == "caption" and "西工区" in h.region for h in r.hits)
@@ -323,7 +357,8 @@ def test_cli_json_shape(es, alias):
         assert isinstance(hit["highlights"], list) and all(isinstance(f, str) for f in hit["highlights"])
         assert "张再行" in hit["people"]
     assert any("<em>" in f for h in data["hits"] for f in h["highlights"])
-    assert set(data["facets"]) >= {"region", "places", "date", "report", "section", "publication", "people", "kind"}
+    assert set(data["facets"]) == {"region", "places", "date", "publication", "people", "kind"}
+    assert data["facets_over"] == "all_words"  # a long unit: partial matches by its bigrams are not counted
     for values in data["facets"].values():
         assert all(set(v) >= {"value", "count"} and isinstance(v["count"], int) for v in values)
 

@@ -5,10 +5,10 @@ highlights; and the real `rsearch serve` under uvicorn, queried over HTTP."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -17,6 +17,8 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from rsearch.cli import cli
+from rsearch.localnode.node import free_port
+from rsearch.serving import wait_until_healthy
 from rsearch.service import create_app
 from core.settings import Settings
 from search import QueryError, search
@@ -200,7 +202,8 @@ def test_chunk_and_its_report(client, es, alias):
 def test_facet_registry(client):
     facets = {f["name"]: f for f in ok(client.get("/facets"))["facets"]}
     body = ok(client.get("/search", params={"q": "党史"}))
-    assert {n for n, f in facets.items() if f["counted"]} == set(body["facets"])
+    assert {n for n, f in facets.items() if f["default"]} == set(body["facets"])
+    assert {n for n, f in facets.items() if f["counted"]} > set(body["facets"])  # report, section on request
     assert "YYYY-MM" in facets["date"]["filter_form"] and not facets["reporter"]["counted"]
     assert all(f["label"] and f["field"] for f in facets.values())
 
@@ -218,7 +221,16 @@ def test_openapi_and_docs(client):
     schema = ok(client.get("/openapi.json"))
     assert {"/search", "/chunks/{chunk_id}", "/reports/{report_id}", "/facets", "/stats", "/health"} <= set(schema["paths"])
     assert "422" not in str(schema["paths"]["/search"]["get"]["responses"])
-    assert client.get("/docs").status_code == 200
+    for docs in ("/docs", "/redoc"):
+        page = client.get(docs)
+        assert page.status_code == 200
+        # Every script, style sheet and icon comes from the service itself,
+        # so the docs render on a machine without internet access.
+        assets = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", page.text)
+        assert any(a.endswith(".js") for a in assets), assets
+        for asset in assets:
+            assert asset.startswith("/"), f"{docs} loads {asset} from elsewhere"
+            assert client.get(asset).status_code == 200, asset
 
 
 # -- the token ---------------------------------------------------------------------------------
@@ -248,6 +260,16 @@ def test_page_renders_results_without_javascript(client):
     assert 'class="report-link" href="/read/' in html
 
 
+def test_page_counts_report_and_section_facets(client):
+    """The API counts report titles and section headings on request only;
+    the page asks for them, so its sidebar can narrow by report."""
+    api = ok(client.get("/search", params={"q": "党史学习教育"}))
+    assert "report" not in api["facets"] and "section" not in api["facets"]
+    html = client.get("/", params={"q": "党史学习教育"}).text
+    title = ok(client.get("/search", params={"q": "党史学习教育", "facets": "report"}))["facets"]["report"][0]["value"]
+    assert f'value="report:{title}"' in html
+
+
 def test_page_shows_malformed_query_and_empty_state(client):
     bad = client.get("/", params={"q": '"党史'})
     assert bad.status_code == 400 and 'class="error"' in bad.text and "quote" in bad.text.lower()
@@ -273,29 +295,15 @@ def test_reader_view_marks_matches(client):
 
 
 # -- the real server -----------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_rsearch_serve_under_uvicorn(es_url, alias):
-    port = _free_port()
+    port = free_port()
     exe = Path(sys.executable).with_name("rsearch")
     proc = subprocess.Popen([str(exe), "--es-url", es_url, "--index", alias, "serve", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, "RSEARCH_API_TOKEN": ""})
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read() if proc.poll() is not None else "timeout"
-            time.sleep(0.3)
+        wait_until_healthy(base, proc)
         body = httpx.get(f"{base}/search", params={"q": "黨史學習教育"}).json()
         assert body["total"] > 0 and "<em>" in "".join(body["hits"][0]["highlights"])
         assert httpx.get(f"{base}/search", params={"q": '"x'}).status_code == 400

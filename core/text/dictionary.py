@@ -24,8 +24,8 @@ from .fold import fold
 from .segment import BACKENDS, HMM, Segmenter
 
 __all__ = [
-    "DictionaryError", "check_user_dict", "compiled", "dictionary_version", "parse_dict", "reset",
-    "segmenter", "segmenter_name", "stopwords",
+    "DictionaryError", "check_user_dict", "compiled", "dictionary_version", "loaded", "parse_dict",
+    "reset", "segmenter_key", "segmenter", "segmenter_name", "stopwords",
 ]
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -41,6 +41,9 @@ ANALYSIS_SCHEME = "1"
 
 _lock = threading.RLock()
 _segmenters: dict[str, Segmenter] = {}
+# Per loaded segmenter (same key): the frequency each added entry got, the
+# backend's suggestion where the file gave none (what the word table needs).
+_added: dict[str, dict[str, int]] = {}
 
 
 @functools.cache
@@ -63,11 +66,24 @@ def _user_dict_path() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def segmenter_key(name: str) -> str:
+    """What a loaded segmenter is cached under: backend and user-dictionary path."""
+    return f"{name}\0{_user_dict_path()}"
+
+
+def loaded(name: str) -> tuple[Segmenter, dict[str, int]] | None:
+    """The fully loaded segmenter of ``name`` and its added entries' frequencies,
+    if this process has loaded it."""
+    key = segmenter_key(name)
+    seg = _segmenters.get(key)
+    return None if seg is None else (seg, _added[key])
+
+
 def segmenter(name: str | None = None) -> Segmenter:
     """The loaded segmenter (cached per backend and user-dictionary path)."""
     name = name or segmenter_name()
     user = _user_dict_path()
-    key = f"{name}\0{user}"
+    key = segmenter_key(name)
     seg = _segmenters.get(key)
     if seg is None:
         with _lock:
@@ -79,9 +95,11 @@ def segmenter(name: str | None = None) -> Segmenter:
                 if user is not None:
                     entries += parse_dict(_user_dict_text(user), source=_user_source(user))
                 seg = BACKENDS[name]()
+                added = {}
                 for word, freq, tag in entries:
-                    seg.add_word(word, freq, tag)
+                    added[word] = seg.add_word(word, freq, tag)
                 _segmenters[key] = seg
+                _added[key] = added
     return seg
 
 
@@ -89,7 +107,11 @@ def reset() -> None:
     """Forget loaded segmenters and stopwords (after a dictionary change)."""
     with _lock:
         _segmenters.clear()
+        _added.clear()
         _stopwords_cache.clear()
+    from . import wordcache
+
+    wordcache.reset()
 
 
 _DICT_LINE = r"^(\S+)(?:\s+(\d+))?(?:\s+([A-Za-z]+))?\s*$"

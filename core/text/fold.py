@@ -16,9 +16,16 @@ from __future__ import annotations
 
 import threading
 
-__all__ = ["cached_characters", "converter", "fold"]
+__all__ = ["FOLD_SCHEME", "PRECOMPUTED_BELOW", "cached_characters", "converter", "fold"]
 
 _lock = threading.Lock()
+
+# Bump when the folding rule below changes: the precomputed table
+# (core.text.foldtable) is named after it.
+FOLD_SCHEME = "1"
+# A precomputed table covers the Basic Multilingual Plane; rarer code points
+# are converted one by one as before.
+PRECOMPUTED_BELOW = 0x10000
 
 class _FoldTable(dict):
     """code point -> folded code point, filled lazily for str.translate.
@@ -31,7 +38,29 @@ class _FoldTable(dict):
     table never raises inside translate.
     """
 
+    # Code points below this that are not in the table fold to themselves:
+    # set when a precomputed table (core.text.foldtable) is installed, which
+    # saves loading OpenCC and converting each new character in a fresh process.
+    complete_below = 0
+    precomputed = True  # try to install one at the first miss that needs OpenCC
+
     def __missing__(self, cp: int) -> int:
+        if cp < self.complete_below:
+            self[cp] = cp
+            return cp
+        if cp >= 0x80 and self.precomputed:
+            self.precomputed = False
+            from .foldtable import load
+
+            changed = load()
+            if changed is not None:
+                self.update(changed)
+                self.complete_below = PRECOMPUTED_BELOW
+                if cp in self:
+                    return self[cp]
+                if cp < PRECOMPUTED_BELOW:
+                    self[cp] = cp
+                    return cp
         ch = chr(cp)
         out = ch
         if cp >= 0x80 and not 0xD800 <= cp <= 0xDFFF:  # lone surrogates stay

@@ -31,7 +31,8 @@ class Segmenter:
     def cut_for_search(self, text: str) -> list[str]:
         raise NotImplementedError
 
-    def add_word(self, word: str, freq: int | None, tag: str | None) -> None:
+    def add_word(self, word: str, freq: int | None, tag: str | None) -> int:
+        """Add or replace an entry; the frequency it got (suggested when None)."""
         raise NotImplementedError
 
 
@@ -182,9 +183,9 @@ class _RJieba(Segmenter):
             out.append(w)
         return out
 
-    def add_word(self, word: str, freq: int | None, tag: str | None) -> None:
-        self._jieba.add_word(word, freq, tag)
+    def add_word(self, word: str, freq: int | None, tag: str | None) -> int:
         self._grams.clear()
+        return self._jieba.add_word(word, freq, tag)
 
 
 class _PyJieba(Segmenter):
@@ -220,13 +221,14 @@ class _PyJieba(Segmenter):
             logfreq = logfreq + (math.log(freq.get(seg) or 1) - logtotal)
         return max(int(math.exp(logfreq + logtotal)) + 1, freq.get(word) or 1)
 
-    def add_word(self, word: str, freq: int | None, tag: str | None) -> None:
+    def add_word(self, word: str, freq: int | None, tag: str | None) -> int:
         if freq is None:
             freq = self._suggest_freq(word)
         old = self._jieba.FREQ.get(word) or 0
         self._jieba.add_word(word, freq, tag)
         # jieba adds freq to the total; jieba-rs replaces the old frequency.
         self._jieba.total -= old
+        return freq
 
 
 BACKENDS = {"rjieba": _RJieba, "jieba": _PyJieba}

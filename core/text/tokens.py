@@ -14,6 +14,11 @@ query side asks for.
 * :func:`query_units` -- precise-mode segments of one query word, each a
   contiguous substring of ``fold(term)``: if the query occurs verbatim in a
   chunk, every unit does too.
+* :func:`query_words` -- :func:`word_tokens` of a query word.
+
+The query side cuts with core.text.wordcache.query_segmenter (the same
+tokens, without loading the whole dictionary in a fresh process); the
+indexer's side with the loaded dictionary.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from .cjk import CJK
 from .dictionary import compiled, segmenter, stopwords
 from .fold import fold
 
-__all__ = ["Analyzed", "analyze", "bigram_tokens", "char_tokens", "clear_caches", "is_junk", "query_units", "word_tokens"]
+__all__ = ["Analyzed", "analyze", "bigram_tokens", "char_tokens", "clear_caches", "is_junk", "query_units",
+           "query_words", "word_tokens"]
 
 
 def is_junk(token: str) -> bool:
@@ -117,12 +123,19 @@ def word_tokens(text: str) -> list[str]:
     return _words_of_folded(fold(text))
 
 
-def _words_of_folded(folded: str) -> list[str]:
-    return _words_of_joined(compiled(HARD_WRAP).sub("", folded))
+def _words_of_folded(folded: str, seg=None) -> list[str]:
+    return _words_of_joined(compiled(HARD_WRAP).sub("", folded), seg)
 
 
-def _words_of_joined(joined: str) -> list[str]:
-    return _keep(segmenter().cut_for_search(joined))
+def _words_of_joined(joined: str, seg=None) -> list[str]:
+    return _keep((seg or segmenter()).cut_for_search(joined))
+
+
+def query_words(term: str) -> list[str]:
+    """:func:`word_tokens` of a query word (cut by the query segmenter)."""
+    from .wordcache import query_segmenter
+
+    return _words_of_folded(fold(term), query_segmenter())
 
 
 def query_units(term: str) -> list[str]:
@@ -134,7 +147,9 @@ def query_units(term: str) -> list[str]:
     result is empty only for an empty or all-space term. Each unit is a
     contiguous substring of ``fold(term)``.
     """
-    tokens = [t for t in segmenter().cut(fold(term)) if t.strip()]
+    from .wordcache import query_segmenter
+
+    tokens = [t for t in query_segmenter().cut(fold(term)) if t.strip()]
     words = [t for t in tokens if not is_junk(t)]
     sw = stopwords()
     return [t for t in words if t not in sw] or words or tokens

@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -85,6 +86,8 @@ class SearchResponse(BaseModel):
     sort: str
     grouped: bool
     facets: dict[str, list[FacetValueOut]]
+    facets_over: str = Field(description='what the facet counts count: "all_words" (the chunks that match every '
+                                         'word, which the list starts with) or "all" (every match)')
     processing_time_ms: float = Field(description="the whole request in the service")
     elasticsearch_ms: int = Field(description="Elasticsearch's own time")
 
@@ -96,7 +99,7 @@ class SearchRequest(BaseModel):
     q: str = ""
     filter: list[str] | dict[str, list[str] | str] | None = Field(
         None, description='"name:value" strings, or {"name": ["value", ...]}; one name\'s values are OR-ed, names AND-ed')
-    facets: list[str] | None = Field(None, description="facets to count (default: all; [] for none)")
+    facets: list[str] | None = Field(None, description="facets to count (default: the registry's defaults; [] for none)")
     page: int = Field(1, ge=1)
     hits_per_page: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_HITS_PER_PAGE)
     sort: Literal["relevance", "date"] = "relevance"
@@ -117,7 +120,8 @@ class FacetOut(BaseModel):
     kind: str = Field(description="how values are counted: terms or date_histogram")
     match: str = Field(description="how a filter value selects: exact, place or date")
     filter_form: str = Field(description="what a filter value looks like")
-    counted: bool = Field(description="counted on every search by default (else a filter only)")
+    counted: bool = Field(description="a facet: counted when asked for in `facets` (else a filter only)")
+    default: bool = Field(description="counted when a search names no facets")
 
 
 class FacetsResponse(BaseModel):
@@ -248,6 +252,7 @@ class Service:
             "sort": req.sort, "grouped": result.grouped,
             "facets": {name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
                        for name, values in result.facets.items()},
+            "facets_over": result.facets_over,
             "processing_time_ms": round((time.perf_counter() - started) * 1000, 2),
             "elasticsearch_ms": result.took,
         }
@@ -303,7 +308,9 @@ def create_app(settings: Settings | None = None, *, token: str | None = None) ->
     ``token``, every request but /health needs ``Authorization: Bearer TOKEN``
     (the page: open it once as ``/?token=TOKEN``, which sets a cookie)."""
     service = Service(settings or Settings.from_env())
-    app = FastAPI(title="rsearch", version="1", summary="Full-text search over Chinese reports",
+    # FastAPIOffline: /docs and /redoc served from the package's own copies
+    # of Swagger UI and ReDoc, not a CDN (the service often runs offline).
+    app = FastAPIOffline(title="rsearch", version="1", summary="Full-text search over Chinese reports",
                   description="Ranked, highlighted, faceted search with rsearch's Chinese analysis. "
                               "Errors are {\"status\": N, \"message\": \"one line\"}.")
     app.state.service = service
@@ -337,7 +344,7 @@ def create_app(settings: Settings | None = None, *, token: str | None = None) ->
     def search_get(
         q: str = "",
         filter: Annotated[list[str] | None, Query(description='"name:value"; repeat for several')] = None,
-        facets: Annotated[str | None, Query(description="comma-separated facet names (default: all)")] = None,
+        facets: Annotated[str | None, Query(description="comma-separated facet names (default: the registry's defaults)")] = None,
         page: Annotated[int, Query(ge=1)] = 1,
         hits_per_page: Annotated[int, Query(ge=1, le=MAX_HITS_PER_PAGE)] = DEFAULT_LIMIT,
         sort: Literal["relevance", "date"] = "relevance",

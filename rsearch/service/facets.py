@@ -22,7 +22,7 @@ def facet_registry() -> list:
 
 def facet_names() -> list[str]:
     """The facets a search counts by default."""
-    return [f.name for f in facet_registry() if f.counted]
+    return [f.name for f in facet_registry() if f.counted and f.default]
 
 
 def page_label(name: str) -> str:

@@ -56,7 +56,10 @@ def add_page_routes(app: FastAPI, service) -> None:
             _, body = service.search(SearchRequest(
                 q=q, filter=filters, page=page, hits_per_page=HITS_PER_PAGE, sort=sort,
                 group_by_report=group_by_report, highlight_pre_tag=PRE, highlight_post_tag=POST,
-                fragment_size=120, fragments=2))
+                fragment_size=120, fragments=2,
+                # The page's sidebar shows every counted facet, report titles
+                # and section headings too (the library counts those on request).
+                facets=[f.name for f in facet_registry() if f.counted]))
         except RsearchError as err:
             ctx["error"], status = public_message(err), status_of(err)
         else:
