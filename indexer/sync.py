@@ -298,7 +298,7 @@ POOL_MIN_FILES = 40
 # prepared documents never pile up in memory (Pool.imap queues every
 # result as soon as it is ready, however far ahead of the sender).
 BATCH_FILES = 4
-BATCHES_PER_WORKER = 16
+BATCHES_PER_WORKER = 64
 
 
 def in_order(pool, tasks: list) -> Iterator[tuple[list | None, str | None]]:
