@@ -22,6 +22,10 @@ from .errors import RsearchError
 # (core.analysis makes them; mappings/chunks.json declares them).
 ANALYSED_FIELDS = ("title", "section", "text")
 CHARS, WORDS, BIGRAMS = "_chars", "_words", "_bigrams"
+# The analyzer the *_chars fields are indexed with (mappings/chunks.json): the
+# search side sends space-separated characters and names it on every phrase,
+# because the fields' search_analyzer splits typed text (Kibana's search bar).
+CHARS_ANALYZER = "whitespace"
 # The analysed copies are derived: never returned to callers.
 SOURCE_EXCLUDES = [f"*{CHARS}", f"*{WORDS}", f"*{BIGRAMS}"]
 

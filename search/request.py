@@ -44,7 +44,7 @@ from core import facets
 from core.analysis import char_tokens
 from core.errors import QueryError
 from core.gazetteer import resolve as resolve_place
-from core.schema import SOURCE_EXCLUDES, bigrams_field, chars_field, words_field
+from core.schema import CHARS_ANALYZER, SOURCE_EXCLUDES, bigrams_field, chars_field, words_field
 
 from .analysed import AnalysedQuery, AnalysedTerm
 from .options import SearchOptions
@@ -86,10 +86,14 @@ DATE_INTERVAL = "month"
 
 # -- matching and scoring ------------------------------------------------------
 def phrase_any_field(folded: str, slop: int = 0) -> dict:
-    """The folded string as a phrase of characters in the title, section or text."""
+    """The folded string as a phrase of characters in the title, section or text.
+
+    Every phrase on a ``*_chars`` field names the index-time analyzer: the
+    fields' own search analyzer is for typed queries (Kibana), which are not
+    space-separated characters."""
     chars = char_tokens(folded)
     return {"dis_max": {"tie_breaker": TIE_BREAKER, "queries": [
-        {"match_phrase": {chars_field(f): {"query": chars, "slop": slop, "boost": w}}}
+        {"match_phrase": {chars_field(f): {"query": chars, "analyzer": CHARS_ANALYZER, "slop": slop, "boost": w}}}
         for f, w in FIELD_WEIGHTS.items()
     ]}}
 
@@ -177,7 +181,7 @@ def term_clause(term: AnalysedTerm, operator: str, tiered: bool = False) -> dict
         scoring.append(pairs)
     if len(units) > 1 and term.compact:
         scoring.append({"match_phrase": {chars_field("text"): {
-            "query": char_tokens(term.compact), "boost": W_TERM_PHRASE}}})
+            "query": char_tokens(term.compact), "analyzer": CHARS_ANALYZER, "boost": W_TERM_PHRASE}}})
     return {"bool": {"must": [required], "should": scoring}} if scoring else required
 
 
@@ -201,7 +205,8 @@ def scoring_query(aq: AnalysedQuery, operator: str = "and", strict: bool = False
     if len(positive) > 1:
         joined = "".join(t.compact for t in positive)
         should.append({"match_phrase": {chars_field("text"): {
-            "query": char_tokens(joined), "slop": PROXIMITY_SLOP, "boost": W_PROXIMITY}}})
+            "query": char_tokens(joined), "analyzer": CHARS_ANALYZER, "slop": PROXIMITY_SLOP,
+            "boost": W_PROXIMITY}}})
     must_not = [phrase_any_field(c) for c in aq.excluded]
     must_not += [filter_clause(name, values) for name, values in aq.excluded_filters.items()]
     # No positive term (browsing by filters): everything, minus the exclusions.

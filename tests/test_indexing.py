@@ -78,9 +78,9 @@ def test_changed_file_replaces_exactly_its_chunks(es, index_name, corpus):
     assert changed and res.unchanged == len(before & after)
 
     # The new text is searchable, the old one gone.
-    hit = es.search(index=index_name, query={"match_phrase": {"text": "红色故事30个"}})
+    hit = es.search(index=index_name, query={"match_phrase": {"text_chars": "红色故事30个"}})
     assert hit["hits"]["total"]["value"] == 1
-    miss = es.search(index=index_name, query={"match_phrase": {"text": "红色故事20个"}})
+    miss = es.search(index=index_name, query={"match_phrase": {"text_chars": "红色故事20个"}})
     assert miss["hits"]["total"]["value"] == 0
 
 

@@ -43,6 +43,12 @@ JSON_STRING_ATTRIBUTES = ("fieldAttrs", "fieldFormatMap", "sourceFilters", "pane
 
 
 # -- the field list, read from the mapping (not from the code under test) ---------
+def unsearchable_fields() -> set[str]:
+    """Fields the mapping keeps for display only ("index": false)."""
+    mapping = json.loads((REPO / "mappings" / "chunks.json").read_text(encoding="utf-8"))
+    return {name for name, spec in mapping["mappings"]["properties"].items() if spec.get("index") is False}
+
+
 def mapping_fields() -> dict[str, str]:
     mapping = json.loads((REPO / "mappings" / "chunks.json").read_text(encoding="utf-8"))
     out = {}
@@ -103,6 +109,8 @@ def field_problems(objs: list[dict]) -> list[str]:
             problems.append(f"{where}: '{field}' is not in mappings/chunks.json")
         elif aggregated and fields[field] not in AGGREGATABLE:
             problems.append(f"{where}: '{field}' is {fields[field]}, not aggregatable")
+        elif where.endswith(" query") and field in unsearchable_fields():
+            problems.append(f"{where}: '{field}' is not indexed, a query on it fails")
     return problems
 
 
@@ -182,6 +190,15 @@ def test_the_field_check_catches_a_missing_and_a_text_field(committed, monkeypat
     assert any("'text' is text, not aggregatable" in p for p in problems)
 
 
+def test_the_field_check_catches_a_query_on_a_display_only_field(monkeypatch):
+    # title, section and text are kept for display, not indexed: a saved KQL naming one fails in Kibana.
+    monkeypatch.setattr(objects, "EXAMPLE_KQL", 'text:"党史"')
+    assert "search Reports: 党史学习教育 query: 'text' is not indexed, a query on it fails" in \
+        field_problems(objects.build_objects())
+    monkeypatch.setattr(objects, "EXAMPLE_KQL", 'text_chars:"党史"')
+    assert field_problems(objects.build_objects()) == []
+
+
 def test_panels_columns_and_controls_follow_the_facet_registry(monkeypatch):
     monkeypatch.setitem(facets.REGISTRY, "region", replace(facets.REGISTRY["region"], field="places"))
     objs = objects.build_objects()
@@ -224,7 +241,8 @@ def test_saved_search_links_to_the_rsearch_page_for_the_same_query():
     objs = objects.build_objects(link_url="https://search.example.org/rs/")
     example = next(o for o in by_type(objs, "search") if o["id"] == objects.EXAMPLE_SEARCH_ID)
     query = json.loads(example["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"])["query"]["query"]
-    words = re.fullmatch(r'text:"(.+)"', query).group(1)
+    # Quoted, no field: Kibana searches the index's default fields (the *_chars copies).
+    words = re.fullmatch(r'"(.+)"', query).group(1)
     assert f"https://search.example.org/rs/?q={words}" in example["attributes"]["description"]
     formats = json.loads(by_type(objs, "index-pattern")[0]["attributes"]["fieldFormatMap"])
     assert formats["title"]["params"]["urlTemplate"].startswith("https://search.example.org/rs/?q=")

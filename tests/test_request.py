@@ -174,7 +174,7 @@ def test_strict_mode_requires_every_unit_as_a_character_phrase():
     words = term["bool"]["should"][0]["dis_max"]["queries"][2]["match"]["text_words"]["query"]
     assert words == "洛阳 西工 工区 西工区 志愿 愿者 志愿者"
     assert term["bool"]["should"][-1] == {"match_phrase": {"text_chars": {
-        "query": "洛 阳 西 工 区 志 愿 者", "boost": 1.0}}}
+        "query": "洛 阳 西 工 区 志 愿 者", "analyzer": "whitespace", "boost": 1.0}}}
 
 
 def test_any_word_mode_needs_one_unit_of_one_term():
@@ -218,3 +218,33 @@ def test_the_query_is_analysed_once(monkeypatch):
     monkeypatch.setattr(analysis, "normalize", lambda text: calls.append(text) or real(text))
     analyse("党史 学习 people:张再行")
     assert calls == ["党史 学习 people:张再行"]
+
+
+def _phrases_on_chars_fields(node, out):
+    """Every match_phrase clause on a *_chars field anywhere in a request body."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "match_phrase":
+                out.extend((field, spec) for field, spec in value.items() if field.endswith("_chars"))
+            else:
+                _phrases_on_chars_fields(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _phrases_on_chars_fields(value, out)
+    return out
+
+
+@pytest.mark.parametrize("query, options", [
+    ("洛阳西工区志愿者", {}), ("洛阳西工区志愿者", {"strict": True}), ("党史 西工区", {"operator": "or"}),
+    ('"党史学习" 教育 -会议', {}), ("COVID-19 疫苗 2021年", {}), ("a", {}),
+])
+def test_every_chars_phrase_names_the_index_analyzer(query, options):
+    # The *_chars fields' search analyzer splits typed text for Kibana; the
+    # request's space-separated characters must be split on spaces only, as indexed.
+    from core.schema import CHARS_ANALYZER, definition
+
+    props = definition()["mappings"]["properties"]
+    assert {props[f"{f}_chars"]["analyzer"] for f in ("title", "section", "text")} == {CHARS_ANALYZER}
+    phrases = _phrases_on_chars_fields(body(query, **options), [])
+    assert phrases
+    assert all(isinstance(spec, dict) and spec.get("analyzer") == CHARS_ANALYZER for _, spec in phrases)

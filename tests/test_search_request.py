@@ -41,9 +41,9 @@ def first_term(body: dict, strict: bool = False) -> dict:
 def phrase(folded: str, slop: int = 0) -> dict:
     chars = char_tokens(folded)
     return {"dis_max": {"tie_breaker": 0.3, "queries": [
-        {"match_phrase": {"title_chars": {"query": chars, "slop": slop, "boost": W_TITLE}}},
-        {"match_phrase": {"section_chars": {"query": chars, "slop": slop, "boost": W_SECTION}}},
-        {"match_phrase": {"text_chars": {"query": chars, "slop": slop, "boost": W_TEXT}}},
+        {"match_phrase": {"title_chars": {"query": chars, "analyzer": "whitespace", "slop": slop, "boost": W_TITLE}}},
+        {"match_phrase": {"section_chars": {"query": chars, "analyzer": "whitespace", "slop": slop, "boost": W_SECTION}}},
+        {"match_phrase": {"text_chars": {"query": chars, "analyzer": "whitespace", "slop": slop, "boost": W_TEXT}}},
     ]}}
 
 

@@ -40,11 +40,15 @@ TIME_FIELD = "date"  # the report's own date, on every chunk of the report
 REPORT_ID = "report_id"  # counts reports: unique values over chunks
 TITLE = "title"  # the report title as text (Discover column, link)
 SECTION = "section"
-TEXT = "text"
 
 # The rsearch page (the HTTP service) answers `/?q=<query>`.
 DEFAULT_LINK_URL = "http://127.0.0.1:8000"
 EXAMPLE_QUERY = "党史学习教育"
+# Kibana's search bar without a field name searches the index's
+# ``index.query.default_field``: the *_chars copies of title, section and text,
+# whose search analyzer splits typed text into characters (mappings/chunks.json).
+# The plain copies (title, section, text) are for display only, not indexed.
+EXAMPLE_KQL = f'"{EXAMPLE_QUERY}"'
 # Kibana opens the dashboard and the saved search on this range: report dates
 # go back years, and Kibana's own default (the last 15 minutes) shows nothing.
 TIME_FROM, TIME_TO = "now-30y", "now"
@@ -172,7 +176,8 @@ def saved_searches(link_url: str) -> list[dict]:
     reports = _search(
         SEARCH_ID, "Reports",
         "Report chunks, newest report first. Kibana's search bar does not apply rsearch's Chinese "
-        f'analysis: quote Chinese ({TEXT}:"{EXAMPLE_QUERY}" finds that exact run of characters); '
+        f"analysis: quote Chinese ({EXAMPLE_KQL} finds that exact run of characters in a title, "
+        "section heading or text; type simplified script); "
         "filter with the keyword fields (region, people, kind...). Ranked results with highlights, "
         "traditional and simplified script alike: the rsearch page, "
         f"{rsearch_link(link_url, EXAMPLE_QUERY)} (put your words after ?q=). "
@@ -180,9 +185,9 @@ def saved_searches(link_url: str) -> list[dict]:
         "")
     example = _search(
         EXAMPLE_SEARCH_ID, f"Reports: {EXAMPLE_QUERY}",
-        f'The phrase {EXAMPLE_QUERY} in the text ({TEXT}:"{EXAMPLE_QUERY}"). The same query in rsearch, '
-        f"ranked, highlighted, traditional script included: {rsearch_link(link_url, EXAMPLE_QUERY)}",
-        f'{TEXT}:"{EXAMPLE_QUERY}"')
+        f"The phrase {EXAMPLE_QUERY} in a title, section heading or text ({EXAMPLE_KQL}). The same query "
+        f"in rsearch, ranked, highlighted, traditional script included: {rsearch_link(link_url, EXAMPLE_QUERY)}",
+        EXAMPLE_KQL)
     return [reports, example]
 
 
@@ -366,9 +371,11 @@ def _markdown(link_url: str) -> str:
         "**Chunks** are the indexed pieces of a report (title, lede, body, caption); "
         "**reports** are counted by report id. Time is the report's own date.",
         "",
-        f'Search Chinese with quotes: `{TEXT}:"{EXAMPLE_QUERY}"` finds that exact run of characters '
-        "(text is indexed one character per token, so any substring works). Without quotes Kibana "
-        "matches any single character. Kibana does not map traditional to simplified script.",
+        f"Search Chinese with quotes: `{EXAMPLE_KQL}` finds that exact run of characters in a title, "
+        "section heading or text (indexed one character per token, so any substring works, Latin "
+        "and digits too, any case). Without quotes Kibana matches any single character. Type "
+        "simplified script: Kibana does not map traditional to simplified. Kibana does not "
+        "highlight the matches; the rsearch page does.",
         "",
         "Narrow with the controls above or with keyword fields: `region:…`, `people:…`, `kind:body`.",
         "",
