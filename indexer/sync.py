@@ -41,7 +41,7 @@ from core import analysis
 from indexer import index_admin
 from indexer.bulk import bulk_write
 from indexer.documents import to_document
-from indexer.merge import merge_for_search
+from indexer.merge import limit_merges_while_building, merge_for_search
 from indexer.pipeline import load_file
 from indexer.reader import UnreadableFile
 from indexer.walk import source_key, walk  # noqa: F401  (source_key: the stored name)
@@ -151,6 +151,7 @@ def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -
 
     if rebuild:
         target = index_admin.create_physical(es, alias, dict_version)
+        limit_merges_while_building(es, target)
         held: dict[str, set[str]] = {}
     else:
         info = index_admin.ensure(es, alias, dict_version)

@@ -243,11 +243,15 @@ def test_stopping_the_node_mid_run_then_rerunning_equals_a_clean_run(tmp_path):
 
 def test_merge_for_search_leaves_one_segment_without_recovery_source(es, index_name):
     """Several segments in; one out, without the whole-document copies kept
-    for replica recovery (the merge waited for the retention lease)."""
+    for replica recovery (the merge waited for the retention lease), and the
+    small-merges setting of the build gone."""
     from core import analysis
-    from indexer.merge import merge_for_search
+    from indexer import merge
 
     physical = index_admin.create_physical(es, index_name, analysis.dictionary_version())
+    merge.limit_merges_while_building(es, physical)
+    setting = lambda: es.indices.get_settings(index=physical, name=merge.MAX_MERGED_SEGMENT).get(physical, {}).get("settings", {})
+    assert setting() == {"index": {"merge": {"policy": {"max_merged_segment": "16mb"}}}}
     try:
         for batch in range(3):
             for i in range(20):
@@ -259,8 +263,9 @@ def test_merge_for_search_leaves_one_segment_without_recovery_source(es, index_n
                             es.indices.segments(index=physical)["indices"][physical]["shards"].values()
                             for c in copies]
         assert segments()[0] >= 2  # one per refresh at least (more if the periodic one came in between)
-        assert merge_for_search(es, physical) >= 0
+        assert merge.merge_for_search(es, physical) >= 0
         assert segments() == [1]
+        assert setting() == {}  # the default merge policy again, for the live index
         usage = es.perform_request("POST", f"/{physical}/_disk_usage", params={"run_expensive_tasks": "true"},
                                    headers={"accept": "application/json"}).body[physical]["fields"]
         assert usage.get("_recovery_source", {}).get("total_in_bytes", 0) == 0
