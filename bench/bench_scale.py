@@ -108,9 +108,11 @@ def drop(es, pattern: str) -> None:
 def fresh_alias(es, name: str) -> str:
     from core import analysis
     from indexer import index_admin
+    from indexer.merge import limit_merges_while_building
 
     drop(es, f"{name}*")
     physical = index_admin.create_physical(es, name, analysis.dictionary_version())
+    limit_merges_while_building(es, physical)  # as --rebuild builds its new index
     index_admin.point_alias(es, name, physical)
     return physical
 
