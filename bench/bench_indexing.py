@@ -211,7 +211,7 @@ def main() -> None:
 
     from core.settings import Settings
     from indexer.pipeline import iter_files
-    from rsearch.localnode.temporary import temporary_node
+    from rsearch.localnode.temporary import node_url_and_pid
 
     corpus = Path(args.corpus).resolve()
     files = list(iter_files([corpus]))
@@ -221,11 +221,7 @@ def main() -> None:
     prepared = out / "prepared.ndjson"
 
     with contextlib.ExitStack() as stack:
-        if args.es_url:
-            url, pid = args.es_url, None
-        else:
-            running = stack.enter_context(temporary_node(heap="1g", prefix="rsearch-bench-"))
-            url, pid = running.url, running.node.status().pid
+        url, pid = stack.enter_context(node_url_and_pid(args.es_url, heap="1g", prefix="rsearch-bench-"))
         node_cpu = node_cpu_of(pid)
         trees = {"new": REPO}
         if args.against:

@@ -273,15 +273,11 @@ def main() -> None:
     sizes = [float(s) for s in args.sizes.split(",") if s.strip()]
 
     from core.settings import Settings
-    from rsearch.localnode.temporary import temporary_node
+    from rsearch.localnode.temporary import node_url_and_pid
 
     results = []
     with contextlib.ExitStack() as stack:
-        if args.es_url:
-            url, pid = args.es_url, None
-        else:
-            running = stack.enter_context(temporary_node(heap=args.heap, prefix="rsearch-scale-"))
-            url, pid = running.url, running.node.status().pid
+        url, pid = stack.enter_context(node_url_and_pid(args.es_url, heap=args.heap, prefix="rsearch-scale-"))
         es = Settings(url=url, request_timeout=600).client()
         node_cpu = NodeCPU(pid)
         for mb in sizes:

@@ -127,16 +127,12 @@ def main() -> None:
     from core.settings import Settings
     from indexer.pipeline import iter_files
     from indexer.sync import index_paths
-    from rsearch.localnode.temporary import temporary_node
+    from rsearch.localnode.temporary import node_url_and_pid
 
     corpus = make_corpus(args.mb)
     mb = sum(f.stat().st_size for f in iter_files([corpus])) / 2**20
     with contextlib.ExitStack() as stack:
-        if args.es_url:
-            url, pid = args.es_url, None
-        else:
-            running = stack.enter_context(temporary_node(heap=args.heap, prefix="rsearch-store-"))
-            url, pid = running.url, running.node.status().pid
+        url, pid = stack.enter_context(node_url_and_pid(args.es_url, heap=args.heap, prefix="rsearch-store-"))
         es = Settings(url=url, request_timeout=600).client()
         node_cpu = NodeCPU(pid)
         alias = "bench-store"

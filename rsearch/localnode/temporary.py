@@ -42,8 +42,16 @@ def temporary_node(*, heap: str = "768m", prefix: str = "rsearch-node-", timeout
 @contextmanager
 def node_url(url: str | None = None, **options) -> Iterator[str]:
     """``url`` when one is given (reuse that cluster), else a temporary node's."""
+    with node_url_and_pid(url, **options) as (found, _pid):
+        yield found
+
+
+@contextmanager
+def node_url_and_pid(url: str | None = None, **options) -> Iterator[tuple[str, int | None]]:
+    """As :func:`node_url`, with the node's process id (None for a given
+    ``url``: not ours, so its CPU cannot be measured)."""
     if url:
-        yield url
+        yield url, None
         return
     with temporary_node(**options) as running:
-        yield running.url
+        yield running.url, running.node.status().pid
