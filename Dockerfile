@@ -7,6 +7,7 @@ FROM python:3.11-slim
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY core core
 COPY indexer indexer
 COPY search search
 COPY rsearch rsearch

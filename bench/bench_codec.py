@@ -31,10 +31,10 @@ CODECS = ("default", "best_compression")
 
 
 def documents(corpus: Path) -> list[tuple[str, dict]]:
-    from indexer.documents import to_document
-    from indexer.pipeline import iter_files, load_file
-    from indexer.reader import UnreadableFile
-    from indexer.sync import source_key
+    from rsearch.indexer.documents import to_document
+    from rsearch.indexer.pipeline import iter_files, load_file
+    from rsearch.indexer.reader import UnreadableFile
+    from rsearch.indexer.sync import source_key
 
     out = []
     for path in iter_files([corpus]):
@@ -49,13 +49,13 @@ def documents(corpus: Path) -> list[tuple[str, dict]]:
 def build(es, name: str, codec: str, docs) -> int:
     from elasticsearch.helpers import bulk
 
-    from core.schema import definition
+    from rsearch.core.schema import definition
 
     d = definition()
     settings = dict(d["settings"], codec=codec)
     drop(es, f"{name}*")
     es.indices.create(index=name, settings=settings, mappings=d["mappings"])
-    from indexer.merge import merge_for_search
+    from rsearch.indexer.merge import merge_for_search
 
     bulk(es.options(request_timeout=600), ({"_index": name, "_id": i, "_source": s} for i, s in docs),
          chunk_size=500)
@@ -74,9 +74,9 @@ def main() -> None:
     parser.add_argument("--es-url")
     args = parser.parse_args()
 
-    from core.settings import Settings
+    from rsearch.core.settings import Settings
     from rsearch.localnode.temporary import node_url
-    from search import search
+    from rsearch.search import search
 
     docs = documents(make_corpus(args.mb))
     texts = [s.get("text") or "" for _, s in docs]

@@ -94,18 +94,18 @@ def phases(query: str) -> dict:
         marks.append((name, perf_counter(), process_time()))
 
     import rsearch.cli  # noqa: F401  (click, settings, facets)
-    from core.quickclient import QuickClient  # noqa: F401
-    from core.settings import Settings
+    from rsearch.core.quickclient import QuickClient  # noqa: F401
+    from rsearch.core.settings import Settings
     from rsearch.render import render_result
-    from search import search
+    from rsearch.search import search
 
     mark("imports")
-    from core import analysis
+    from rsearch.core import analysis
 
     analysis.fold(query)
     mark("fold")
     try:
-        from core.text.wordcache import query_segmenter
+        from rsearch.core.text.wordcache import query_segmenter
     except ImportError:  # code from before the word table
         query_segmenter = analysis.segmenter
     seg = query_segmenter()
@@ -252,8 +252,8 @@ def main() -> None:
         bench(args.es_url, args.node_dir, args.index or "reports", args.runs, args.baseline_rev)
         return
     sys.path.insert(0, str(ROOT))
-    from core.settings import Settings
-    from indexer.sync import index_paths
+    from rsearch.core.settings import Settings
+    from rsearch.indexer.sync import index_paths
     from rsearch.localnode.temporary import temporary_node
 
     with temporary_node(prefix="bench-cold-node-") as node:

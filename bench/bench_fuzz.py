@@ -28,14 +28,14 @@ from click.testing import CliRunner  # noqa: E402
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st  # noqa: E402
 
 from fuzz_text import near_the_limit, queries  # noqa: E402
-from indexer.sync import index_paths  # noqa: E402
+from rsearch.indexer.sync import index_paths  # noqa: E402
 from rsearch.cli import cli  # noqa: E402
-from core.errors import RsearchError  # noqa: E402
-from core.settings import Settings  # noqa: E402
-from search import search  # noqa: E402
-from search.analysed import MAX_QUERY_CHARS
-from search.query_language import DEFAULT_FIELDS as FILTERS  # noqa: E402
-from search.query_language import QuerySyntaxError, parse  # noqa: E402
+from rsearch.core.errors import RsearchError  # noqa: E402
+from rsearch.core.settings import Settings  # noqa: E402
+from rsearch.search import search  # noqa: E402
+from rsearch.search.analysed import MAX_QUERY_CHARS
+from rsearch.search.query_language import DEFAULT_FIELDS as FILTERS  # noqa: E402
+from rsearch.search.query_language import QuerySyntaxError, parse  # noqa: E402
 
 OUTCOMES: dict[str, Counter] = {}
 UNEXPECTED: dict[str, tuple[str, str]] = {}  # "target: type" -> (example, message)

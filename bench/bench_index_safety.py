@@ -39,11 +39,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
 
-    from indexer.pipeline import iter_files
-    from indexer.sync import index_paths
-    from indexer.walk import walk
-    from indexer.write_lock import WriteLock
-    from core.settings import Settings
+    from rsearch.indexer.pipeline import iter_files
+    from rsearch.indexer.sync import index_paths
+    from rsearch.indexer.walk import walk
+    from rsearch.indexer.write_lock import WriteLock
+    from rsearch.core.settings import Settings
 
     tree = Path(tempfile.mkdtemp(prefix="rsearch-bench-walk-"))
     node = directory = None

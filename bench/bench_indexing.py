@@ -46,7 +46,7 @@ def corpus_mb(files) -> float:
 
 
 def prepare(files, out: Path) -> tuple[float, int]:
-    from indexer.sync import prepare_file, source_key
+    from rsearch.indexer.sync import prepare_file, source_key
 
     t0 = time.perf_counter()
     n = 0
@@ -62,8 +62,8 @@ def prepare(files, out: Path) -> tuple[float, int]:
 
 
 def fresh_alias(es, name: str) -> str:
-    from core import analysis
-    from indexer import index_admin
+    from rsearch.core import analysis
+    from rsearch.indexer import index_admin
 
     for old in es.indices.get(index=f"{name}*", expand_wildcards="all"):
         es.indices.delete(index=old)
@@ -73,7 +73,7 @@ def fresh_alias(es, name: str) -> str:
 
 
 def ceiling(es, prepared: Path) -> float:
-    from indexer.bulk import bulk_write
+    from rsearch.indexer.bulk import bulk_write
 
     physical = fresh_alias(es, "bench-ceiling")
     failed = []
@@ -139,8 +139,8 @@ class TreeMemory:
 
 def e2e_child(url: str, corpus: str) -> None:
     """One end-to-end run in this process (the tree measured is this one)."""
-    from core.settings import Settings
-    from indexer.sync import index_paths
+    from rsearch.core.settings import Settings
+    from rsearch.indexer.sync import index_paths
 
     es = Settings(url=url, request_timeout=120).client()
     fresh_alias(es, "bench-e2e")
@@ -209,8 +209,8 @@ def main() -> None:
         return
     sys.path.insert(0, str(REPO))
 
-    from core.settings import Settings
-    from indexer.pipeline import iter_files
+    from rsearch.core.settings import Settings
+    from rsearch.indexer.pipeline import iter_files
     from rsearch.localnode.temporary import node_url_and_pid
 
     corpus = Path(args.corpus).resolve()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rsearch.localnode import LocalNode
 from rsearch.localnode.distribution import ensure_distribution
-from core.settings import ES_VERSION, Settings
+from rsearch.core.settings import ES_VERSION, Settings
 
 
 def main() -> None:

@@ -23,10 +23,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from indexer.chunking import chunk_report  # noqa: E402
-from indexer.pipeline import iter_files  # noqa: E402
-from indexer.reader import UnreadableFile, read_text  # noqa: E402
-from indexer.pipeline import recover_reports as parse_reports  # noqa: E402
+from rsearch.indexer.chunking import chunk_report  # noqa: E402
+from rsearch.indexer.pipeline import iter_files  # noqa: E402
+from rsearch.indexer.reader import UnreadableFile, read_text  # noqa: E402
+from rsearch.indexer.pipeline import recover_reports as parse_reports  # noqa: E402
 
 
 def one_run(files: list[Path]) -> dict:

@@ -45,7 +45,7 @@ FIXED_INPUTS = [REPO / "seeds", REPO / "tests" / "reports"]
 
 
 def _files(corpus: list[str]) -> list[Path]:
-    from indexer.pipeline import iter_files
+    from rsearch.indexer.pipeline import iter_files
 
     return list(iter_files([*FIXED_INPUTS, *corpus]))
 
@@ -57,7 +57,7 @@ def _cpu() -> float:
 
 def child(corpus: list[str], digests: str | None) -> None:
     """One round in this process: prepare every file, print a JSON summary."""
-    from indexer.sync import prepare_file, source_key
+    from rsearch.indexer.sync import prepare_file, source_key
 
     try:  # the serialiser the bulk helper uses (orjson when installed)
         from elasticsearch.serializer import JsonSerializer
@@ -217,7 +217,7 @@ def profile(corpus: list[str], top: int) -> None:
     import cProfile
     import pstats
 
-    from indexer.sync import prepare_file, source_key
+    from rsearch.indexer.sync import prepare_file, source_key
 
     from elasticsearch.serializer import JsonSerializer
 

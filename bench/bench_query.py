@@ -31,7 +31,7 @@ def pct(values, p):
 
 
 def draw_queries(es, index, n, seed=7):
-    from core.analysis import word_tokens
+    from rsearch.core.analysis import word_tokens
 
     rng = random.Random(seed)
     resp = es.search(index=index, size=2000, query={"function_score": {
@@ -56,8 +56,8 @@ def main() -> None:
     parser.add_argument("--cli-runs", type=int, default=10)
     args = parser.parse_args()
 
-    from core.settings import Settings
-    from search import search
+    from rsearch.core.settings import Settings
+    from rsearch.search import search
 
     es = Settings(url=args.es_url).client()
     count = es.count(index=args.index)["count"]

@@ -145,9 +145,9 @@ def doc_id(n: int) -> str:
 
 def engine_documents(passages: list[str]):
     """The indexer's documents, one body chunk per passage."""
-    from indexer.chunking import Chunk, chunk_id
-    from indexer.documents import to_document
-    from core.analysis import normalize
+    from rsearch.indexer.chunking import Chunk, chunk_id
+    from rsearch.indexer.documents import to_document
+    from rsearch.core.analysis import normalize
 
     for n, context in enumerate(passages):
         text = normalize(context)
@@ -164,14 +164,14 @@ def engine_documents(passages: list[str]):
 
 
 def jieba_tokens(text: str) -> str:
-    from core.analysis import segmenter
+    from rsearch.core.analysis import segmenter
 
     return " ".join(t for t in segmenter().cut(text) if t.strip())
 
 
 def bigrams(text: str) -> str:
     """cjk_bigram's tokens of the folded text, space-joined (see the module docstring)."""
-    from core.analysis import bigram_tokens
+    from rsearch.core.analysis import bigram_tokens
 
     return " ".join(bigram_tokens(text))
 
@@ -192,8 +192,8 @@ def load_index(es, index: str, docs) -> float:
 
 
 def build_indices(es, passages: list[str], prefix: str) -> dict[str, str]:
-    from indexer import index_admin
-    from core.analysis import dictionary_version
+    from rsearch.indexer import index_admin
+    from rsearch.core.analysis import dictionary_version
 
     names = {}
     alias = f"{prefix}-rsearch"
@@ -224,7 +224,7 @@ _SYNTAX = str.maketrans({'"': " ", "-": " ", ":": " "})
 
 def run_engine(es, index: str, query: str, options: dict) -> tuple[list[str], bool, int]:
     """(ranked ids, whether the query language rejected the query, ES ms)."""
-    from search import QueryError, search
+    from rsearch.search import QueryError, search
 
     if not query.strip():
         return [], False, 0  # an empty query browses everything: no answer
@@ -402,7 +402,7 @@ def main() -> None:
 
 def engine_weights() -> dict:
     """The engine's ranking constants (upper-case names starting W_ or ending _WEIGHTS/_SLOP)."""
-    from search import request
+    from rsearch.search import request
 
     return {name: getattr(request, name) for name in dir(request)
             if name.isupper() and (name.startswith("W_") or name.endswith(("_WEIGHTS", "_SLOP", "_BOOST")))}

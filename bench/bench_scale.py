@@ -95,7 +95,7 @@ def store_bytes(es, index: str) -> int:
 
 def force_merge(es, index: str) -> float:
     """The merge ``--rebuild`` does before the alias swap (indexer.merge)."""
-    from indexer.merge import merge_for_search
+    from rsearch.indexer.merge import merge_for_search
 
     return merge_for_search(es, index)
 
@@ -106,9 +106,9 @@ def drop(es, pattern: str) -> None:
 
 
 def fresh_alias(es, name: str) -> str:
-    from core import analysis
-    from indexer import index_admin
-    from indexer.merge import limit_merges_while_building
+    from rsearch.core import analysis
+    from rsearch.indexer import index_admin
+    from rsearch.indexer.merge import limit_merges_while_building
 
     drop(es, f"{name}*")
     physical = index_admin.create_physical(es, name, analysis.dictionary_version())
@@ -156,7 +156,7 @@ def random_strings(texts: list[str], n: int, rng: random.Random) -> list[str]:
 
 
 def time_queries(es, index: str, queries: list[str], facets=None) -> dict:
-    from search import search
+    from rsearch.search import search
 
     for q in queries[:20]:  # warm caches and the analysis chain
         search(q, client=es, index=index, facets=facets)
@@ -171,9 +171,9 @@ def time_queries(es, index: str, queries: list[str], facets=None) -> dict:
 
 
 def throughput(url: str, index: str, queries: list[str], threads: int, seconds: float) -> float:
-    from core.settings import Settings
+    from rsearch.core.settings import Settings
     from elasticsearch import Elasticsearch
-    from search import search
+    from rsearch.search import search
 
     settings = Settings(url=url, request_timeout=120)
     es = Elasticsearch(settings.resolved_url, request_timeout=120, connections_per_node=threads)
@@ -193,8 +193,8 @@ def throughput(url: str, index: str, queries: list[str], threads: int, seconds: 
 
 
 def run_size(es, url: str, node_cpu: NodeCPU, mb_wanted: float, args) -> dict:
-    from indexer.pipeline import iter_files
-    from indexer.sync import index_paths
+    from rsearch.indexer.pipeline import iter_files
+    from rsearch.indexer.sync import index_paths
 
     corpus = make_corpus(mb_wanted)
     files = list(iter_files([corpus]))
@@ -272,7 +272,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [float(s) for s in args.sizes.split(",") if s.strip()]
 
-    from core.settings import Settings
+    from rsearch.core.settings import Settings
     from rsearch.localnode.temporary import node_url_and_pid
 
     results = []

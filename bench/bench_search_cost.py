@@ -46,9 +46,9 @@ FACET_CHOICES = {"default": None, "none": []}
 BODIES_SCRIPT = """
 import json, sys
 sys.path.insert(0, ".")
-from search.analysed import analyse
-from search.options import SearchOptions
-from search.request import build_request
+from rsearch.search.analysed import analyse
+from rsearch.search.options import SearchOptions
+from rsearch.search.request import build_request
 job = json.load(sys.stdin)
 facets = None if job["facets"] is None else tuple(job["facets"])
 print(json.dumps([build_request(analyse(q, None), SearchOptions(facets=facets)) for q in job["queries"]]))
@@ -66,7 +66,7 @@ def summary(values: list[float]) -> dict:
 
 
 def time_variants(es, index: str, queries: list[str], variants: dict[str, list[dict]], rounds: int = 1) -> dict:
-    from search import search
+    from rsearch.search import search
 
     took = {v: [] for v in variants}
     trip = {v: [] for v in variants}
@@ -98,9 +98,9 @@ def _walk(node: dict, depth: int, acc: dict, path: str = "") -> None:
 
 
 def profile(es, index: str, queries: list[str]) -> dict:
-    from search.analysed import analyse
-    from search.options import SearchOptions
-    from search.request import all_words_tier, build_request
+    from rsearch.search.analysed import analyse
+    from rsearch.search.options import SearchOptions
+    from rsearch.search.request import all_words_tier, build_request
 
     clauses, aggs = collections.defaultdict(list), collections.defaultdict(list)
     totals, tiers, collector, query_copies = [], [], [], []
@@ -143,7 +143,7 @@ def main() -> None:
     parser.add_argument("--json")
     args = parser.parse_args()
 
-    from core.settings import Settings
+    from rsearch.core.settings import Settings
 
     es = Settings(url=args.es_url, request_timeout=600).client()
     texts = all_texts(es, args.index)

@@ -55,7 +55,7 @@ USER_DICT = """\
 
 
 def load_corpora() -> dict[str, list[str]]:
-    from core.analysis import normalize
+    from rsearch.core.analysis import normalize
 
     seeds = [normalize(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds").glob("*.txt"))]
     corpora = {"seeds": seeds}
@@ -94,7 +94,7 @@ _CHILD = r"""
 import time, sys, os
 t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
-import core.analysis as A
+import rsearch.core.analysis as A
 t1 = time.perf_counter()
 A.query_units("党史学习教育")
 t2 = time.perf_counter()
@@ -167,8 +167,7 @@ def random_strings(n: int, seed: int, han: list[str]) -> list[str]:
 
 
 def identity(corpora: dict[str, list[str]], fuzz: int) -> dict:
-    import core.analysis as A
-
+    import rsearch.core.analysis as A
     rj = A.segmenter("rjieba")
     pj = A.segmenter("jieba")
     result = {}
@@ -193,9 +192,9 @@ def identity(corpora: dict[str, list[str]], fuzz: int) -> dict:
 # -------------------------------------------------------------- throughput
 
 def throughput(corpora: dict[str, list[str]], min_time: float) -> dict:
-    import core.analysis as A
-    from core import settings
-    from core.text import segment
+    import rsearch.core.analysis as A
+    from rsearch.core import settings
+    from rsearch.core.text import segment
 
     res = {}
     for backend in BACKENDS:
@@ -219,8 +218,8 @@ def throughput(corpora: dict[str, list[str]], min_time: float) -> dict:
 
 def hmm_effect(corpora: dict[str, list[str]], samples: int) -> dict:
     """Share of query units (of words cut from the text) among its word tokens."""
-    import core.analysis as A
-    from core.text import segment
+    import rsearch.core.analysis as A
+    from rsearch.core.text import segment
 
     res = {}
     for hmm in (True, False):
@@ -282,8 +281,8 @@ def fold_costs(corpora: dict[str, list[str]]) -> dict:
     code = r"""
 import sys, time, json
 sys.path.insert(0, {root!r})
-import core.analysis as A
-from core.text import fold as fold_module
+import rsearch.core.analysis as A
+from rsearch.core.text import fold as fold_module
 texts = json.loads(sys.stdin.read())
 size = sum(len(t.encode()) for t in texts) / 1e6
 t = time.perf_counter(); A.fold("黨"); opencc_load = time.perf_counter() - t

@@ -41,7 +41,7 @@ BIN = Path(sys.executable).parent
 
 
 def ensure_index(es, index: str, corpus: Path) -> None:
-    from indexer.sync import index_paths
+    from rsearch.indexer.sync import index_paths
 
     if es.indices.exists_alias(name=index):
         return
@@ -130,8 +130,8 @@ def main() -> None:
 
     import httpx
 
-    from core.settings import Settings
-    from search import search
+    from rsearch.core.settings import Settings
+    from rsearch.search import search
 
     index = args.index or "bench-service-seeds"
     corpus = args.corpus or REPO / "seeds"

@@ -55,10 +55,10 @@ def disk_usage(es, index: str) -> dict[str, dict[str, int]]:
 def bulk_bytes(es, corpus: Path) -> tuple[int, int]:
     """Bytes of the bulk bodies for the corpus (action + document lines, as the
     client serialises them) and the number of documents."""
-    from indexer.documents import to_document
-    from indexer.pipeline import iter_files, load_file
-    from indexer.reader import UnreadableFile
-    from indexer.sync import source_key
+    from rsearch.indexer.documents import to_document
+    from rsearch.indexer.pipeline import iter_files, load_file
+    from rsearch.indexer.reader import UnreadableFile
+    from rsearch.indexer.sync import source_key
 
     serializer = es.transport.serializers.get_serializer("application/json")
     total = n = 0
@@ -123,10 +123,10 @@ def main() -> None:
     parser.add_argument("--json")
     args = parser.parse_args()
 
-    from core.schema import mapping_version
-    from core.settings import Settings
-    from indexer.pipeline import iter_files
-    from indexer.sync import index_paths
+    from rsearch.core.schema import mapping_version
+    from rsearch.core.settings import Settings
+    from rsearch.indexer.pipeline import iter_files
+    from rsearch.indexer.sync import index_paths
     from rsearch.localnode.temporary import node_url_and_pid
 
     corpus = make_corpus(args.mb)

@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import re
 
-from core.analysis import CJK, fold
-from indexer.models import Byline, Person
+from rsearch.core.analysis import CJK, fold
+from rsearch.indexer.models import Byline, Person
 
 # Longer than this is a sentence, not a byline.
 MAX_BYLINE_CHARS = 60

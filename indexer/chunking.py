@@ -42,7 +42,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from indexer.models import Report
+from rsearch.indexer.models import Report
 
 MIN_CHARS = 300
 MAX_CHARS = 600

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from core.analysis import CJK, fold
+from rsearch.core.analysis import CJK, fold
 
 
 # Page numbers of a PDF dump: "— 2 —", "- 3 -", "·4·", "第 5 页", "第5页 共9页", "5/9".

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from core.analysis import analyze
-from core.schema import ANALYSED_FIELDS, bigrams_field, chars_field, words_field
-from indexer.chunking import Chunk
+from rsearch.core.analysis import analyze
+from rsearch.core.schema import ANALYSED_FIELDS, bigrams_field, chars_field, words_field
+from rsearch.indexer.chunking import Chunk
 
 # Chunk attribute -> index field, where they differ.
 _RENAMED = {"report_title": "title", "report_subtitle": "subtitle", "section_title": "section"}

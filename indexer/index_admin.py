@@ -14,7 +14,7 @@ import time
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from core.schema import IndexInfo, current, definition, mapping_version, orphans
+from rsearch.core.schema import IndexInfo, current, definition, mapping_version, orphans
 
 __all__ = ["IndexInfo", "create_physical", "current", "delete_orphans", "ensure", "orphans", "point_alias"]
 

@@ -44,8 +44,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from core.gazetteer import COUNTY, levels, short_names, table
-from indexer.models import Regions
+from rsearch.core.gazetteer import COUNTY, levels, short_names, table
+from rsearch.indexer.models import Regions
 
 # Short forms that are ordinary words far more often than places.
 _SHORT_FORM_WORDS = frozenset(

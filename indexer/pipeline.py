@@ -12,15 +12,15 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-from indexer.chunking import Chunk, chunk_report
-from core.analysis import fold
-from indexer.formats import read_document
-from indexer.metadata import extract_regions
-from indexer.models import Report
-from indexer.reader import UnreadableFile
-from indexer.report_date import report_date, report_text
-from indexer.report_region import report_region
-from indexer.structure import parse_reports
+from rsearch.indexer.chunking import Chunk, chunk_report
+from rsearch.core.analysis import fold
+from rsearch.indexer.formats import read_document
+from rsearch.indexer.metadata import extract_regions
+from rsearch.indexer.models import Report
+from rsearch.indexer.reader import UnreadableFile
+from rsearch.indexer.report_date import report_date, report_text
+from rsearch.indexer.report_region import report_region
+from rsearch.indexer.structure import parse_reports
 
 __all__ = ["SUFFIXES", "UnreadableFile", "iter_files", "load_file", "recover_reports"]
 

@@ -25,7 +25,7 @@ import re
 
 from charset_normalizer import from_bytes
 
-from core.analysis import normalize
+from rsearch.core.analysis import normalize
 
 # GB2312 and GBK are subsets of GB18030: decoding with the superset never
 # fails on a character the detector's narrower guess would have allowed.

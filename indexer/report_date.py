@@ -34,9 +34,9 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from indexer.metadata import extract_dates
-from indexer.models import Report
-from indexer.report_region import opening_paragraph
+from rsearch.indexer.metadata import extract_dates
+from rsearch.indexer.models import Report
+from rsearch.indexer.report_region import opening_paragraph
 
 SOURCES = ("dateline", "closing", "title", "header", "text", "metadata", "year", "file")
 

@@ -32,10 +32,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from core.analysis import fold
-from core.gazetteer import lineage
-from indexer.metadata import place_mentions
-from indexer.models import Report
+from rsearch.core.analysis import fold
+from rsearch.core.gazetteer import lineage
+from rsearch.indexer.metadata import place_mentions
+from rsearch.indexer.models import Report
 
 W_TITLE, W_DATELINE, W_OPENING, W_PUBLICATION, W_BODY = 3.0, 3.0, 1.0, 1.0, 0.1
 

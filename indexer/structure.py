@@ -48,10 +48,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
-from core.analysis import CJK, fold, is_cjk, normalize
-from indexer.bylines import split_dateline_byline, split_trailing_byline
-from indexer.doclayout import Layout, numbered_level, prepare_lines, speaker, split_run_in
-from indexer.models import Byline, Paragraph, Person, Report, Section
+from rsearch.core.analysis import CJK, fold, is_cjk, normalize
+from rsearch.indexer.bylines import split_dateline_byline, split_trailing_byline
+from rsearch.indexer.doclayout import Layout, numbered_level, prepare_lines, speaker, split_run_in
+from rsearch.indexer.models import Byline, Paragraph, Person, Report, Section
 
 # --- character classes --------------------------------------------------------
 
@@ -324,7 +324,7 @@ def _line_kind(line: str) -> tuple[str, object]:
     # Every byline has a role word or a credit mark (记者, 通讯员, 文/图, 摄);
     # checking for them first spares the full parse on ordinary lines.
     if len(line) <= 80 and any(mark in line for mark in _BYLINE_MARKS):
-        from indexer.bylines import parse_byline
+        from rsearch.indexer.bylines import parse_byline
 
         byline = parse_byline(line)
         if byline is not None:
@@ -1113,7 +1113,7 @@ def _build_report(
         + [s.title or "" for s in sections]
         + [p.text for s in sections for p in s.paragraphs]
     )
-    from indexer.metadata import extract_dates, extract_regions
+    from rsearch.indexer.metadata import extract_dates, extract_regions
 
     return Report(
         title=parts.title,

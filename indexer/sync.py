@@ -37,16 +37,16 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.helpers import scan
 
-from core import analysis
-from indexer import index_admin
-from indexer.bulk import bulk_write
-from indexer.documents import to_document
-from indexer.merge import limit_merges_while_building, merge_for_search
-from indexer.pipeline import load_file
-from indexer.reader import UnreadableFile
-from indexer.walk import source_key, walk  # noqa: F401  (source_key: the stored name)
-from indexer.write_lock import IndexLocked, WriteLock  # noqa: F401
-from core.errors import IndexOutdated
+from rsearch.core import analysis
+from rsearch.indexer import index_admin
+from rsearch.indexer.bulk import bulk_write
+from rsearch.indexer.documents import to_document
+from rsearch.indexer.merge import limit_merges_while_building, merge_for_search
+from rsearch.indexer.pipeline import load_file
+from rsearch.indexer.reader import UnreadableFile
+from rsearch.indexer.walk import source_key, walk  # noqa: F401  (source_key: the stored name)
+from rsearch.indexer.write_lock import IndexLocked, WriteLock  # noqa: F401
+from rsearch.core.errors import IndexOutdated
 
 
 @dataclass

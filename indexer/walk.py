@@ -27,7 +27,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.pipeline import SUFFIXES
+from rsearch.indexer.pipeline import SUFFIXES
 
 _KINDS = [
     (stat.S_ISFIFO, "a FIFO (named pipe)"),

@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 
-from core.errors import RsearchError
+from rsearch.core.errors import RsearchError
 
 # Tokens of the locks this process holds now.
 _HELD: set[str] = set()

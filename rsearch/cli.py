@@ -17,10 +17,10 @@ import time
 
 import click
 
-from core import facets, settings as env
-from core.errors import RsearchError, from_elasticsearch
-from core.settings import Settings
-from search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, SORTS
+from rsearch.core import facets, settings as env
+from rsearch.core.errors import RsearchError, from_elasticsearch
+from rsearch.core.settings import Settings
+from rsearch.search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, SORTS
 
 from .messages import message
 
@@ -211,7 +211,7 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
     Unchanged files write nothing; changed files replace exactly their old
     chunks. Exit code 0 only if every file was read and every chunk landed.
     """
-    from indexer.sync import index_paths
+    from rsearch.indexer.sync import index_paths
 
     summary = index_paths(ctx.settings.client(), ctx.settings.index, list(paths),
                           rebuild=rebuild, prune=prune, progress=progress)
@@ -299,7 +299,7 @@ def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word
     """Search the reports. Chunks that match every word come first, then those
     that match fewer (--strict: every word must match); "exact phrases", OR,
     -word, NOT word and field:value filters (region:西工区) are understood."""
-    from search import search
+    from rsearch.search import search
 
     result = search(" ".join(query), filters=_parse_filters(filters), limit=limit, page=page,
                     group_by_report=group_by_report, sort=sort, operator="or" if any_word else "and",
@@ -326,7 +326,7 @@ def _keep_word_table(after_query: bool) -> None:
     search only when that search missed one, after indexing always (the
     dictionary may have changed). Output is flushed first, so the answer
     never waits for it."""
-    from core.text import wordcache
+    from rsearch.core.text import wordcache
 
     if after_query and not wordcache.cache_wanted():
         return
@@ -341,7 +341,7 @@ def _keep_word_table(after_query: bool) -> None:
 @pass_ctx
 def show_cmd(ctx, chunk_id, as_json):
     """Print one chunk with its report's context."""
-    from search.documents import chunk_in_context
+    from rsearch.search.documents import chunk_in_context
 
     found = chunk_in_context(ctx.settings.client(), ctx.settings.index, chunk_id)
     if as_json:
@@ -358,7 +358,7 @@ def show_cmd(ctx, chunk_id, as_json):
 @pass_ctx
 def stats_cmd(ctx, as_json):
     """Alias, physical index, document counts, dictionary version."""
-    from search.documents import index_stats
+    from rsearch.search.documents import index_stats
 
     stats = index_stats(ctx.settings.client(), ctx.settings.index)
     if as_json:

@@ -4,7 +4,7 @@ use it, so a missing index reads the same in a terminal and in a page."""
 
 from __future__ import annotations
 
-from core.errors import IndexMissing, IndexOutdated, NotFound, RsearchError
+from rsearch.core.errors import IndexMissing, IndexOutdated, NotFound, RsearchError
 
 # What to type next, for library errors that name no command.
 ADVICE = {

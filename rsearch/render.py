@@ -10,7 +10,7 @@ import re
 
 import click
 
-from search.results import SearchResult
+from rsearch.search.results import SearchResult
 
 _EM = re.compile(r"<em>(.*?)</em>", re.S)
 FACETS_SHOWN = 6

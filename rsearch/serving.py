@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 
-from core.errors import RsearchError
+from rsearch.core.errors import RsearchError
 
 
 def is_loopback(host: str) -> bool:

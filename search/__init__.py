@@ -1,6 +1,6 @@
 """Search the report index from Python.
 
-    from search import search
+    from rsearch.search import search
     result = search("党史学习教育 region:西工区", limit=5)
     for hit in result.hits:
         print(hit.title, hit.section, hit.highlights)
@@ -10,8 +10,8 @@ See search.engine.search for every option, search.results for the types,
 search.query_language for the query syntax and core.facets for the facets.
 """
 
-from core.errors import IndexMissing, QueryError
-from core.facets import REGISTRY as FACET_REGISTRY
+from rsearch.core.errors import IndexMissing, QueryError
+from rsearch.core.facets import REGISTRY as FACET_REGISTRY
 
 from .engine import search
 from .results import FacetValue, Hit, SearchResult

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from core import analysis, facets
-from core.errors import QueryError
+from rsearch.core import analysis, facets
+from rsearch.core.errors import QueryError
 
 from .query_language import DEFAULT_FIELDS, QuerySyntaxError, Term, parse
 

@@ -7,8 +7,8 @@ import functools
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from core import analysis, schema
-from core.errors import IndexMissing, NotFound, RsearchError, from_elasticsearch
+from rsearch.core import analysis, schema
+from rsearch.core.errors import IndexMissing, NotFound, RsearchError, from_elasticsearch
 
 MAX_ID_CHARS = 512  # Elasticsearch refuses longer document ids (in bytes)
 

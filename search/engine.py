@@ -13,8 +13,8 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 
-from core.errors import IndexMissing, QueryError, from_elasticsearch
-from core.settings import Settings
+from rsearch.core.errors import IndexMissing, QueryError, from_elasticsearch
+from rsearch.core.settings import Settings
 
 from .analysed import MAX_QUERY_CHARS, analyse
 from .options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, SearchOptions

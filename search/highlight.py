@@ -22,7 +22,7 @@ import functools
 import re
 from html import escape
 
-from core.analysis import fold
+from rsearch.core.analysis import fold
 
 
 @functools.cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from core.errors import QueryError
+from rsearch.core.errors import QueryError
 
 from .analysed import analyse
 from .highlight import match_spans

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core import facets
-from core.errors import QueryError
+from rsearch.core import facets
+from rsearch.core.errors import QueryError
 
 DEFAULT_LIMIT = 10
 DEFAULT_FRAGMENT_SIZE = 100

@@ -40,11 +40,11 @@ import calendar
 from dataclasses import replace
 from datetime import date
 
-from core import facets
-from core.analysis import char_tokens
-from core.errors import QueryError
-from core.gazetteer import resolve as resolve_place
-from core.schema import CHARS_ANALYZER, SOURCE_EXCLUDES, bigrams_field, chars_field, words_field
+from rsearch.core import facets
+from rsearch.core.analysis import char_tokens
+from rsearch.core.errors import QueryError
+from rsearch.core.gazetteer import resolve as resolve_place
+from rsearch.core.schema import CHARS_ANALYZER, SOURCE_EXCLUDES, bigrams_field, chars_field, words_field
 
 from .analysed import AnalysedQuery, AnalysedTerm
 from .options import SearchOptions

@@ -3,7 +3,7 @@ text (search.highlight), facet counts with the selected values marked."""
 
 from __future__ import annotations
 
-from core import facets
+from rsearch.core import facets
 
 from . import highlight
 from .analysed import AnalysedQuery

@@ -20,7 +20,7 @@ import uuid
 
 import pytest
 
-from core.settings import Settings
+from rsearch.core.settings import Settings
 from paths import REPO
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 
-from indexer.sync import index_paths
+from rsearch.indexer.sync import index_paths
 
 
 def new_alias(es, paths: Iterable, label: str) -> Iterator[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import opencc
 
-from indexer.sync import index_paths
+from rsearch.indexer.sync import index_paths
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 HTML_REPORT = ("网页安全测试报道\n\n"

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import analysis as A
-from core.text.tokens import BIGRAM_SCRIPT
-from core import settings as core_settings
-from core.analysis import normalize
+from rsearch.core import analysis as A
+from rsearch.core.text.tokens import BIGRAM_SCRIPT
+from rsearch.core import settings as core_settings
+from rsearch.core.analysis import normalize
 from paths import REPO as ROOT, SEED_FILES as SEEDS
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.pipeline import iter_files, load_file
-from indexer.reader import UnreadableFile
+from rsearch.indexer.pipeline import iter_files, load_file
+from rsearch.indexer.reader import UnreadableFile
 
 INPUTS = Path(__file__).resolve().parent / "bad_inputs"
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "002_482eecf055e9753a.txt"

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from rsearch.cli import cli
-from search import search
+from rsearch.search import search
 from test_report_files import FILES
 from indexed import new_alias
 from paths import REPO

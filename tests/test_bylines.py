@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.bylines import parse_byline, split_dateline_byline, split_trailing_byline
-from indexer.models import Person
+from rsearch.indexer.bylines import parse_byline, split_dateline_byline, split_trailing_byline
+from rsearch.indexer.models import Person
 from paths import SEEDS
 
 

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from indexer.chunking import MAX_CHARS, chunk_report, split_paragraph, split_sentences
-from indexer.models import Paragraph, Person, Regions, Report, Section
-from indexer.pipeline import load_file
+from rsearch.indexer.chunking import MAX_CHARS, chunk_report, split_paragraph, split_sentences
+from rsearch.indexer.models import Paragraph, Person, Regions, Report, Section
+from rsearch.indexer.pipeline import load_file
 from paths import SEED_FILES as SEEDS
 
 FINAL = "。！？；…!?;"
@@ -181,7 +181,7 @@ def test_every_seed_paragraph_reaches_a_chunk():
         joined = "".join(c.text for c in chunks).replace("\n", "")
         for report_no in {c.report_no for c in chunks}:
             assert any(c.kind == "title" for c in chunks if c.report_no == report_no)
-        from indexer.reader import read_text
+        from rsearch.indexer.reader import read_text
 
         for line in read_text(path).split("\n"):
             if len(line) > 40 and not line.startswith("#"):

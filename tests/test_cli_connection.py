@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.sync import index_paths
+from rsearch.indexer.sync import index_paths
 from rsearch.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.doclayout import (
+from rsearch.indexer.doclayout import (
     is_date_line, is_doc_title, is_org_line, is_page_number, numbered_level, prepare_lines, speaker, split_run_in,
 )
 

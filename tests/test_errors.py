@@ -21,16 +21,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from core import analysis
-from core.analysis import normalize
-from indexer.sync import index_paths
+from rsearch.core import analysis
+from rsearch.core.analysis import normalize
+from rsearch.indexer.sync import index_paths
 from rsearch.cli import cli
-from core.errors import ConfigError, ElasticsearchError, RsearchError, from_elasticsearch
-from core.quickclient import QuickClient
-from core.settings import Settings
-from search import QueryError, search
-from search.documents import chunk_in_context
-from search.engine import MAX_QUERY_CHARS
+from rsearch.core.errors import ConfigError, ElasticsearchError, RsearchError, from_elasticsearch
+from rsearch.core.quickclient import QuickClient
+from rsearch.core.settings import Settings
+from rsearch.search import QueryError, search
+from rsearch.search.documents import chunk_in_context
+from rsearch.search.engine import MAX_QUERY_CHARS
 from indexed import new_alias
 from paths import SEEDS
 
@@ -253,7 +253,7 @@ def test_tls_verification_failure_names_the_ca_option(https_server, command):
 
 
 def test_tls_verification_failure_in_the_python_api(https_server):
-    from search.documents import index_stats
+    from rsearch.search.documents import index_stats
 
     url, _ = https_server
     with pytest.raises(RsearchError, match="certificate.*RSEARCH_ES_CA_CERTS"):

@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from indexer.formats import READERS, read_document
-from indexer.pipeline import SUFFIXES, iter_files, load_file, recover_reports
-from indexer.reader import UnreadableFile
+from rsearch.indexer.formats import READERS, read_document
+from rsearch.indexer.pipeline import SUFFIXES, iter_files, load_file, recover_reports
+from rsearch.indexer.reader import UnreadableFile
 from paths import REPORTS
 
 

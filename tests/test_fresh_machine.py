@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from rsearch.localnode.distribution import _maven_path
-from core.settings import ES_SHA256, ES_VERSION
+from rsearch.core.settings import ES_SHA256, ES_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -20,10 +20,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from rsearch.cli import cli
-from search import QueryError, search
-from search.analysed import MAX_QUERY_CHARS
-from search.query_language import DEFAULT_FIELDS as FILTERS
-from search.query_language import QuerySyntaxError, parse
+from rsearch.search import QueryError, search
+from rsearch.search.analysed import MAX_QUERY_CHARS
+from rsearch.search.query_language import DEFAULT_FIELDS as FILTERS
+from rsearch.search.query_language import QuerySyntaxError, parse
 
 from fuzz_text import near_the_limit, queries
 from indexed import new_alias

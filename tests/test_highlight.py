@@ -6,7 +6,7 @@ from html import unescape
 
 from hypothesis import given, strategies as st
 
-from search.highlight import fragments, match_spans, whole
+from rsearch.search.highlight import fragments, match_spans, whole
 
 EM = re.compile(r"</?em>")
 TEXT = ("会议强调，要进一步提高认识。压实责任，确保各项工作落到实处。"

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from rsearch.cli import cli
-from search import search
-from search.highlight import fragments, whole
+from rsearch.search import search
+from rsearch.search.highlight import fragments, whole
 from indexed import new_alias
 
 ATTACKS = [

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer import index_admin
-from indexer.sync import index_paths
-from indexer.write_lock import LOCK_INDEX, IndexLocked, WriteLock
+from rsearch.indexer import index_admin
+from rsearch.indexer.sync import index_paths
+from rsearch.indexer.write_lock import LOCK_INDEX, IndexLocked, WriteLock
 from rsearch.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer import index_admin
-from indexer.sync import index_paths
+from rsearch.indexer import index_admin
+from rsearch.indexer.sync import index_paths
 from rsearch.cli import cli
 from rsearch.localnode.temporary import temporary_node
-from core.settings import Settings
+from rsearch.core.settings import Settings
 from paths import SEED_FILES as SEEDS
 
 
@@ -182,7 +182,7 @@ def test_outdated_dictionary_asks_for_rebuild(es, settings, corpus, tmp_path, mo
     extra = tmp_path / "words.txt"
     extra.write_text("红色资源作用 10\n", encoding="utf-8")
     monkeypatch.setenv("RSEARCH_USER_DICT", str(extra))
-    from core import analysis
+    from rsearch.core import analysis
     analysis.reset()
     try:
         result = CliRunner().invoke(cli, ["--es-url", settings.url, "--index", index_name,
@@ -245,8 +245,8 @@ def test_merge_for_search_leaves_one_segment_without_recovery_source(es, index_n
     """Several segments in; one out, without the whole-document copies kept
     for replica recovery (the merge waited for the retention lease), and the
     small-merges setting of the build gone."""
-    from core import analysis
-    from indexer import merge
+    from rsearch.core import analysis
+    from rsearch.indexer import merge
 
     physical = index_admin.create_physical(es, index_name, analysis.dictionary_version())
     merge.limit_merges_while_building(es, physical)

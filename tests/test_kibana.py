@@ -23,7 +23,7 @@ from dataclasses import replace
 import pytest
 from click.testing import CliRunner
 
-from core import facets
+from rsearch.core import facets
 from rsearch.cli import cli
 from rsearch.kibana import importer, objects
 from paths import REPO

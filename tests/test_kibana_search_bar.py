@@ -27,7 +27,7 @@ import opencc
 import pytest
 from elasticsearch import BadRequestError
 
-from core.text.fold import fold
+from rsearch.core.text.fold import fold
 from indexed import all_chunks, new_alias
 from paths import SEEDS
 

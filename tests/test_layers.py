@@ -1,5 +1,9 @@
 """The layers go one way: core <- indexer, search <- rsearch (CLI, service).
 
+All four are one installed package: the folders core/, indexer/ and search/
+are rsearch.core, rsearch.indexer and rsearch.search (pyproject's
+package-dir); every other rsearch.* module is a front end.
+
 Read from the source with ast (every import, also those inside functions),
 so a lazy import cannot hide a wrong-way dependency.
 """
@@ -37,10 +41,18 @@ def imports_of(package: str) -> dict[str, set[str]]:
             else:
                 continue
             for name in names:
-                top = name.split(".")[0]
-                if top in PACKAGES and top != package:
+                top = layer_of(name)
+                if top and top != package:
                     found[top].add(module)
     return found
+
+
+def layer_of(module: str) -> str | None:
+    """The layer a dotted module name belongs to, None outside the project."""
+    parts = module.split(".")
+    if parts[0] != "rsearch":
+        return None
+    return parts[1] if len(parts) > 1 and parts[1] in PACKAGES else "rsearch"
 
 
 @pytest.mark.parametrize("package", PACKAGES)

@@ -20,7 +20,7 @@ from rsearch.localnode import LocalNode
 from rsearch.localnode.distribution import DownloadFailed, coordinates, ensure_distribution, fetch_zip
 from rsearch.localnode.java import NoSuitableJava, find_java_home
 from rsearch.localnode.node import NodeFailedToStart, PortInUse
-from core.settings import ES_VERSION, Settings
+from rsearch.core.settings import ES_VERSION, Settings
 
 SHARED_HOME = Settings.from_env().home
 
@@ -213,6 +213,6 @@ def test_https_download_verifies_pinned_sha256(tmp_path, monkeypatch):
 
 
 def test_pinned_hash_exists_for_the_pinned_version():
-    from core.settings import ES_SHA256, ES_VERSION
+    from rsearch.core.settings import ES_SHA256, ES_VERSION
 
     assert len(ES_SHA256[ES_VERSION]) == 64

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.metadata import extract_dates, extract_regions
+from rsearch.indexer.metadata import extract_dates, extract_regions
 from paths import SEEDS
 
 
@@ -163,7 +163,7 @@ def test_seed_dates():
 def test_scanner_finds_what_an_aho_corasick_automaton_finds():
     import ahocorasick
 
-    from indexer.metadata import _gazetteer
+    from rsearch.indexer.metadata import _gazetteer
 
     scanner, _ = _gazetteer()
     automaton = ahocorasick.Automaton()
@@ -195,13 +195,13 @@ _PLACE_PIECES = [
 def test_places_matched_line_by_line_are_the_whole_texts_matches(text):
     # place_mentions scans line by line (each line once for all passes over
     # a report); the rules must see exactly what a scan of the whole text sees.
-    from indexer.metadata import _gazetteer, _matches, _matches_by_line
+    from rsearch.indexer.metadata import _gazetteer, _matches, _matches_by_line
 
     assert _matches_by_line(text) == _matches(text, _gazetteer()[0])
 
 
 def test_places_of_every_seed_line_by_line_are_the_whole_texts():
-    from indexer.metadata import _gazetteer, _matches, _matches_by_line
+    from rsearch.indexer.metadata import _gazetteer, _matches, _matches_by_line
 
     for path in SEEDS.glob("*.txt"):
         text = path.read_text(encoding="utf-8")

@@ -51,8 +51,19 @@ def wheel(tmp_path_factory) -> Path:
 @pytest.mark.es
 def test_wheel_holds_the_data_files(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"core/mappings/chunks.json", "core/data/user_dict.txt", "core/data/stopwords.txt"} <= names
+    assert {"rsearch/core/mappings/chunks.json", "rsearch/core/data/user_dict.txt",
+            "rsearch/core/data/stopwords.txt"} <= names
     assert not any(n.startswith(("tests/", "seeds/", "bench/")) for n in names)
+
+
+@pytest.mark.es
+def test_wheel_installs_one_top_level_package(wheel):
+    """Nothing named core, indexer or search lands in a user's site-packages,
+    where it would collide with another distribution's module of that name."""
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert tops == {"rsearch"}
+    assert {"rsearch/indexer/pipeline.py", "rsearch/search/engine.py", "rsearch/core/settings.py"} <= set(names)
 
 
 def test_installed_wheel_indexes_the_seeds(wheel, es, es_url, tmp_path):
@@ -73,9 +84,12 @@ def test_installed_wheel_indexes_the_seeds(wheel, es, es_url, tmp_path):
     elsewhere.mkdir()
     shutil.copytree(REPO / "seeds", elsewhere / "seeds")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RSEARCH_", "PYTHON"))}
-    where = subprocess.run([str(vpy), "-c", "import core.schema as m, rsearch; print(m.__file__)"],
+    where = subprocess.run([str(vpy), "-c", "import rsearch.core.schema as m; print(m.__file__)"],
                            capture_output=True, text=True, cwd=elsewhere, env=env, check=True).stdout
     assert where.startswith(site), where  # the installed copy, not the repository's
+    for name in ("core", "indexer", "search"):  # only rsearch.* is installed
+        bare = subprocess.run([str(vpy), "-c", f"import {name}"], capture_output=True, text=True, cwd=elsewhere, env=env)
+        assert "ModuleNotFoundError" in bare.stderr, (name, bare.stderr)
 
     alias = f"rsearch-test-wheel-{os.getpid()}"
     rsearch = venv / "bin" / "rsearch"

@@ -9,10 +9,10 @@ import shutil
 
 import pytest
 
-from indexer import sync
-from indexer.documents import to_document
-from indexer.pipeline import load_file
-from indexer.sync import in_order, prepare_file, source_key
+from rsearch.indexer import sync
+from rsearch.indexer.documents import to_document
+from rsearch.indexer.pipeline import load_file
+from rsearch.indexer.sync import in_order, prepare_file, source_key
 from paths import REPORTS, SEED_FILES
 
 

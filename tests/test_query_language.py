@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 # make the checkout importable so this file runs on its own.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from search.query_language import (
+from rsearch.search.query_language import (
     DEFAULT_FIELDS, ParsedQuery, QuerySyntaxError, Term, parse)
 
 
@@ -131,7 +131,7 @@ def test_filters_only_and_empty_queries_are_valid():
 def test_every_registry_name_is_a_filter_of_the_language():
     # The parser's names come from the facet registry: a new entry is a new
     # filter, a removed one is a typo.
-    from core import facets
+    from rsearch.core import facets
 
     assert list(DEFAULT_FIELDS) == facets.names()
     for name in facets.names():

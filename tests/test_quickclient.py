@@ -10,8 +10,8 @@ import threading
 
 import pytest
 
-from core.errors import ElasticsearchError, RsearchError
-from core.quickclient import QuickClient, _dechunk
+from rsearch.core.errors import ElasticsearchError, RsearchError
+from rsearch.core.quickclient import QuickClient, _dechunk
 
 RESULT = {"took": 3, "hits": {"total": {"value": 1, "relation": "eq"}, "hits": []}, "note": "党史" * 50}
 BODY = json.dumps(RESULT, ensure_ascii=False).encode("utf-8")

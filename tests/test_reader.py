@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.analysis import normalize
-from indexer.reader import UnreadableFile, decode_bytes, read_text
+from rsearch.core.analysis import normalize
+from rsearch.indexer.reader import UnreadableFile, decode_bytes, read_text
 from paths import SEEDS
 
 TEXT = "学史力行办实事 为民解难谋福祉\n\n——我区开展党史学习教育成效综述\n\n本报记者 张再行\n"

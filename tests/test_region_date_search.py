@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.report_date import SOURCES
-from indexer.sync import index_paths
-from search import search
+from rsearch.indexer.report_date import SOURCES
+from rsearch.indexer.sync import index_paths
+from rsearch.search import search
 from indexed import all_chunks, new_alias
 from paths import REPO, REPORTS
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from indexer.chunking import chunk_report
-from indexer.reader import read_text
-from indexer.structure import parse_reports
+from rsearch.indexer.chunking import chunk_report
+from rsearch.indexer.reader import read_text
+from rsearch.indexer.structure import parse_reports
 from paths import REPORTS
 
 
@@ -252,7 +252,7 @@ def test_bylines_become_a_chunk_of_their_own(name):
         (byline,) = bylines
         assert byline.section_index == 0 and byline.section_title is None
         # Every credited name is in the byline chunk's text (as printed).
-        from core.analysis import fold
+        from rsearch.core.analysis import fold
 
         for name_ in r.names():
             assert name_ in fold(byline.text)

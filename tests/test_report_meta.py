@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.metadata import extract_regions
-from indexer.pipeline import recover_reports
-from core.gazetteer import resolve
-from indexer.reader import read_text
-from indexer.report_date import SOURCES, anniversary_years, header_date
+from rsearch.indexer.metadata import extract_regions
+from rsearch.indexer.pipeline import recover_reports
+from rsearch.core.gazetteer import resolve
+from rsearch.indexer.reader import read_text
+from rsearch.indexer.report_date import SOURCES, anniversary_years, header_date
 from paths import SEED_FILES as SEEDS
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from core import facets
-from core.errors import QueryError
-from search.analysed import analyse
-from search.options import SearchOptions
-from search.request import (ALL_WORDS, COUNTS, FILTERED_PREFIX, build_request, date_range, facet_buckets,
+from rsearch.core import facets
+from rsearch.core.errors import QueryError
+from rsearch.search.analysed import analyse
+from rsearch.search.options import SearchOptions
+from rsearch.search.request import (ALL_WORDS, COUNTS, FILTERED_PREFIX, build_request, date_range, facet_buckets,
                             facet_scope, facets_request, filter_clause, needs_counts_over_all)
 
 
@@ -211,7 +211,7 @@ def test_bad_options_are_query_errors(options, message):
 
 
 def test_the_query_is_analysed_once(monkeypatch):
-    from core import analysis
+    from rsearch.core import analysis
 
     calls = []
     real = analysis.normalize
@@ -241,7 +241,7 @@ def _phrases_on_chars_fields(node, out):
 def test_every_chars_phrase_names_the_index_analyzer(query, options):
     # The *_chars fields' search analyzer splits typed text for Kibana; the
     # request's space-separated characters must be split on spaces only, as indexed.
-    from core.schema import CHARS_ANALYZER, definition
+    from rsearch.core.schema import CHARS_ANALYZER, definition
 
     props = definition()["mappings"]["properties"]
     assert {props[f"{f}_chars"]["analyzer"] for f in ("title", "section", "text")} == {CHARS_ANALYZER}

@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings as hsettings, strategies as st
 
-from core import facets
-from core.analysis import fold
+from rsearch.core import facets
+from rsearch.core.analysis import fold
 from rsearch.cli import cli
-from search import QueryError, search
+from rsearch.search import QueryError, search
 from indexed import all_chunks, new_alias
 from paths import SEEDS
 
@@ -409,7 +409,7 @@ def test_search_without_index_is_one_line(es):
 def test_cli_quick_client_gives_the_official_clients_results(es, alias):
     """`rsearch search` sends its one request with core.quickclient (stdlib
     http.client, to start fast); results must equal the official client's."""
-    from core.settings import Settings
+    from rsearch.core.settings import Settings
 
     quick = Settings(url=es.transport.node_pool.get().base_url).quick_client()
     for query in ("党史学习教育 西工区", '"为民办实事" -区委', "region:老城区"):
@@ -424,8 +424,8 @@ def test_quick_client_sends_credentials(tmp_path):
     import http.server
     import threading
 
-    from core.errors import ElasticsearchError
-    from core.quickclient import QuickClient
+    from rsearch.core.errors import ElasticsearchError
+    from rsearch.core.quickclient import QuickClient
 
     seen = []
 

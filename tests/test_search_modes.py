@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from rsearch.cli import cli
-from search import search
+from rsearch.search import search
 from indexed import new_alias
 
 FILLER = "会议强调，要进一步提高认识，压实责任，确保各项工作落到实处。"

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.analysis import bigram_tokens, char_tokens, query_units
-from search import request as R
-from search import QueryError, search
-from search.analysed import analyse as q
+from rsearch.core.analysis import bigram_tokens, char_tokens, query_units
+from rsearch.search import request as R
+from rsearch.search import QueryError, search
+from rsearch.search.analysed import analyse as q
 
 W_TITLE, W_SECTION, W_TEXT = (R.FIELD_WEIGHTS[f] for f in ("title", "section", "text"))
 
@@ -143,7 +143,7 @@ def test_interrogatives_leave_any_unit_matching_but_not_strict_matching():
 
 def test_bigram_tokens_of_the_query_are_the_index_side_tokens():
     # The query side must analyse exactly as indexer.documents does.
-    from core.analysis import analyze
+    from rsearch.core.analysis import analyze
 
     text = "2021年西工區推動黨史學習教育"
     clause = R.term_clause(q(text).groups[0][0], "and")

@@ -20,8 +20,8 @@ from rsearch.cli import cli
 from rsearch.localnode.node import free_port
 from rsearch.serving import wait_until_healthy
 from rsearch.service import create_app
-from core.settings import Settings
-from search import QueryError, search
+from rsearch.core.settings import Settings
+from rsearch.search import QueryError, search
 
 from service_support import drop, index_corpus
 

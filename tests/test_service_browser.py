@@ -16,9 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import uvicorn
 
-from core.analysis import fold
+from rsearch.core.analysis import fold
 from rsearch.service import create_app
-from core.settings import Settings
+from rsearch.core.settings import Settings
 from service_support import drop, index_corpus
 
 CHROMIUM = Path("/usr/bin/chromium")

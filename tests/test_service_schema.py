@@ -17,7 +17,7 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from rsearch.service import create_app
-from core.settings import Settings
+from rsearch.core.settings import Settings
 from service_support import drop, index_corpus
 
 EXAMPLES = 20  # per operation and generation mode

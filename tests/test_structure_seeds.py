@@ -10,8 +10,8 @@ from functools import lru_cache
 
 import pytest
 
-from indexer.reader import read_text
-from indexer.structure import parse_reports
+from rsearch.indexer.reader import read_text
+from rsearch.indexer.structure import parse_reports
 from paths import SEEDS
 
 

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings
 from hypothesis import strategies as st
 
-from core import analysis as A
-from core import settings as core_settings
-from core.text import dictionary, wordcache, wordtable
-from core.text.partial import PartialRJieba
+from rsearch.core import analysis as A
+from rsearch.core import settings as core_settings
+from rsearch.core.text import dictionary, wordcache, wordtable
+from rsearch.core.text.partial import PartialRJieba
 from paths import REPO, SEED_FILES
 
 # With and without frequencies, a traditional entry (folded on load), a word
@@ -283,7 +283,7 @@ def _unwritable_directory(tmp_path: Path) -> Path:
 
 def test_an_unwritable_cache_directory_says_so_once(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv(core_settings.ENV_CACHE_DIR, str(_unwritable_directory(tmp_path)))
-    from core.text import foldtable
+    from rsearch.core.text import foldtable
 
     def no_work(*args):
         raise AssertionError("computed a table that cannot be written")
@@ -382,9 +382,9 @@ def test_cold_cli_searches_agree_in_every_cache_state(es_url, seeded, tmp_path, 
     env_user = {**env, "RSEARCH_USER_DICT": str(user)}
     monkeypatch.setenv(core_settings.ENV_USER_DICT, str(user))
     A.reset()
-    from core.quickclient import QuickClient
-    from search import search
-    from search.analysed import analyse
+    from rsearch.core.quickclient import QuickClient
+    from rsearch.search import search
+    from rsearch.search.analysed import analyse
 
     query = "文明城市创建"
     assert "城市创" in analyse(query).needles
@@ -402,7 +402,7 @@ def test_cold_cli_searches_agree_in_every_cache_state(es_url, seeded, tmp_path, 
 
 _FOLD_ALL = """
 import json, sys
-from core.text import fold as F
+from rsearch.core.text import fold as F
 if sys.argv[1] == "rule":
     F._FOLD.precomputed = False
 text = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF) + "𠮷𡚸𪚥黨史學習"
@@ -419,7 +419,7 @@ def _fold_everything(mode: str) -> dict:
 
 
 def test_the_precomputed_fold_table_folds_as_the_rule_does():
-    from core.text import foldtable
+    from rsearch.core.text import foldtable
 
     assert foldtable.ensure() == foldtable.table_path()
     by_rule = _fold_everything("rule")
@@ -431,7 +431,7 @@ def test_the_precomputed_fold_table_folds_as_the_rule_does():
 
 
 def test_a_cold_query_needs_no_opencc_with_the_tables(table):
-    from core.text import foldtable
+    from rsearch.core.text import foldtable
 
     foldtable.ensure()
     code = ("import sys; from core import analysis as A; "
@@ -443,7 +443,7 @@ def test_a_cold_query_needs_no_opencc_with_the_tables(table):
 
 @pytest.mark.parametrize("damage", [b"", b"rsearch fold table\n123\nxyz", b"garbage\n"])
 def test_a_damaged_fold_table_falls_back_to_opencc(damage):
-    from core.text import foldtable
+    from rsearch.core.text import foldtable
 
     path = foldtable.ensure()
     path.write_bytes(path.read_bytes()[:100] if damage == b"" else damage)

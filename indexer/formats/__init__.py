@@ -25,7 +25,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.reader import UnreadableFile
+from rsearch.indexer.reader import UnreadableFile
 
 
 @dataclass
@@ -35,25 +35,25 @@ class Document:
 
 
 def _plain(path) -> Document:
-    from indexer.reader import read_text
+    from rsearch.indexer.reader import read_text
 
     return Document(read_text(path))
 
 
 def _pdf(path) -> Document:
-    from indexer.formats.pdf import read
+    from rsearch.indexer.formats.pdf import read
 
     return read(path)
 
 
 def _docx(path) -> Document:
-    from indexer.formats.docx import read
+    from rsearch.indexer.formats.docx import read
 
     return read(path)
 
 
 def _html(path) -> Document:
-    from indexer.formats.html import read
+    from rsearch.indexer.formats.html import read
 
     return read(path)
 

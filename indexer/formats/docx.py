@@ -13,9 +13,9 @@ import os
 import re
 import zipfile
 
-from indexer.formats import Document
-from core.analysis import normalize
-from indexer.reader import UnreadableFile
+from rsearch.indexer.formats import Document
+from rsearch.core.analysis import normalize
+from rsearch.indexer.reader import UnreadableFile
 
 _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 

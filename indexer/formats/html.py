@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import os
 
-from indexer.formats import Document
-from core.analysis import normalize
-from indexer.reader import UnreadableFile
+from rsearch.indexer.formats import Document
+from rsearch.core.analysis import normalize
+from rsearch.indexer.reader import UnreadableFile
 
 _MIN_ARTICLE = 8  # characters
 

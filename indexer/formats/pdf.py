@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from statistics import median
 
-from indexer.formats import Document
-from core.analysis import normalize
-from indexer.reader import UnreadableFile
+from rsearch.indexer.formats import Document
+from rsearch.core.analysis import normalize
+from rsearch.indexer.reader import UnreadableFile
 
 _TITLE_RATIO = 1.3  # title type is at least this much larger than body type
 _HEADING_RATIO = 1.1
@@ -268,7 +268,7 @@ def _plain_heading(text: str, following: str) -> bool:
     no sentence or clause mark at its end, not a byline, and followed by body
     text. Needed because a file with a ``#`` title gets no plain-heading
     detection in the structure parser: its headings must be marked here."""
-    from indexer.bylines import parse_byline
+    from rsearch.indexer.bylines import parse_byline
 
     if len(text) > 30 or text[-1:] in _FINAL + "：:，,、" or parse_byline(text) is not None:
         return False

@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from core.errors import RsearchError
+from rsearch.core.errors import RsearchError
 
 from .objects import MIN_KIBANA
 

@@ -32,8 +32,8 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from core import facets
-from core.schema import definition
+from rsearch.core import facets
+from rsearch.core.schema import definition
 
 # -- fields that are not facets (names from mappings/chunks.json) -------------
 TIME_FIELD = "date"  # the report's own date, on every chunk of the report

@@ -32,8 +32,8 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from core.errors import RsearchError
-from core.settings import ENV_MAVEN_REPOSITORY, env
+from rsearch.core.errors import RsearchError
+from rsearch.core.settings import ENV_MAVEN_REPOSITORY, env
 
 GROUP = "org.elasticsearch.distribution.integ-test-zip"
 ARTIFACT = "elasticsearch"
@@ -68,13 +68,13 @@ def sha256_of(path: Path) -> str:
 
 
 def expected_sha256(version: str) -> str:
-    from core.settings import ES_SHA256
+    from rsearch.core.settings import ES_SHA256
 
     try:
         return ES_SHA256[version]
     except KeyError:
         raise DownloadFailed(
-            f"no SHA-256 is pinned for Elasticsearch {version}; add it to ES_SHA256 in rsearch/settings.py"
+            f"no SHA-256 is pinned for Elasticsearch {version}; add it to ES_SHA256 in core/settings.py"
         ) from None
 
 

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from core.errors import RsearchError
+from rsearch.core.errors import RsearchError
 
 MIN_JAVA = 17
 

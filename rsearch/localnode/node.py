@@ -25,9 +25,9 @@ from pathlib import Path
 
 import psutil
 
-from core.errors import RsearchError
-from core.nodestate import node_directory, read_state, state_file, write_state
-from core.settings import ES_VERSION, heap_setting
+from rsearch.core.errors import RsearchError
+from rsearch.core.nodestate import node_directory, read_state, state_file, write_state
+from rsearch.core.settings import ES_VERSION, heap_setting
 from .distribution import ensure_distribution
 from .java import find_java_home
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.settings import Settings
+from rsearch.core.settings import Settings
 
 from .node import LocalNode
 

@@ -25,12 +25,12 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-import search
-from core.errors import ElasticsearchError, NotFound, QueryError, RsearchError, from_elasticsearch, one_line
-from core.settings import Settings
+from rsearch import search
+from rsearch.core.errors import ElasticsearchError, NotFound, QueryError, RsearchError, from_elasticsearch, one_line
+from rsearch.core.settings import Settings
 from rsearch.messages import message  # the one line with its advice (run `rsearch index` ...)
-from search.documents import chunk_in_context, index_stats, report_with_sections
-from search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, MAX_WINDOW
+from rsearch.search.documents import chunk_in_context, index_stats, report_with_sections
+from rsearch.search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, MAX_WINDOW
 
 from .facets import facet_registry
 

@@ -4,8 +4,7 @@ page all take it from here."""
 
 from __future__ import annotations
 
-import search
-
+from rsearch import search
 # Labels for people reading the page (the reports are Chinese); the
 # registry's own labels are English. A facet missing here shows that label.
 PAGE_LABELS = {

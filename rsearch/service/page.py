@@ -14,8 +14,8 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from core.errors import RsearchError
-from search.marking import mark_html, needles_for
+from rsearch.core.errors import RsearchError
+from rsearch.search.marking import mark_html, needles_for
 
 from .facets import facet_registry, page_label
 
