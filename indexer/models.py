@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 @dataclass
 class Person:
     name: str
-    role: str  # "reporter" | "correspondent" | "photographer" | "author" | "editor"
+    role: str  # "reporter" | "correspondent" | "photographer" | "author" | "editor" | "page_editor"
 
 
 @dataclass
@@ -16,6 +16,9 @@ class Byline:
     publication: str | None
     people: list[Person]
     raw: str
+    # The day a citation after the byline prints (``《人民日报》（2025年01月02日第 05 版）``):
+    # the paper's own date of the report, ISO.
+    date: str | None = None
 
 
 @dataclass

@@ -47,7 +47,7 @@ import hashlib
 from rsearch.indexer.doclayout import prepare_lines
 from rsearch.indexer.models import Report
 from rsearch.indexer.structure.assemble import build_report
-from rsearch.indexer.structure.blocks import column_width, find_blocks
+from rsearch.indexer.structure.blocks import column_width, find_blocks, unquote
 from rsearch.indexer.structure.classify import classify
 from rsearch.indexer.structure.credits import split_unit_bylines
 from rsearch.indexer.structure.pages import split_reports
@@ -67,7 +67,7 @@ def content_hash(text: str) -> str:
 
 def parse_reports(text: str, source_path: str) -> list[Report]:
     """Recover the reports in one file's normalised text (see module doc)."""
-    lines, layout = prepare_lines(text.split("\n"))
+    lines, layout = prepare_lines(unquote(text.split("\n")))
     blocks = find_blocks(lines)
     if not blocks:
         return []

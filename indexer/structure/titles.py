@@ -6,26 +6,52 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rsearch.indexer.structure.credits import writer_byline
-from rsearch.indexer.structure.shapes import LONG, caption_like, dash_line, ends_sentence, headline_like, is_lede_label, join_lines, kicker_like, width
+from rsearch.indexer.structure.shapes import (
+    LONG, caption_like, dash_line, ends_sentence, headline_like, is_lede_label, join_lines, kicker_like, kicker_text, width,
+)
 from rsearch.indexer.structure.units import Role, Unit, is_open
 
 
 def mark_markdown_titles(units: list[Unit]) -> None:
     """``# 标题`` is a title; short lines right after it are its subtitle,
-    a ``…：`` line right before it its kicker."""
+    a ``…：`` line right before it its kicker. A smaller markdown heading
+    set right above it is its kicker (``### 引题`` over ``# 主题``), one
+    right below it a subtitle when it is one by its shape (``## ——…``) or
+    the byline follows it (``# 主题`` / ``## 副题`` / ``> 本报记者 …``)."""
     for i, u in enumerate(units):
         if u.kind != "md" or u.level != 1:
             continue
         u.role = Role.TITLE
         u.group = i
         j = i + 1
-        while j < len(units) and is_open(units[j]) and (headline_like(units[j].text) or dash_line(units[j].text)):
-            if units[j].block.gap_before > 1:
+        while j < len(units) and units[j].block.gap_before <= 1:
+            v = units[j]
+            nxt = units[j + 1] if j + 1 < len(units) else None
+            if is_open(v) and (headline_like(v.text) or dash_line(v.text) or label_line(v.text)):
+                pass
+            elif v.kind == "md" and v.level > 1 and not v.role and (
+                dash_line(v.text) or (nxt is not None and nxt.kind == "byline")
+            ):
+                pass
+            else:
                 break
-            units[j].role, units[j].group = Role.SUBTITLE, i
+            v.role, v.group = Role.SUBTITLE, i
             j += 1
-        if i > 0 and is_open(units[i - 1]) and kicker_like(units[i - 1].text):
-            units[i - 1].role, units[i - 1].group = Role.KICKER, i
+        prev = units[i - 1] if i > 0 else None
+        if prev is not None and u.block.gap_before <= 1 and (
+            (is_open(prev) and kicker_like(prev.text))
+            or (prev.kind == "md" and prev.level > 1 and not prev.role and headline_like(kicker_text(prev.text)))
+        ):
+            prev.role, prev.group = Role.KICKER, i
+
+
+def label_line(text: str) -> bool:
+    """``系列：大家谈·向着教育强国奋进⑤``: a short label, a colon and a name, as
+    papers tag a series or column beside a title."""
+    head, colon, rest = text.partition("：")
+    if not colon:
+        head, colon, rest = text.partition(":")
+    return bool(colon) and 2 <= len(head) <= 4 and bool(rest.strip()) and headline_like(rest.strip())
 
 
 def _title_candidate(u: Unit) -> bool:
@@ -116,7 +142,7 @@ def title_from_lines(lines: list[str]) -> TitleParts:
         if dash_line(line):
             first_dash = k if first_dash is None else first_dash
         elif kicker_like(line) and not plain and first_dash is None:
-            parts.kicker.append(line[:-1].strip())
+            parts.kicker.append(kicker_text(line))
         else:
             plain.append((k, line))
     before = [line for k, line in plain if first_dash is None or k < first_dash]
@@ -149,7 +175,7 @@ def choose_title(units: list[Unit]) -> tuple[TitleParts, set[int]]:
         if u.role == Role.TITLE:
             members = [v for v in units if v.group == u.group and v.role in (Role.TITLE, Role.SUBTITLE, Role.KICKER)]
             parts = TitleParts(title=u.text)
-            parts.kicker = [v.text.rstrip("：:").strip() for v in members if v.role == Role.KICKER]
+            parts.kicker = [kicker_text(v.text) for v in members if v.role == Role.KICKER]
             for v in members:
                 if v.role == Role.SUBTITLE:
                     parts.subtitle.append(strip_dash(v.text) if dash_line(v.text) else v.text)
