@@ -76,6 +76,9 @@ class Report:
     region: list[str] = field(default_factory=list)  # where the report is from, with parents
     date: str | None = None  # the report's own date (YYYY-MM-DD, YYYY-MM or YYYY)
     date_source: str | None = None  # which part of the report gave it (report_date.SOURCES)
+    # Dates the structure pass read off the report's frame (ISO), for report_date:
+    byline_date: str | None = None  # printed with a byline (《人民日报》（2025年01月02日第 05 版）)
+    header_date: str | None = None  # a header field of the page (时间：, 發稿時間：) or a timestamp line
 
     @property
     def places(self) -> list[str]:

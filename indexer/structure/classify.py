@@ -54,7 +54,7 @@ def mark_document_layout(units: list[Unit], layout: Layout) -> None:
     subtitle lines after it), addressee, closing issuer and date."""
     for u in units[:8]:
         # The speaker of a report given at a meeting is its author.
-        name = speaker(u.text) if u.kind == "text" and u.whole_block and len(u.lines) == 1 else None
+        name = speaker(u.text) if u.kind == "text" and len(u.lines) == 1 else None
         if name is not None:
             u.kind, u.byline = "byline", Byline(publication=None, people=[Person(name, "author")], raw=u.text)
     if layout.title is None and not layout.signature:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rsearch.indexer.structure.credits import writer_byline
 from rsearch.indexer.structure.shapes import (
-    LONG, caption_like, dash_line, ends_sentence, headline_like, is_lede_label, join_lines, kicker_like, kicker_text, width,
+    LONG, caption_like, dash_line, ends_sentence, opens_with_dateline, headline_like, is_lede_label, join_lines, kicker_like, kicker_text, width,
 )
 from rsearch.indexer.structure.units import Role, Unit, is_open
 
@@ -77,8 +77,11 @@ def mark_title_groups(units: list[Unit]) -> None:
         while (
             j < len(units)
             and _title_candidate(units[j])
-            and units[j].block.gap_before <= 1
-            and units[j].block_start
+            and (
+                (units[j].block.gap_before <= 1 and units[j].block_start)
+                # text with no blank lines: lines the unit pass set apart
+                or (units[j].block is units[j - 1].block and len(units[j].lines) == 1)
+            )
             and not kicker_like(units[j].text)  # 各位代表： after a title opens the text
         ):
             j += 1
@@ -191,4 +194,26 @@ def choose_title(units: list[Unit]) -> tuple[TitleParts, set[int]]:
     # brief): a file with a title line and then plain text.
     if first is not None and first.role == Role.HEADING and not is_lede_label(first.text):
         return TitleParts(title=first.text), {id(first)}
+    # The first line of a file, standing alone above the text: a press
+    # release or a saved web page heads its text with its title, however
+    # long and whatever its punctuation (！ ？ ，) - but not a sentence.
+    lead = units[0] if units else None
+    if lead is not None and lead.block.at_file_start and lead.block_start and _first_line_title(lead, units):
+        return TitleParts(title=lead.text), {id(lead)}
     return TitleParts(), set()
+
+
+_TITLE_LINE_MAX = 120  # characters
+
+
+def _first_line_title(u: Unit, units: list[Unit]) -> bool:
+    text = u.text
+    if u.kind != "text" or len(u.lines) != 1 or u.role not in (Role.BODY, Role.CAPTION, Role.HEADING, Role.NONE):
+        return False
+    if not 4 <= len(text) <= _TITLE_LINE_MAX or "。" in text or text[-1] in "，,、；;：:" or is_lede_label(text):
+        return False
+    if opens_with_dateline(text):
+        return False
+    nxt = next((v for v in units[1:] if v.kind in ("text", "bullet") and v.role in (Role.BODY, Role.NONE)), None)
+    # Text follows, longer than the line (a title heads more than itself).
+    return nxt is not None and len(nxt.text) > len(text)
