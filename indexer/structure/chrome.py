@@ -48,7 +48,7 @@ _SOURCE_FIELDS = ("来源", "信息来源", "稿件来源", "文章来源", "稿
 _ISSUER_FIELDS = ("发稿单位", "发布单位", "发布机构", "发文机关", "来源单位")
 _DROP_FIELDS = ("浏览次数", "阅读量", "阅读次数", "点击数", "点击量", "访问量", "浏览量", "字号", "字体", "索引号", "分类")
 _FIELD = re.compile(
-    "^(?P<label>" + "|".join(sorted(_DATE_FIELDS + _SOURCE_FIELDS + _ISSUER_FIELDS + _DROP_FIELDS, key=len, reverse=True))
+    "^[（(]?(?P<label>" + "|".join(sorted(_DATE_FIELDS + _SOURCE_FIELDS + _ISSUER_FIELDS + _DROP_FIELDS, key=len, reverse=True))
     + r")\s*[：:]\s*(?P<value>.*)$"
 )
 _FIELD_MAX = 100

@@ -183,8 +183,13 @@ def choose_title(units: list[Unit]) -> tuple[TitleParts, set[int]]:
                 if v.role == Role.SUBTITLE:
                     parts.subtitle.append(strip_dash(v.text) if dash_line(v.text) else v.text)
             return parts, {id(v) for v in members}
-    # A title block (the first one; a report rarely has two).
+    # A title block (the first one; a report rarely has two) - unless the
+    # file's first line titles the report and the block stands below text.
     groups = [u for u in units if u.role == Role.TITLEGROUP]
+    lead = units[0] if units else None
+    if groups and groups[0] is not lead and lead is not None and lead.block.at_file_start and lead.block_start \
+            and _first_line_title(lead, units):
+        return TitleParts(title=lead.text), {id(lead)}
     if groups:
         gid = groups[0].group
         members = [u for u in units if u.role == Role.TITLEGROUP and u.group == gid]
