@@ -176,7 +176,8 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
             continue
         m = _FIELD.match(text)
         if m is not None:
-            label, value = m.group("label"), m.group("value").strip()
+            # fold keeps every character's place: the value in its own script.
+            label, value = m.group("label"), lines[i].strip()[m.start("value"):].strip()
             drop[i] = True
             if not value:
                 nxt = next((m2 for m2 in range(i + 1, len(lines)) if folded[m2]), None)
