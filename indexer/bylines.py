@@ -352,7 +352,7 @@ def _cited_byline(head: str, cited: re.Match, raw: str, tight: bool) -> Byline |
         else:
             names = _bare_names(head)
             people = [Person(name, "author") for name in names or []]
-    return Byline(publication=publication, people=people, raw=raw, date=day)
+    return Byline(publication=publication, people=people, raw=raw, date=day, cited=True)
 
 
 def _bare_names(text: str) -> list[str] | None:

@@ -19,6 +19,7 @@ class Byline:
     # The day a citation after the byline prints (``《人民日报》（2025年01月02日第 05 版）``):
     # the paper's own date of the report, ISO.
     date: str | None = None
+    cited: bool = False  # closed by such a citation: the head of an article in the paper's archive
 
 
 @dataclass

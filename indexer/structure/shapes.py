@@ -77,7 +77,7 @@ _TWO_CJK = re.compile(rf"[{CJK}].*?[{CJK}]")
 _HEADLINE_BREAKER = re.compile("[" + re.escape("".join(sorted(_NOT_IN_HEADLINE))) + "]|，，")
 
 
-def _balanced(text: str) -> bool:
+def balanced(text: str) -> bool:
     if not _BRACKET.search(text):
         return True
     return all(text.count(a) == text.count(b) for a, b in _PAIRS)
@@ -93,7 +93,7 @@ def headline_like(text: str) -> bool:
         return False
     if _HEADLINE_BREAKER.search(text):
         return False
-    return _balanced(text) and _TWO_CJK.search(text) is not None
+    return balanced(text) and _TWO_CJK.search(text) is not None
 
 
 _KICKER_END = ("：", ":", "——", "--", "……")

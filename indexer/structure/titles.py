@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rsearch.indexer.structure.credits import writer_byline
 from rsearch.indexer.structure.shapes import (
-    LONG, caption_like, dash_line, ends_sentence, opens_with_dateline, headline_like, is_lede_label, join_lines, kicker_like, kicker_text, width,
+    LONG, balanced, caption_like, dash_line, ends_sentence, opens_with_dateline, headline_like, is_lede_label, join_lines, kicker_like, kicker_text, width,
 )
 from rsearch.indexer.structure.units import Role, Unit, is_open
 
@@ -43,6 +43,51 @@ def mark_markdown_titles(units: list[Unit]) -> None:
             or (prev.kind == "md" and prev.level > 1 and not prev.role and headline_like(kicker_text(prev.text)))
         ):
             prev.role, prev.group = Role.KICKER, i
+
+
+def cited(u: Unit | None) -> bool:
+    """A byline closed by a paper's citation (``…《人民日报》（2025年01月02日第 05 版）``)."""
+    return u is not None and u.kind == "byline" and u.byline is not None and u.byline.cited
+
+
+_BLOCK_LINE_MAX = 60  # display width
+
+
+def title_line_like(text: str) -> bool:
+    """A line that can be part of a title block above a byline: short, not a
+    sentence (no 。, not ending mid-clause); unlike a heading it may ask or
+    exclaim (``装修违规拆改承重墙，谁来赔？``)."""
+    return (
+        2 <= len(text) and width(text) <= _BLOCK_LINE_MAX and "。" not in text and text[-1] not in "，,、；;"
+        and balanced(text)
+    )
+
+
+_TITLE_BLOCK_MAX = 4  # lines: kickers, title, subtitles
+
+
+def mark_cited_title_blocks(units: list[Unit]) -> list[int]:
+    """In a file whose articles are headed by cited bylines (a paper's
+    archive), the short lines right above each such byline are that
+    article's title block. Returns where each article's head starts."""
+    starts = []
+    for j, u in enumerate(units):
+        if not cited(u):
+            continue
+        i = j
+        while i > 0 and j - i < _TITLE_BLOCK_MAX:
+            v = units[i - 1]
+            if v.role in (Role.TITLE, Role.SUBTITLE, Role.KICKER):
+                i -= 1
+                continue
+            if v.role or v.kind not in ("text", "md") or len(v.lines) != 1 or not title_line_like(v.text):
+                break
+            i -= 1
+        for v in units[i:j]:
+            if not v.role:
+                v.role, v.group = Role.TITLEGROUP, i
+        starts.append(i)
+    return starts
 
 
 def label_line(text: str) -> bool:

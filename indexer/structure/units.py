@@ -161,6 +161,8 @@ def _merge_byline(prev: Unit, byline: Byline, line: str) -> None:
         publication=prev.byline.publication or byline.publication,
         people=prev.byline.people + byline.people,
         raw=f"{prev.byline.raw} {byline.raw}",
+        date=prev.byline.date or byline.date,
+        cited=prev.byline.cited or byline.cited,
     )
     prev.text = f"{prev.text} {line}"
     prev.lines.append(line)
