@@ -17,9 +17,10 @@ import time
 
 import click
 
-from rsearch.core import facets, settings as env
+from rsearch.core import settings as env
 from rsearch.core.errors import RsearchError, from_elasticsearch
 from rsearch.core.settings import Settings
+from rsearch.search import facets
 from rsearch.search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, SORTS
 
 from .messages import message

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings as hsettings, strategies as st
 
-from rsearch.core import facets
+from rsearch.search import facets
 from rsearch.core.analysis import fold
 from rsearch.cli import cli
 from rsearch.search import QueryError, search
