@@ -65,7 +65,7 @@ _DATE_LINE = re.compile(
 )
 # 主送机关: "区人大常委会：", "各中小学、幼儿园：", "各位代表：".
 _ADDRESSEE = re.compile(rf"^[{CJK}、，,（）()]{{2,40}}[：:]$")
-# Sentence-final marks (as in structure.py).
+# Sentence-final marks (as in indexer.structure.shapes).
 _FINAL = "。！？!?；;…"
 
 
