@@ -69,8 +69,7 @@ def test_demo_on_a_fresh_machine_with_9200_taken(port_9200_taken):
     os.chmod(top, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
     home, m2 = top / "home", top / "m2"
     m2.mkdir()
-    # The session's cache directory stays (conftest): the tests never write the user's.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_") or k == "RSEARCH_CACHE_DIR"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_")}
     with socket.socket() as s:  # the demo's search page, on a port of its own
         s.bind(("127.0.0.1", 0))
         page_port = s.getsockname()[1]
