@@ -110,6 +110,8 @@ def _group_connection_options(command):
 @click.pass_context
 def cli(ctx, url, index, api_key, username, password, ca_certs):
     """Full-text search for Chinese reports, backed by Elasticsearch."""
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: no colour codes, even on a terminal
+        ctx.color = False
     ctx.obj = Context(Settings.from_env(
         url=url, index=index, api_key=api_key, username=username,
         password=password, ca_certs=ca_certs,
