@@ -393,7 +393,8 @@ def stats_cmd(ctx, as_json):
 # -- serve ---------------------------------------------------------------------
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless --public).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port; 0 picks a free one.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, envvar=env.ENV_SERVE_PORT,
+              show_envvar=True, help="Port; 0 picks a free one.")
 @click.option("--public", is_flag=True, help="Allow a non-loopback --host (set RSEARCH_API_TOKEN to require a token).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="warning",
               show_default=True, help="uvicorn's log level (info logs every request).")
