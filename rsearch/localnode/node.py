@@ -176,7 +176,9 @@ class LocalNode:
         url = state["url"]
         version, health = "", None
         try:
-            with _client(url) as es:
+            # A node that is up may still be slow to answer on a busy machine:
+            # a longer timeout than the start-up polls, so status says what it is.
+            with _client(url, timeout=15.0) as es:
                 version = es.info()["version"]["number"]
                 health = es.cluster.health()["status"]
         except (ApiError, TransportError, KeyError):
