@@ -18,13 +18,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def test_packaged_mapping_is_the_readable_source():
-    source = json.loads((REPO / "mappings" / "chunks.json").read_text(encoding="utf-8"))
-    packaged = json.loads((REPO / "core" / "mappings" / "chunks.json").read_text(encoding="utf-8"))
-    assert packaged == source
+from paths import REPO
 
 
 @pytest.fixture(scope="module")

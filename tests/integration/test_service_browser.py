@@ -19,12 +19,13 @@ import uvicorn
 from rsearch.core.analysis import fold
 from rsearch.service import create_app
 from rsearch.core.settings import Settings
+from paths import DOCS
 from service_support import drop, index_corpus
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--no-first-run"]
-SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "search-page.png"
+SCREENSHOT = DOCS / "search-page.png"
 DEBOUNCE_WAIT_MS = 700  # well past the page's 250 ms debounce
 
 sync_api = pytest.importorskip("playwright.sync_api")

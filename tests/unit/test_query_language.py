@@ -1,13 +1,6 @@
-import sys
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-# The project is not installed into .venv and pyproject.toml sets no pythonpath:
-# make the checkout importable so this file runs on its own.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rsearch.search.query_language import (
     DEFAULT_FIELDS, ParsedQuery, QuerySyntaxError, Term, parse)

@@ -3,7 +3,9 @@
 * connection options work before and after the subcommand; -h is --help;
 * with no URL configured and the local node of the state directory not
   running, a command refuses in one line instead of asking whatever answers
-  on port 9200.
+  on port 9200; an unreachable URL is one line too.
+
+Options after the subcommand, on a real node: tests/integration/test_cli_connection.py.
 """
 
 from __future__ import annotations
@@ -14,15 +16,13 @@ import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from rsearch.indexer.sync import index_paths
 from rsearch.cli import cli
+from paths import REPO, SEEDS
 
-REPO = Path(__file__).resolve().parents[1]
 
 COMMANDS = [[], ["index"], ["search"], ["show"], ["stats"], ["es"], ["es", "start"], ["es", "stop"],
             ["es", "status"], ["es", "logs"], ["kibana"], ["kibana", "setup"], ["kibana", "export"]]
@@ -104,33 +104,11 @@ def test_no_url_and_no_local_node_refuses_in_one_line(other_server, tmp_path, st
 
 
 # -- options after the subcommand, on a real node -----------------------------------
-@pytest.fixture
-def seeded(es, index_name):
-    assert index_paths(es, index_name, [REPO / "seeds"]).ok
-    return index_name
 
 
-def test_options_after_the_subcommand(es_url, seeded, tmp_path):
-    runner = CliRunner(env={"RSEARCH_HOME": str(tmp_path / "nohome"), "RSEARCH_ES_URL": None})
-    out = runner.invoke(cli, ["search", "党史", "--es-url", es_url, "--index", seeded, "--json"])
-    assert out.exit_code == 0, out.output
-    data = json.loads(out.output)
-    assert data["query"] == "党史" and data["total"] > 0  # --es-url is not a query word
-    stats = runner.invoke(cli, ["stats", "--es-url", es_url, "--index", seeded, "--json"])
-    assert stats.exit_code == 0, stats.output
-    assert json.loads(stats.output)["alias"] == seeded
-    # before the subcommand still works, and after overrides before
-    both = runner.invoke(cli, ["--es-url", "http://127.0.0.1:1", "--index", "nope", "stats",
-                               "--es-url", es_url, "--index", seeded, "--json"])
-    assert both.exit_code == 0 and json.loads(both.output)["alias"] == seeded
-    before = runner.invoke(cli, ["--es-url", es_url, "--index", seeded, "stats", "--json"])
-    assert before.exit_code == 0 and json.loads(before.output)["alias"] == seeded
-    chunk = data["hits"][0]["id"]
-    shown = runner.invoke(cli, ["show", chunk, "--json", "--index", seeded, "--es-url", es_url])
-    assert shown.exit_code == 0 and chunk in shown.output
-
-
-def test_environment_then_subcommand_option(es_url, seeded, monkeypatch):
-    monkeypatch.setenv("RSEARCH_ES_URL", "http://127.0.0.1:1")
-    out = CliRunner().invoke(cli, ["stats", "--es-url", es_url, "--index", seeded, "--json"])
-    assert out.exit_code == 0, out.output
+@pytest.mark.parametrize("args", [["search", "党史"], ["stats"], ["index", str(SEEDS)]])
+def test_unreachable_cluster_is_one_line(args):
+    result = CliRunner().invoke(cli, ["--es-url", "http://127.0.0.1:9", *args])
+    assert result.exit_code == 1, result.output
+    assert result.output.count("Error:") == 1 and "cannot reach Elasticsearch at http://127.0.0.1:9" in result.output
+    assert "Traceback" not in result.output

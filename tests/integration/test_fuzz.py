@@ -1,10 +1,10 @@
-"""Property tests: random query strings (tests/fuzz_text.py) thrown at the
-query parser, at search.search() on a real node and at `rsearch search --json`.
+"""Property tests: random query strings (tests/fuzz_text.py) thrown at
+search.search() on a real node and at `rsearch search --json` (the parser
+alone: tests/unit/test_fuzz.py).
 
-The only exceptions allowed are the project's own: QuerySyntaxError from the
-parser, QueryError from search() (the query is malformed or too long; a
-query Elasticsearch rejects would be a bug in the query builder, so
-ElasticsearchError is not allowed here). The CLI prints valid JSON on
+The only exceptions allowed are the project's own: QueryError from search()
+(the query is malformed or too long; a query Elasticsearch rejects would be a
+bug in the query builder, so ElasticsearchError is not allowed here). The CLI prints valid JSON on
 stdout, or nothing on stdout and one ``Error:`` line on stderr. Outcome counts
 are printed at the end of the module; bench/bench_fuzz.py runs a larger
 campaign.
@@ -22,14 +22,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from rsearch.cli import cli
 from rsearch.search import QueryError, search
 from rsearch.search.analysed import MAX_QUERY_CHARS
-from rsearch.search.query_language import DEFAULT_FIELDS as FILTERS
-from rsearch.search.query_language import QuerySyntaxError, parse
 
 from fuzz_text import near_the_limit, queries
 from indexed import new_alias
 from paths import SEEDS
-
-# Tests that use the node (es, url, alias fixtures) are marked `es` by tests/conftest.py.
 
 NODE = settings(max_examples=200, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -62,20 +58,6 @@ def alias(es):
 @pytest.fixture(scope="module")
 def url(es):
     return str(es.transport.node_pool.get().base_url)
-
-
-@settings(max_examples=1000, deadline=None)
-@given(st.one_of(queries, st.text()))
-def test_parser_raises_only_its_own_error(query):
-    try:
-        parsed = parse(query, fields=FILTERS)
-    except QuerySyntaxError as err:
-        assert "\n" not in str(err) and str(err)
-        count("parser", "QuerySyntaxError")
-        return
-    count("parser", "ok")
-    for term in parsed.positive_terms + parsed.excluded:
-        assert term.text or term.phrase
 
 
 def _search(es, alias, query, **kw):

@@ -1,6 +1,6 @@
 """core.quickclient's plain-HTTP exchange: the answers a server may give
 (length, chunked, to the end of the connection; errors; garbage), read
-from a real socket server. Against Elasticsearch itself: tests/test_search.py."""
+from a real socket server. Against Elasticsearch itself: tests/integration/test_search.py."""
 
 from __future__ import annotations
 
@@ -132,3 +132,40 @@ def test_nothing_listening_is_unreachable():
 
 def test_dechunk_with_extensions_and_trailers():
     assert _dechunk(b"3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nTrailer: x\r\n\r\n") == b"abcde"
+
+
+def test_quick_client_sends_credentials(tmp_path):
+    """API key and basic auth reach the server as Elasticsearch expects them."""
+    import http.server
+    import threading
+
+    from rsearch.core.errors import ElasticsearchError
+    from rsearch.core.quickclient import QuickClient
+
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen.append((self.path, self.headers.get("Authorization")))
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"error": {"type": "security_exception", "reason": "missing authentication"}}')
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/prefix"
+        for client, expected in (
+            (QuickClient(url, api_key="abc=="), "ApiKey abc=="),
+            (QuickClient(url, username="u", password="p"), "Basic dTpw"),
+        ):
+            with pytest.raises(ElasticsearchError) as err:
+                client.search(index="reports", body={})
+            assert err.value.status_code == 401 and "RSEARCH_ES_API_KEY" in str(err.value)
+            assert seen[-1] == ("/prefix/reports/_search", expected)
+    finally:
+        server.shutdown()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from test_kibana import FakeKibana
+from unit.test_kibana import FakeKibana
 from paths import REPO
 
 pytestmark = pytest.mark.es

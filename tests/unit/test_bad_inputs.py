@@ -14,9 +14,10 @@ import pytest
 
 from rsearch.indexer.pipeline import iter_files, load_file
 from rsearch.indexer.reader import UnreadableFile
+from paths import BAD_INPUTS, SEEDS
 
-INPUTS = Path(__file__).resolve().parent / "bad_inputs"
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "002_482eecf055e9753a.txt"
+INPUTS = BAD_INPUTS
+SEED = SEEDS / "002_482eecf055e9753a.txt"
 
 GOOD = ["gbk.txt", "big5.txt", "utf8_bom.txt", "utf16.txt", "crlf.txt", "no_headings.txt", "only_captions.txt"]
 BAD = {

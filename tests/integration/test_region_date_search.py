@@ -1,6 +1,7 @@
 """Region vs places, the report's date, and PDF/Word/HTML input, on a real node.
 
-Corpus: the seeds plus the fmt_* files (tests/reports/make_formats.py)."""
+Corpus: tests/integration/conftest.py's (the seeds, the fmt_* files of
+tests/reports/make_formats.py and a report in traditional script)."""
 
 from __future__ import annotations
 
@@ -13,42 +14,11 @@ import pytest
 
 from rsearch.indexer.report_date import SOURCES
 from rsearch.indexer.sync import index_paths
-from rsearch.search import search
-from indexed import all_chunks, new_alias
-from paths import REPO, REPORTS
+from indexed import hit_ids as ids, search_in as run
+from paths import READABLE_FORMATS, REPORTS
 
 pytestmark = pytest.mark.es
 
-READABLE = ["fmt_brief_header.pdf", "fmt_two_column.pdf", "fmt_work_report.pdf", "fmt_work_report.docx", "fmt_feature.docx",
-            "fmt_notice.html", "fmt_traditional.html"]
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("formats")
-    for seed in sorted((REPO / "seeds").glob("*.txt")):
-        shutil.copy(seed, d / seed.name)
-    for name in READABLE:
-        shutil.copy(REPORTS / name, d / name)
-    return d
-
-
-@pytest.fixture(scope="module")
-def alias(es, corpus):
-    yield from new_alias(es, [corpus], "regdate")
-
-
-@pytest.fixture(scope="module")
-def chunks(es, alias) -> dict[str, dict]:
-    return all_chunks(es, alias)
-
-
-def run(es, alias, query="", **kw):
-    return search(query, client=es, index=alias, **kw)
-
-
-def ids(result) -> set[str]:
-    return {h.id for h in result.hits}
 
 
 def file_of(chunk) -> str:
@@ -59,7 +29,7 @@ def file_of(chunk) -> str:
 
 def test_every_readable_format_is_indexed(chunks):
     files = {file_of(c) for c in chunks.values()}
-    assert set(READABLE) <= files
+    assert set(READABLE_FORMATS) <= files
 
 
 def test_scanned_pdf_is_named_and_the_rest_indexed(es, tmp_path):

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from rsearch.cli import cli
 from rsearch.search import search
-from test_report_files import FILES
+from unit.test_report_files import FILES
 from indexed import new_alias
 from paths import REPO
 

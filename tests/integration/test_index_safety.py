@@ -25,9 +25,9 @@ from rsearch.indexer import index_admin
 from rsearch.indexer.sync import index_paths
 from rsearch.indexer.write_lock import LOCK_INDEX, IndexLocked, WriteLock
 from rsearch.cli import cli
+from paths import REPO, SEED_FILES
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+SEEDS = SEED_FILES
 
 
 @pytest.fixture
