@@ -4,8 +4,8 @@ three plain Elasticsearch baselines, on the same node in the same run.
     .venv/bin/python bench/bench_relevance.py [--split trial|dev] [--es-url URL]
         [--limit-queries N] [--json FILE] [--heap 1g]
 
-Data: CMRC 2018 (CC BY-SA 4.0, SQuAD format), read from ``<repo>/../shared/
-bench/cmrc2018/cmrc2018_{trial,dev}.json`` (override the ``shared`` folder
+Data: CMRC 2018 (CC BY-SA 4.0, SQuAD format), read from
+``<repo>/../shared/bench/cmrc2018/cmrc2018_{trial,dev}.json`` (override the ``shared`` folder
 with RSEARCH_SHARED); it is never copied into the repository. Any
 SQuAD-format pair of files under those names works: nothing here depends on
 CMRC beyond the format (``data[].title``, ``data[].paragraphs[].context``,

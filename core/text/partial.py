@@ -6,7 +6,7 @@ to an empty rjieba with its frequency; one more entry, a noncharacter no
 text can match, carries the rest of the dictionary's frequency, so the
 total the route divides by is the full dictionary's. jieba's algorithm
 consults the dictionary only for substrings of the text (see wordtable),
-so the tokens are the full dictionary's (tests/test_partial_segmenter.py
+so the tokens are the full dictionary's (tests/unit/test_word_cache.py
 checks that over varied texts against the fully loaded backend).
 
 Entries accumulate: a later text looks up only substrings not seen before.

@@ -108,7 +108,7 @@ _PY_MIXED = r"[a-zA-Z0-9][+#&._%\-]|[+#&._%\-][a-zA-Z0-9]"
 
 @functools.cache
 def _re(pattern: str) -> re.Pattern[str]:
-    """Compiled on first use: keeps ``import indexer.analysis`` cheap."""
+    """Compiled on first use: keeps ``import rsearch.core.analysis`` cheap."""
     return re.compile(pattern)
 
 

@@ -1,11 +1,18 @@
-"""The docs are tested, in datasette's manner: the CLI reference is what
-``--help`` prints, and each command and option has its own entry there."""
+"""The docs are tested, in datasette's manner: each command, option, setting,
+facet and HTTP endpoint has its own entry (a heading) in the file written for
+it, not just a mention somewhere; the CLI reference is what ``--help``
+prints; links between the docs resolve; and no doc, comment or docstring
+names a module or a repository path that does not exist."""
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import importlib
 import io
 import re
+import tokenize
+from functools import cache
 from pathlib import Path
 
 import click
@@ -13,6 +20,7 @@ import pytest
 
 from paths import DOCS, REPO
 from rsearch.cli import cli
+from rsearch.core import facets, settings
 
 README = REPO / "README.md"
 MARKDOWN = [README, REPO / "CHANGELOG.md", *sorted(DOCS.glob("*.md"))]
@@ -96,3 +104,168 @@ GUIDES = {"rsearch es": "local-node.md", "rsearch kibana": "kibana-and-docker.md
 def test_every_command_is_shown_in_its_guide(name):
     guide = next((g for prefix, g in GUIDES.items() if name.startswith(prefix)), "cli.md")
     assert name in text(DOCS / guide), f"docs/{guide} does not show `{name}`"
+
+
+# -- settings: docs/settings.md ------------------------------------------------------------
+
+SETTING = re.compile(r"\bRSEARCH_[A-Z0-9]+(?:_[A-Z0-9]+)*\b")
+READERS = [*REPO.glob("core/**/*.py"), *REPO.glob("indexer/**/*.py"), *REPO.glob("search/**/*.py"),
+           *REPO.glob("rsearch/**/*.py"), *REPO.glob("bench/*.py"), *REPO.glob("scripts/*"),
+           *REPO.glob("tests/**/*.py"), REPO / "docker-compose.yml", REPO / "Dockerfile"]
+
+
+@cache
+def settings_read() -> set[str]:
+    """Every RSEARCH_* name the code, the scripts, the benchmarks and the tests use."""
+    names = {value for name, value in vars(settings).items() if name.startswith("ENV_")}
+    for path in READERS:
+        if path.is_file() and path.name != "test_docs.py":
+            names |= set(SETTING.findall(text(path)))
+    return names
+
+
+def documented_settings() -> set[str]:
+    return {t for _, t in headings(DOCS / "settings.md") if SETTING.fullmatch(t)}
+
+
+def test_the_settings_are_found():
+    assert {"RSEARCH_ES_URL", "RSEARCH_INDEX", "RSEARCH_HOME", "RSEARCH_API_TOKEN"} <= settings_read()
+
+
+@pytest.mark.parametrize("name", sorted(settings_read()))
+def test_every_setting_has_its_entry(name):
+    assert name in documented_settings(), f"docs/settings.md has no `#### {name}` entry"
+
+
+def test_every_documented_setting_is_read():
+    assert documented_settings() <= settings_read(), documented_settings() - settings_read()
+
+
+# -- facets and filters: docs/query-language.md ------------------------------------------------
+
+@pytest.mark.parametrize("name", facets.names())
+def test_every_facet_has_its_entry(name):
+    entry = section(DOCS / "query-language.md", name)
+    assert entry.strip(), name
+    assert name in section(DOCS / "query-language.md", "Facets and filters")
+    said = " ".join(entry.lower().split())
+    facet = facets.get(name)
+    if not facet.counted:
+        assert "a filter only" in said, f"say that {name} is a filter only"
+    elif not facet.default:
+        assert "only when asked for" in said, f"say that {name} is counted only when asked for"
+
+
+# -- HTTP endpoints: docs/http-api.md ---------------------------------------------------------
+
+# Swagger UI's own redirect page for OAuth2, part of GET /docs.
+NOT_ENDPOINTS = {"GET /docs/oauth2-redirect"}
+
+
+def endpoints() -> list[str]:
+    from rsearch.service import create_app
+
+    app = create_app(settings.Settings(url="http://127.0.0.1:9", index="reports"))
+    return sorted(f"{method} {route.path}" for route in app.routes
+                  for method in getattr(route, "methods", None) or () if method != "HEAD")
+
+
+@pytest.mark.parametrize("endpoint", [e for e in endpoints() if e not in NOT_ENDPOINTS])
+def test_every_endpoint_has_its_entry(endpoint):
+    assert (3, endpoint) in headings(DOCS / "http-api.md"), f"docs/http-api.md has no `### {endpoint}` entry"
+
+
+def test_every_search_parameter_is_in_the_table():
+    from rsearch.service.app import SearchRequest
+
+    table = section(DOCS / "http-api.md", "Search parameters")
+    for name in SearchRequest.model_fields:
+        assert f"`{name}`" in table, name
+
+
+# -- links between the docs ---------------------------------------------------------------------
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("path", MARKDOWN, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_links_resolve(path):
+    for target in LINK.findall(FENCE.sub("", text(path))):
+        if re.match(r"[a-z]+:", target):
+            continue  # a URL
+        file, _, anchor = target.partition("#")
+        resolved = (path.parent / file).resolve() if file else path
+        assert resolved.exists(), f"{path.name}: {target} does not exist"
+        if anchor:
+            assert anchor in {slug(t) for _, t in headings(resolved)}, f"{path.name}: no heading for {target}"
+
+
+# -- no stale module or path names in docs and comments ---------------------------------------
+
+ROOTS = "core|indexer|search|rsearch|tests|bench|scripts|mappings|seeds|docs|kibana"
+PATH = re.compile(rf"(?<![\w./~:@>-])(?:{ROOTS})/[\w./*<>{{}}-]*")
+MODULE = re.compile(r"(?<![\w./-])(?:rsearch|core|indexer|search)(?:\.[A-Za-z_]\w*)+")
+GENERATED = ("bench/out",)  # written by the benchmarks, ignored by git
+
+
+def prose(path: Path) -> str:
+    """What a reader reads in a file: all of a doc or a script; a Python
+    file's comments and docstrings."""
+    source = text(path)
+    if path.suffix != ".py":
+        return source
+    parts = [tok.string for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+             if tok.type == tokenize.COMMENT]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            parts.append(ast.get_docstring(node) or "")
+    return "\n".join(parts)
+
+
+def prose_files() -> list[Path]:
+    files = [*MARKDOWN, REPO / "Dockerfile", REPO / "docker-compose.yml", REPO / "pyproject.toml",
+             REPO / ".ci" / "run", *REPO.glob("scripts/*.sh")]
+    for folder in ("core", "indexer", "search", "rsearch", "bench", "tests"):
+        files += sorted(REPO.glob(f"{folder}/**/*.py"))
+    return [p for p in files if p.name != "test_docs.py"]
+
+
+def path_exists(name: str) -> bool:
+    name = name.rstrip(".")
+    fixed = re.split(r"[*<{]", name)[0]
+    if fixed != name:  # a pattern: its folder must exist
+        fixed = fixed.rsplit("/", 1)[0]
+    return fixed.startswith(GENERATED) or (REPO / fixed).exists()
+
+
+def module_exists(name: str) -> bool:
+    """rsearch.x.y (or the folder's short name core.x.y): a module, then attributes."""
+    parts = name.split(".")
+    if parts[0] != "rsearch":
+        parts.insert(0, "rsearch")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for attribute in parts[i:]:
+            if not hasattr(obj, attribute):
+                return False
+            obj = getattr(obj, attribute)
+        return True
+    return False
+
+
+def test_the_stale_name_check_catches_stale_names():
+    assert not path_exists("indexer/data/user_dict.txt") and path_exists("core/data/user_dict.txt")
+    assert not module_exists("indexer.analysis.bigram_tokens")
+    assert module_exists("rsearch.core.text.tokens.bigram_tokens") and module_exists("search.search")
+    assert PATH.findall("see rsearch/settings.py, not http://127.0.0.1:8000/search/x") == ["rsearch/settings.py"]
+
+
+@pytest.mark.parametrize("path", prose_files(), ids=lambda p: p.relative_to(REPO).as_posix())
+def test_no_stale_paths_or_module_names(path):
+    said = prose(path)
+    stale = [p for p in PATH.findall(said) if not path_exists(p)]
+    stale += [m for m in MODULE.findall(said) if not module_exists(m)]
+    assert stale == [], f"{path.relative_to(REPO)} names what does not exist: {stale}"
