@@ -20,7 +20,8 @@ import pytest
 
 from paths import DOCS, REPO
 from rsearch.cli import cli
-from rsearch.core import facets, settings
+from rsearch.core import settings
+from rsearch.search import facets
 
 README = REPO / "README.md"
 MARKDOWN = [README, REPO / "CHANGELOG.md", *sorted(DOCS.glob("*.md"))]

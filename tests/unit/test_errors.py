@@ -17,7 +17,6 @@ import pytest
 
 from rsearch.core import analysis
 from rsearch.core.errors import ConfigError, RsearchError
-from rsearch.core.quickclient import QuickClient
 from rsearch.core.settings import Settings
 from rsearch.search import QueryError, search
 from rsearch.search.documents import chunk_in_context
@@ -149,8 +148,6 @@ def test_tls_verification_failure_in_the_python_api(https_server):
         chunk_in_context(Settings(url=url).client(), "reports", "0" * 20)
     with pytest.raises(RsearchError, match="certificate.*RSEARCH_ES_CA_CERTS"):
         search("党史", settings=Settings(url=url))
-    with pytest.raises(RsearchError, match="certificate.*RSEARCH_ES_CA_CERTS"):
-        search("党史", client=Settings(url=url).quick_client(), index="reports")
 
 
 def test_ca_file_that_is_not_pem(tmp_path, https_server):
@@ -184,7 +181,7 @@ def test_ca_file_with_an_http_url(https_server):
 
 def test_query_over_the_length_limit_is_refused_before_any_request():
     # Port 9 answers nothing: a request would be an unreachable-cluster error.
-    nowhere = QuickClient("http://127.0.0.1:9")
+    nowhere = Settings(url="http://127.0.0.1:9").client()
     with pytest.raises(QueryError, match="100,000 characters long; the limit is 1,000"):
         search("党" * 100_000, client=nowhere, index="reports")
     with pytest.raises(QueryError, match="limit is 1,000"):
