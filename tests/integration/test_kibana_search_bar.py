@@ -6,8 +6,8 @@ field) becomes ``multi_match`` with no fields (``type: phrase`` when quoted),
 ``field:"…"`` becomes ``match_phrase`` and a keyword value a term match. With
 no fields Elasticsearch searches ``index.query.default_field``: the
 ``*_chars`` fields (mappings/chunks.json), whose search analyzer splits typed
-text into one token per character, as the indexer does. The README's Kibana
-section rests on these facts:
+text into one token per character, as the indexer does. What
+docs/kibana-and-docker.md says about Kibana's search bar rests on these facts:
 
 * quoted, any run of characters (Chinese, Latin, digits) finds every chunk
   whose text, title or section heading contains it (folded: lower case);
