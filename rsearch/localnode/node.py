@@ -34,7 +34,7 @@ SERVICE_USER = "rsearch"
 
 # Security is off: acceptable only because the node binds to 127.0.0.1 and is
 # unreachable from other machines. Point rsearch at a secured cluster for
-# anything shared (see README, "Another cluster").
+# anything shared (docs/settings.md, "Connecting to a cluster").
 CONFIG_TEMPLATE = """\
 # Written by rsearch. Loopback-only development node.
 cluster.name: rsearch-local
