@@ -214,6 +214,14 @@ def parse_byline(line: str, tight: bool = False, bare_need_surname: bool = False
     """
     raw = " ".join(line.split())
     text = _strip_decoration(fold(raw))
+    agency = _PHOTO_AGENCY.search(text)
+    if agency is not None:
+        # 邱洪斌摄（人民视觉）: the agency that supplied the photo, in brackets.
+        byline = parse_byline(text[:agency.start("bracket")], tight, bare_need_surname)
+        if byline is not None:
+            byline.publication = byline.publication or agency.group("agency")
+            byline.raw = raw
+        return byline
     cited = _CITATION.search(text)
     if cited is not None and (cited.group("date") or cited.group("page")):
         return _cited_byline(text[:cited.start()].strip(), cited, raw, tight)
@@ -309,6 +317,8 @@ _CITATION = re.compile(
     r"(?P<date>(?P<y>(?:19|20)\d{2})\s*[年\-./]\s*(?P<m>\d{1,2})\s*[月\-./]\s*(?P<d>\d{1,2})\s*日?)?\s*"
     r"(?:第?\s*(?P<page>[0-9A-Za-z]{1,4})\s*版)?\s*[）)]$"
 )
+# A photo credit followed by the agency in brackets: 张三摄（人民视觉）, 李四 摄（新华社发）.
+_PHOTO_AGENCY = re.compile(r"摄影?\s*(?P<bracket>[（(](?P<agency>[^（）()\s]{2,10}?)发?[）)])$")
 # Names padded to the width of three characters: 常  钦 (two characters set
 # apart by spaces, each standing alone) is the name 常钦.
 _PADDED = re.compile(rf"(?<!\S)([{CJK}])[ \u3000]+([{CJK}])(?!\S)")

@@ -105,7 +105,7 @@ def kicker_like(text: str) -> bool:
     title), ``白酒、宠物、自加热食品……``."""
     if len(text) < 3 or not text.endswith(_KICKER_END):
         return False
-    return headline_like(kicker_text(text)) and not text.startswith(("——", "—", "--"))
+    return headline_like(kicker_text(text).rstrip("…")) and not text.startswith(("——", "—", "--"))
 
 
 def kicker_text(text: str) -> str:
