@@ -50,7 +50,7 @@ from rsearch.indexer.models import Regions
 # Short forms that are ordinary words far more often than places.
 _SHORT_FORM_WORDS = frozenset(
     "大同 来宾 安康 四平 白银 北海 日照 朝阳 中山 长治 普洱 新乡 安顺 三明 "
-    "安庆 白城 山南 海东 吉安 通化 中卫".split()
+    "安庆 白城 山南 海东 吉安 通化 中卫 阿里".split()
 )
 
 # Common surnames; a place short form right after one is read as a given
