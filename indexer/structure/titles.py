@@ -57,7 +57,7 @@ _BLOCK_LINE_MAX = 60  # display width
 def title_line_like(text: str) -> bool:
     """A line that can be part of a title block above a byline: short, not a
     sentence (no 。, not ending mid-clause); unlike a heading it may ask or
-    exclaim (``装修违规拆改承重墙，谁来赔？``)."""
+    exclaim (``老房漏水，该找谁修？``)."""
     return (
         2 <= len(text) and width(text) <= _BLOCK_LINE_MAX and "。" not in text and text[-1] not in "，,、；;"
         and balanced(text) and not _NOTE.match(text) and not _PHOTO_CREDIT.search(text)
@@ -98,7 +98,7 @@ def mark_cited_title_blocks(units: list[Unit]) -> list[int]:
 
 
 def label_line(text: str) -> bool:
-    """``系列：大家谈·向着教育强国奋进⑤``: a short label, a colon and a name, as
+    """``系列：走基层·看变化③``: a short label, a colon and a name, as
     papers tag a series or column beside a title."""
     head, colon, rest = text.partition("：")
     if not colon:
