@@ -68,6 +68,7 @@ ENV_KIBANA_API_KEY = "RSEARCH_KIBANA_API_KEY"
 ENV_KIBANA_CA_CERTS = "RSEARCH_KIBANA_CA_CERTS"
 ENV_KIBANA_LINK_URL = "RSEARCH_KIBANA_LINK_URL"
 ENV_API_TOKEN = "RSEARCH_API_TOKEN"  # bearer token `rsearch serve` asks callers for
+ENV_SERVE_PORT = "RSEARCH_SERVE_PORT"  # the port of `rsearch serve`
 
 
 def env(name: str) -> str | None:

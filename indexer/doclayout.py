@@ -86,8 +86,13 @@ _SPEAKER = re.compile(
 )
 
 
+# A two-character name padded to three characters' width: 龚 正.
+_PADDED_NAME = re.compile(rf"(?<=\s)([{CJK}])[ \u3000]+([{CJK}])$")
+
+
 def speaker(line: str) -> str | None:
     """The name on a speaker line (office, space, name), else None."""
+    line = _PADDED_NAME.sub(r"\1\2", line.strip())
     m = _SPEAKER.match(fold(line))
     return line[m.start("name"):m.end("name")] if m else None
 

@@ -10,7 +10,9 @@ exit; no tracebacks.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
+import os
 import sys
 import time
 
@@ -111,6 +113,8 @@ def _group_connection_options(command):
 @click.pass_context
 def cli(ctx, url, index, api_key, username, password, ca_certs):
     """Full-text search for Chinese reports, backed by Elasticsearch."""
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: no colour codes, even on a terminal
+        ctx.color = False
     ctx.obj = Context(Settings.from_env(
         url=url, index=index, api_key=api_key, username=username,
         password=password, ca_certs=ca_certs,
@@ -273,15 +277,33 @@ def _facet_names(value: str | None) -> list[str] | None:
     return [] if names in ([], ["none"]) else names
 
 
-# ignore_unknown_options: `rsearch search 党史 -西工区` passes -西工区 as query text.
-@cli.command("search", context_settings={"ignore_unknown_options": True})
+class QueryCommand(click.Command):
+    """A command whose arguments are query text, where ``-word`` excludes a
+    word (``rsearch search 党史 -西工区``): a single-dash word that is no short
+    option is passed through as text (click's ignore_unknown_options), but an
+    unknown ``--option`` is an error with click's own suggestion (``--limt``:
+    did you mean --limit?), never a search word. After ``--`` everything is text."""
+
+    def parse_args(self, ctx, args):
+        known = [o for p in self.get_params(ctx) for o in (*p.opts, *p.secondary_opts) if o.startswith("--")]
+        for arg in args:
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            if name.startswith("--") and name not in known:
+                raise click.NoSuchOption(name, possibilities=difflib.get_close_matches(name, known), ctx=ctx)
+        return super().parse_args(ctx, args)
+
+
+@cli.command("search", cls=QueryCommand, context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, callback=_utf8_text)
 @click.option("--filter", "-f", "filters", multiple=True, metavar="NAME=VALUE", callback=_utf8_text,
               help=f"Facet filter ({', '.join(facets.names())}); repeat for several.")
-@click.option("--limit", "-n", type=int, default=DEFAULT_LIMIT, show_default=True)
-@click.option("--page", "-p", type=int, default=1, show_default=True)
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=DEFAULT_LIMIT, show_default=True)
+@click.option("--page", "-p", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--group-by-report", is_flag=True, help="Best chunk per report, with its number of matching chunks.")
-@click.option("--sort", type=click.Choice(SORTS), default="score", show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default=SORTS[0], show_default=True,
+              help="relevance, or date: the report's date, newest first.")
 @click.option("--any", "any_word", is_flag=True, help="Match any word, in one ranking.")
 @click.option("--strict", is_flag=True, help="Only chunks that match every word (default: those first, then fewer).")
 @click.option("--fragment-size", type=click.IntRange(min=1), default=DEFAULT_FRAGMENT_SIZE, show_default=True)
@@ -345,7 +367,8 @@ def stats_cmd(ctx, as_json):
 # -- serve ---------------------------------------------------------------------
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless --public).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port; 0 picks a free one.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, envvar=env.ENV_SERVE_PORT,
+              show_envvar=True, help="Port; 0 picks a free one.")
 @click.option("--public", is_flag=True, help="Allow a non-loopback --host (set RSEARCH_API_TOKEN to require a token).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="warning",
               show_default=True, help="uvicorn's log level (info logs every request).")

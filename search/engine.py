@@ -56,7 +56,7 @@ def search(
     limit: int = DEFAULT_LIMIT,
     page: int = 1,
     group_by_report: bool = False,
-    sort: str = "score",
+    sort: str = "relevance",
     fragment_size: int = DEFAULT_FRAGMENT_SIZE,
     fragments: int = DEFAULT_FRAGMENTS,
     whole_text: bool = False,

@@ -47,7 +47,8 @@ import hashlib
 from rsearch.indexer.doclayout import prepare_lines
 from rsearch.indexer.models import Report
 from rsearch.indexer.structure.assemble import build_report
-from rsearch.indexer.structure.blocks import column_width, find_blocks
+from rsearch.indexer.structure.blocks import column_width, find_blocks, unquote
+from rsearch.indexer.structure.chrome import strip_chrome
 from rsearch.indexer.structure.classify import classify
 from rsearch.indexer.structure.credits import split_unit_bylines
 from rsearch.indexer.structure.pages import split_reports
@@ -67,7 +68,8 @@ def content_hash(text: str) -> str:
 
 def parse_reports(text: str, source_path: str) -> list[Report]:
     """Recover the reports in one file's normalised text (see module doc)."""
-    lines, layout = prepare_lines(text.split("\n"))
+    lines, header = strip_chrome(unquote(text.split("\n")))
+    lines, layout = prepare_lines(lines)
     blocks = find_blocks(lines)
     if not blocks:
         return []
@@ -82,7 +84,13 @@ def parse_reports(text: str, source_path: str) -> list[Report]:
     uses_markdown = any(u.kind == "md" for u in units)
     units = classify(units, uses_markdown, col_width, templates, layout)
     digest = content_hash(text)
-    return [
+    reports = [
         build_report(group, source_path, digest, n, layout)
         for n, group in enumerate(split_reports(units), 1)
     ]
+    for report in reports:
+        # The page's header fields speak for every report on it.
+        report.header_date = header.date
+        report.publication = report.publication or header.source
+        report.issuer = report.issuer or header.issuer
+    return reports

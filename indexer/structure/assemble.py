@@ -94,6 +94,7 @@ def build_report(
         section.index = n
 
     people, publication = _people(bylines)
+    byline_date = next((b.date for b in bylines if b.date), None)
     report_text = "\n".join(
         [*parts.kicker, parts.title or "", *parts.subtitle]
         + [s.title or "" for s in sections]
@@ -116,6 +117,7 @@ def build_report(
         sections=sections,
         issuer=issuer,
         bylines=list(dict.fromkeys(b.raw for b in bylines)),
+        byline_date=byline_date,
     )
 
 

@@ -3,6 +3,7 @@ them, and the width of a narrow newspaper column if the file is set in one."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rsearch.indexer.structure.shapes import LONG, MARKDOWN_HEADING, ends_sentence, width
@@ -75,3 +76,13 @@ def column_width(blocks: list[Block]) -> float | None:
     if len(samples) >= 6 and len(samples) * 5 >= total:
         return median(samples)
     return None
+
+
+# A markdown block quote (``> 本报记者 张三``, as markdown exports and HTML
+# converters write bylines and notes): the marker is layout, not text. A
+# lone ``>`` (a breadcrumb's separator) is left alone.
+_QUOTE = re.compile(r"^[ \t]*>[ \t]+(?=\S)")
+
+
+def unquote(lines: list[str]) -> list[str]:
+    return [_QUOTE.sub("", line) if line[:1] in "> \t" else line for line in lines]

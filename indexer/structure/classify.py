@@ -8,7 +8,7 @@ from rsearch.indexer.models import Byline, Person
 from rsearch.indexer.structure.paragraphs import join_continuations, mark_captions, mark_closing_captions
 from rsearch.indexer.structure.sections import mark_numbered_headings, mark_plain_headings
 from rsearch.indexer.structure.shapes import caption_like, dash_line, is_lede_label, width
-from rsearch.indexer.structure.titles import mark_markdown_titles, mark_title_groups
+from rsearch.indexer.structure.titles import mark_cited_title_blocks, mark_markdown_titles, mark_title_groups
 from rsearch.indexer.structure.units import Role, Template, Unit, is_open
 
 
@@ -30,6 +30,7 @@ def classify(
         if u.kind == "text" and is_lede_label(u.text):
             u.role = Role.HEADING
     mark_markdown_titles(units)
+    mark_cited_title_blocks(units)
     mark_title_groups(units)
     for u in units:
         if u.kind == "byline":
@@ -54,7 +55,7 @@ def mark_document_layout(units: list[Unit], layout: Layout) -> None:
     subtitle lines after it), addressee, closing issuer and date."""
     for u in units[:8]:
         # The speaker of a report given at a meeting is its author.
-        name = speaker(u.text) if u.kind == "text" and u.whole_block and len(u.lines) == 1 else None
+        name = speaker(u.text) if u.kind == "text" and len(u.lines) == 1 else None
         if name is not None:
             u.kind, u.byline = "byline", Byline(publication=None, people=[Person(name, "author")], raw=u.text)
     if layout.title is None and not layout.signature:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rsearch.indexer.structure.credits import writer_byline
 from rsearch.indexer.structure.shapes import opens_with_dateline
+from rsearch.indexer.structure.titles import cited
 from rsearch.indexer.structure.units import Role, Unit
 
 
@@ -13,7 +14,14 @@ from rsearch.indexer.structure.units import Role, Unit
 def split_reports(units: list[Unit]) -> list[list[Unit]]:
     """Start a new report at a heading whose text opens with a dateline
     (``## 标题`` + ``本报讯 …``), at a second markdown ``#`` title, and at a
-    heading or title block after a byline that closed the previous article."""
+    heading or title block after a byline that closed the previous article.
+
+    A file whose articles are headed by cited bylines (``…《人民日报》（…第 05
+    版）``, a paper's archive) says where each article starts: there, and
+    only there, a report starts - the pieces of a multi-part article, each
+    with its own little title and byline, stay one report."""
+    if any(cited(u) for u in units):
+        return _split_at_citations(units)
     reports: list[list[Unit]] = [[]]
     has_body = False
     closed = False
@@ -61,3 +69,25 @@ def _next_text(units: list[Unit], i: int) -> Unit | None:
         if u.role in (Role.HEADING, Role.TITLE):
             return None
     return None
+
+
+def _split_at_citations(units: list[Unit]) -> list[list[Unit]]:
+    starts = set()
+    seen_text = False
+    for i, u in enumerate(units):
+        if cited(u):
+            k = i
+            while k > 0 and units[k - 1].role in (Role.TITLE, Role.SUBTITLE, Role.KICKER, Role.TITLEGROUP) \
+                    and units[k - 1].group == units[i - 1].group:
+                k -= 1
+            if seen_text:
+                starts.add(k)
+            seen_text = False
+        elif u.kind in ("text", "bullet") and u.role in (Role.BODY, Role.CAPTION, Role.HEADING, Role.NONE):
+            seen_text = True
+    reports: list[list[Unit]] = [[]]
+    for i, u in enumerate(units):
+        if i in starts and reports[-1]:
+            reports.append([])
+        reports[-1].append(u)
+    return reports

@@ -47,7 +47,7 @@ def is_lede_label(text: str) -> bool:
 NEVER_STARTS = "”’）)》」』】、，,。；;：:！!？?…"
 # With their traditional forms: the cheap pre-check runs on every line, so it
 # looks at the raw text (parse_byline folds what passes it).
-BYLINE_MARKS = ("记者", "記者", "通讯员", "通訊員", "/", "／", "摄", "攝")
+BYLINE_MARKS = ("记者", "記者", "通讯员", "通訊員", "/", "／", "摄", "攝", "》（", "》(", "发稿人", "發稿人")
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
 # A line of its own that opens with a label (附件：…, 联系人：…, 抄送：…) is an
 # item of its own, not the rest of a paragraph broken by a blank line.
@@ -77,7 +77,7 @@ _TWO_CJK = re.compile(rf"[{CJK}].*?[{CJK}]")
 _HEADLINE_BREAKER = re.compile("[" + re.escape("".join(sorted(_NOT_IN_HEADLINE))) + "]|，，")
 
 
-def _balanced(text: str) -> bool:
+def balanced(text: str) -> bool:
     if not _BRACKET.search(text):
         return True
     return all(text.count(a) == text.count(b) for a, b in _PAIRS)
@@ -93,12 +93,24 @@ def headline_like(text: str) -> bool:
         return False
     if _HEADLINE_BREAKER.search(text):
         return False
-    return _balanced(text) and _TWO_CJK.search(text) is not None
+    return balanced(text) and _TWO_CJK.search(text) is not None
+
+
+_KICKER_END = ("：", ":", "——", "--", "……")
 
 
 def kicker_like(text: str) -> bool:
-    """``洛阳市老城区西关办事处：`` - a short lead-in line ending in a colon."""
-    return len(text) >= 3 and text[-1] in "：:" and headline_like(text[:-1])
+    """A short lead-in line above a title: ``洛阳市老城区西关办事处：``,
+    ``针对机械司法等问题，最高法发布指导意见——`` (a dash leading into the
+    title), ``白酒、宠物、自加热食品……``."""
+    if len(text) < 3 or not text.endswith(_KICKER_END):
+        return False
+    return headline_like(kicker_text(text)) and not text.startswith(("——", "—", "--"))
+
+
+def kicker_text(text: str) -> str:
+    """A kicker without the colon or dash that leads into the title."""
+    return text if text.endswith("……") else text.rstrip("：:—-").strip()
 
 
 def dash_line(text: str) -> bool:

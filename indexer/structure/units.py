@@ -9,7 +9,7 @@ from enum import StrEnum
 from rsearch.indexer.models import Byline
 from rsearch.indexer.structure.blocks import Block, median, wrap_samples
 from rsearch.indexer.structure.shapes import (
-    BULLETS, BYLINE_MARKS, LONG, MARKDOWN_HEADING, ends_sentence, headline_like, join_lines, splits_word, width,
+    BULLETS, BYLINE_MARKS, LONG, MARKDOWN_HEADING, NEVER_STARTS, ends_sentence, headline_like, join_lines, splits_word, width,
 )
 
 
@@ -88,8 +88,17 @@ class Template:
     commas: int
 
 
+def lines_are_paragraphs(blocks: list[Block]) -> bool:
+    """Text with one paragraph per line and no blank lines between them (a
+    web page saved as text): most lines of multi-line blocks end a sentence.
+    In a PDF dump or a newspaper column most lines are wrapped instead."""
+    lines = [line for block in blocks if len(block.lines) > 1 for line in block.lines]
+    return len(lines) >= 6 and sum(map(ends_sentence, lines)) * 2 >= len(lines)
+
+
 def make_units(blocks: list[Block], col_width: float | None, templates: list[Template]) -> list[Unit]:
     units: list[Unit] = []
+    per_line = col_width is None and lines_are_paragraphs(blocks)
     for block in blocks:
         block_from = len(units)
         first = True
@@ -99,7 +108,7 @@ def make_units(blocks: list[Block], col_width: float | None, templates: list[Tem
         def flush() -> None:
             nonlocal first
             if pending:
-                for u in _text_units(pending, pending_no, block, first, col_width, templates, units):
+                for u in _text_units(pending, pending_no, block, first, col_width, templates, units, per_line):
                     units.append(u)
                     first = False
                 pending.clear()
@@ -152,6 +161,8 @@ def _merge_byline(prev: Unit, byline: Byline, line: str) -> None:
         publication=prev.byline.publication or byline.publication,
         people=prev.byline.people + byline.people,
         raw=f"{prev.byline.raw} {byline.raw}",
+        date=prev.byline.date or byline.date,
+        cited=prev.byline.cited or byline.cited,
     )
     prev.text = f"{prev.text} {line}"
     prev.lines.append(line)
@@ -165,8 +176,10 @@ def _text_units(
     col_width: float | None,
     templates: list[Template],
     previous: list[Unit],
+    per_line: bool = False,
 ) -> list[Unit]:
-    """Split a run of text lines of one block into paragraph units."""
+    """Split a run of text lines of one block into paragraph units (in text
+    of one paragraph per line, each line, unless the break splits a word)."""
     wrapped = col_width is not None and len(lines) >= 2 and _is_wrapped(lines)
     out: list[Unit] = []
 
@@ -186,6 +199,10 @@ def _text_units(
             start, after_heading = k, True
 
     local_width = col_width
+    # The width of a full line of this block: a line that stops well short
+    # of it without ending a sentence is a line of its own (a title, a
+    # subtitle, a heading), not the first part of a wrapped paragraph.
+    full_width = max((width(line) for line in lines), default=0.0)
     if wrapped:
         samples = wrap_samples(lines)
         if len(samples) >= 4:
@@ -201,7 +218,9 @@ def _text_units(
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if nxt is None:
             break
-        if _ends_unit(line, nxt, wrapped, local_width):
+        if _ends_unit(line, nxt, wrapped, local_width, full_width) or (
+            per_line and not wrapped and nxt[0] not in NEVER_STARTS and not splits_word(line, nxt)
+        ):
             emit(chunk, chunk_no, after_heading)
             after_heading = False
             chunk = []
@@ -264,7 +283,7 @@ def _matches_template(lines: list[str], templates: list[Template]) -> bool:
     return comma_at > 0 and any(t.comma_at == comma_at and t.commas == commas for t in templates)
 
 
-def _ends_unit(line: str, nxt: str, wrapped: bool, col_width: float | None) -> bool:
+def _ends_unit(line: str, nxt: str, wrapped: bool, col_width: float | None, full_width: float = 0.0) -> bool:
     """Does a paragraph end between ``line`` and ``nxt`` (same block)?"""
     if wrapped:
         # In a column only a sentence end on a short line closes a paragraph
@@ -274,8 +293,12 @@ def _ends_unit(line: str, nxt: str, wrapped: bool, col_width: float | None) -> b
     if ends_sentence(line):
         return True
     # One paragraph per line: a headline followed by a long line is a heading
-    # set directly above its text.
-    return headline_like(line) and width(nxt) > LONG and not splits_word(line, nxt)
+    # set directly above its text; so is one that stops well short of the
+    # block's full lines (a title over its subtitle, in text with no blank
+    # lines), unless the break splits a word.
+    if not headline_like(line) or splits_word(line, nxt):
+        return False
+    return width(nxt) > LONG or (full_width > LONG and width(line) < 0.8 * full_width)
 
 
 def find_templates(units: list[Unit], col_width: float) -> list[Template]:

@@ -228,7 +228,7 @@ class Service:
         filters = parse_filters(req.filter)
         result = search.search(
             req.q, filters=filters, limit=req.hits_per_page, page=req.page, group_by_report=req.group_by_report,
-            sort="date" if req.sort == "date" else "score", operator=req.operator, strict=req.strict,
+            sort=req.sort, operator=req.operator, strict=req.strict,
             fragment_size=req.fragment_size, fragments=req.fragments, facets=req.facets,
             client=self.client, index=self.settings.index,
             # The library escapes the text; only these tags are markup.
