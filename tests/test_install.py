@@ -346,5 +346,8 @@ def test_a_reader_that_cannot_load_names_its_files_and_the_rest_lands(es, es_url
             assert "reader cannot load" in line and "trafilatura" in line, line
         assert "Traceback" not in run.stderr
         assert sorted(Path(p).name for p in _chunks_per_file(es, alias)) == ["c.txt", "d.pdf"]
+        # The summary's counts add up next to the error lines.
+        assert run.stdout.startswith("4 files (2 added, 0 changed, 0 unchanged, 2 unreadable), 0 removed, 0 skipped"), \
+            run.stdout
     finally:
         _drop(es, alias)

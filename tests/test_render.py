@@ -143,3 +143,11 @@ def test_no_colour_codes_with_no_color_or_without_a_terminal(es_url, alias):
     piped = subprocess.run(command(es_url, alias), capture_output=True, text=True, env=_env(), timeout=120)
     assert piped.returncode == 0 and "党史学习教育" in piped.stdout and "\x1b[" not in piped.stdout
     assert max(width_of(line) for line in piped.stdout.split("\n")) <= 80  # not a terminal: 80 columns
+
+
+def test_the_section_heading_shows_the_words_searched_for():
+    """A caption that matches only through its section heading: the heading's match is marked."""
+    out = render_result(result(section="党史学习教育 重视程度上体现“高”字", highlights=["（图）会场一角。"],
+                               text="（图）会场一角。"), width=100)
+    head = next(line for line in out.split("\n") if "1. " in line)
+    assert "› " + click.style("党史学习教育", fg="red", bold=True) in head
