@@ -12,18 +12,20 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import os
 import sys
 import time
 
 import click
 
-from rsearch.core import facets, settings as env
+from rsearch.core import settings as env
 from rsearch.core.errors import RsearchError, from_elasticsearch
 from rsearch.core.settings import Settings
+from rsearch.search import facets, search
+from rsearch.search.documents import chunk_in_context, index_stats
 from rsearch.search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, SORTS
 
 from .messages import message
+from .render import render_chunk, render_result, render_stats
 
 
 class Context:
@@ -241,7 +243,6 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
             f"{summary.failed} failed ({summary.seconds:.1f}s"
             + (f", of which merge {summary.merge_seconds:.1f}s" if summary.merge_seconds is not None else "")
             + f", index {summary.index})")
-    _keep_word_table(after_query=False)
     sys.exit(0 if summary.ok else 1)
 
 
@@ -325,13 +326,11 @@ def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word
     """Search the reports. Chunks that match every word come first, then those
     that match fewer (--strict: every word must match); "exact phrases", OR,
     -word, NOT word and field:value filters (region:西工区) are understood."""
-    from rsearch.search import search
-
     result = search(" ".join(query), filters=_parse_filters(filters), limit=limit, page=page,
                     group_by_report=group_by_report, sort=sort, operator="or" if any_word else "and",
                     strict=strict, fragment_size=fragment_size, fragments=fragments, whole_text=whole,
                     explain=explain, facets=_facet_names(facet_names),
-                    client=ctx.settings.quick_client(), index=ctx.settings.index)
+                    client=ctx.settings.client(), index=ctx.settings.index)
     if as_json:
         data = result.to_dict()
         for hit in data["hits"]:
@@ -339,25 +338,7 @@ def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word
                 hit.pop("explanation")
         click.echo(json.dumps(data, ensure_ascii=False))
     else:
-        from .render import render_result
-
         click.echo(render_result(result, explain=explain))
-    _keep_word_table(after_query=True)
-    _finished.append(True)
-
-
-def _keep_word_table(after_query: bool) -> None:
-    """Write the dictionary's word table and fold's table for the next cold
-    search if they are missing or stale (core.text.wordcache): after a
-    search only when that search missed one, after indexing always (the
-    dictionary may have changed). Output is flushed first, so the answer
-    never waits for it."""
-    from rsearch.core.text import wordcache
-
-    if after_query and not wordcache.cache_wanted():
-        return
-    sys.stdout.flush()
-    wordcache.ensure_cache()
 
 
 @cli.command("show")
@@ -367,14 +348,10 @@ def _keep_word_table(after_query: bool) -> None:
 @pass_ctx
 def show_cmd(ctx, chunk_id, as_json):
     """Print one chunk with its report's context."""
-    from rsearch.search.documents import chunk_in_context
-
     found = chunk_in_context(ctx.settings.client(), ctx.settings.index, chunk_id)
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False))
         return
-    from .render import render_chunk
-
     click.echo(render_chunk(found))
 
 
@@ -384,14 +361,10 @@ def show_cmd(ctx, chunk_id, as_json):
 @pass_ctx
 def stats_cmd(ctx, as_json):
     """Alias, physical index, document counts, dictionary version."""
-    from rsearch.search.documents import index_stats
-
     stats = index_stats(ctx.settings.client(), ctx.settings.index)
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False))
         return
-    from .render import render_stats
-
     click.echo(render_stats(stats))
 
 
@@ -493,26 +466,8 @@ def kibana_export(ctx, output, link_url):
         click.echo(text, nl=False)
 
 
-# Set by a search that has written all its output (see main).
-_finished: list[bool] = []
-
-
 def main():
-    try:
-        cli(prog_name="rsearch")
-    except SystemExit as stop:
-        if _finished and stop.code in (0, None):
-            # A finished search holds nothing that needs cleaning up (no
-            # files open for writing, no threads, no atexit work): ending
-            # here skips the interpreter's module-by-module teardown, a
-            # good part of a cold search's CPU (bench/bench_cold_search.py).
-            try:
-                sys.stdout.flush()
-                sys.stderr.flush()
-            except OSError:
-                raise stop from None
-            os._exit(0)
-        raise
+    cli(prog_name="rsearch")
 
 
 if __name__ == "__main__":

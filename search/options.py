@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rsearch.core import facets
 from rsearch.core.errors import QueryError
+
+from . import facets
 
 DEFAULT_LIMIT = 10
 DEFAULT_FRAGMENT_SIZE = 100

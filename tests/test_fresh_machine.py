@@ -80,8 +80,7 @@ def test_demo_on_a_fresh_machine_with_9200_taken(port_9200_taken, port_8000_take
     os.chmod(top, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
     home, m2 = top / "home", top / "m2"
     m2.mkdir()
-    # The session's cache directory stays (conftest): the tests never write the user's.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_") or k == "RSEARCH_CACHE_DIR"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_")}
     env.update(RSEARCH_HOME=str(home), MAVEN_LOCAL_REPO=str(m2), RSEARCH_ES_HEAP="512m")
     if os.environ.get("RSEARCH_MAVEN_REPOSITORY"):
         env["RSEARCH_MAVEN_REPOSITORY"] = os.environ["RSEARCH_MAVEN_REPOSITORY"]

@@ -15,9 +15,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from rsearch.core.errors import RsearchError
+from rsearch.search import facets
 from rsearch.search.marking import mark_html, needles_for
 
-from .facets import facet_registry
+
 from .page_text import TEXT, error_text, facet_label, kind_label, language
 
 PRE, POST = "<mark>", "</mark>"
@@ -53,7 +54,7 @@ def add_page_routes(app: FastAPI, service) -> None:
             state.append(("group_by_report", "true"))
         ctx = {"request": request, "q": q, "sort": sort, "group_by_report": group_by_report, "page": page,
                "error": None, "body": None, "facets": [], "hidden_filters": filters, "pages": [],
-               "labels": {f.name: facet_label(f.name, lang) for f in facet_registry()},
+               "labels": {f.name: facet_label(f.name, lang) for f in facets.filters()},
                "lang": lang, "t": TEXT[lang], "kind_label": lambda kind: kind_label(kind, lang),
                "active_filters": len(filters)}
         status = 200
@@ -64,7 +65,7 @@ def add_page_routes(app: FastAPI, service) -> None:
                 fragment_size=120, fragments=2,
                 # The page's sidebar shows every counted facet, report titles
                 # and section headings too (the library counts those on request).
-                facets=[f.name for f in facet_registry() if f.counted]))
+                facets=facets.names(facets.counted())))
         except RsearchError as err:
             ctx["error"], status = error_text(public_message(err), lang), status_of(err)
         else:
@@ -76,7 +77,7 @@ def add_page_routes(app: FastAPI, service) -> None:
             ctx["body"] = body
             shown = {f"{name}:{v['value']}" for name, values in body["facets"].items() for v in values}
             ctx["facets"] = [(name, body["facets"][name]) for name in
-                             [f.name for f in facet_registry()] if body["facets"].get(name)]
+                             facets.names() if body["facets"].get(name)]
             ctx["hidden_filters"] = [f for f in filters if f not in shown]
             ctx["pages"] = _pager(page, body["total_pages"], state, TEXT[lang])
             ctx["read_query"] = urlencode([("q", q)]) if q else ""

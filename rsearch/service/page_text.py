@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .facets import page_label
+from rsearch.search import facets
 
 LANGUAGES = ("zh", "en")
 
@@ -89,9 +89,7 @@ def kind_label(kind: str, lang: str) -> str:
 
 
 def facet_label(name: str, lang: str) -> str:
-    from rsearch import search
-
-    if lang == "en":
-        facet = search.FACET_REGISTRY.get(name)
-        return facet.label if facet else name
-    return page_label(name)
+    facet = facets.REGISTRY.get(name)
+    if facet is None:
+        return name
+    return facet.label if lang == "en" else facet.page_label
