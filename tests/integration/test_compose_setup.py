@@ -56,3 +56,35 @@ def test_setup_script_indexes_an_empty_index_once_and_imports_each_time(es, es_u
         found = es.indices.get(index=f"{alias}*")
         if found:
             es.indices.delete(index=",".join(found))
+
+
+def test_compose_variables_are_not_rsearch_settings():
+    """The compose file's host ports are its own variables: RSEARCH_ES_PORT is
+    the local node's (0 there means any free port, which a port mapping must
+    not inherit)."""
+    import re
+
+    from rsearch.core import settings
+
+    ours = {v for k, v in vars(settings).items() if k.startswith("ENV_")}
+    ports = set(re.findall(r'"127\.0\.0\.1:\$\{(\w+)[^}]*\}:\d+"', (REPO / "docker-compose.yml").read_text(encoding="utf-8")))
+    assert len(ports) == 2 and not ports & ours, ports
+
+
+def _docker_answers() -> bool:
+    from conftest import _docker_engine_answers
+
+    return _docker_engine_answers()
+
+
+@pytest.mark.skipif(not _docker_answers() or bool(os.environ.get("RSEARCH_ES_URL")),
+                    reason="needs a Docker engine (none answers here) and the compose Elasticsearch as the test node; "
+                           "test_install.py proves the image's files and its CMD without one")
+def test_compose_kibana_setup_indexes_the_seeds_through_docker(docker_services, docker_compose_file,
+                                                               docker_compose_project_name, es):
+    """The user's path: the image built from the Dockerfile runs the one-shot
+    setup against the compose Elasticsearch and Kibana."""
+    run = subprocess.run(["docker", "compose", "-f", docker_compose_file, "-p", docker_compose_project_name,
+                          "run", "--rm", "--build", "kibana-setup"], capture_output=True, text=True, timeout=1800)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert es.count(index="reports")["count"] > 0

@@ -135,6 +135,18 @@ def test_demo_on_a_fresh_machine_with_9200_taken(port_9200_taken, port_8000_take
         assert page.startswith(f"http://127.0.0.1:{moved.group(1)}/?q=%E5%85%9A"), page
         curl = subprocess.run(["curl", "-s", "-w", "\n%{http_code}", page], capture_output=True, text=True, timeout=60)
         assert curl.stdout.endswith("\n200") and "学史力行" in curl.stdout, curl.stdout[-500:]
+        if Path("/usr/bin/chromium").exists():  # and in a browser, which shows the query decoded
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+                try:
+                    shown = browser.new_page()
+                    shown.goto(page)
+                    assert shown.locator("#q").input_value() == "党史学习教育"
+                    assert shown.locator("li.hit mark").count() > 0
+                finally:
+                    browser.close()
 
         # Again: the node this state directory runs is reused, and so is the page.
         again = subprocess.run([rsearch, "es", "start"], env=env, capture_output=True, text=True, timeout=120)

@@ -385,7 +385,7 @@ def test_summary_lists_added_changed_removed(es, es_url, index_name, corpus):
     assert data["changed"] == [str(changed)]
     assert data["removed"] == [str((corpus / SEEDS[1].name).resolve())]
     text = cli_run(es_url, index_name, "index", str(corpus)).output
-    assert "(0 added, 0 changed, 0 removed, 0 skipped)" in text
+    assert "3 files (0 added, 0 changed, 3 unchanged, 0 unreadable), 0 removed, 0 skipped" in text
 
 
 def test_a_repeated_path_is_read_once(es, index_name, corpus):

@@ -237,7 +237,7 @@ def test_page_counts_report_and_section_facets(client):
 
 def test_page_shows_malformed_query_and_empty_state(client):
     bad = client.get("/", params={"q": '"党史'})
-    assert bad.status_code == 400 and 'class="error"' in bad.text and "quote" in bad.text.lower()
+    assert bad.status_code == 400 and 'class="error"' in bad.text and "引号" in bad.text  # in the page's Chinese
     none = client.get("/", params={"q": "龘靐齉爩"})
     assert none.status_code == 200 and 'class="empty"' in none.text
 

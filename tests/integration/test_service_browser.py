@@ -26,6 +26,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--no-first-run"]
 SCREENSHOT = DOCS / "search-page.png"
+PHONE_SCREENSHOT = DOCS / "search-page-phone.png"
 DEBOUNCE_WAIT_MS = 700  # well past the page's 250 ms debounce
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -184,12 +185,6 @@ def test_facet_keeps_its_alternatives_and_changes_other_counts(page, base_url, t
     assert "篇报道" in page.locator(".summary").inner_text()
     assert page.locator("li.hit .matches").count() == page.locator("li.hit").count() > 0
     assert state(page)["filter"] == ["region:西工区"] and state(page)["sort"] == ["date"]
-    # The README's screenshot: written to docs/ only when asked for, so a test
-    # run leaves the work tree as it was.
-    page.goto(base_url + "/?q=" + "党史学习教育" + "&filter=region:西工区")
-    shot = SCREENSHOT if os.environ.get("RSEARCH_UPDATE_SCREENSHOT") else tmp_path / SCREENSHOT.name
-    page.screenshot(path=str(shot), full_page=False)
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_paging_back_and_reload_keep_the_state(page, base_url):
@@ -230,7 +225,7 @@ def test_malformed_query_and_empty_state(page, base_url):
     page.locator("#q").fill('"党史')
     page.locator("#q").press("Enter")
     page.wait_for_selector("#results .error")
-    assert "quote" in page.locator("#results .error").inner_text().lower()
+    assert "引号" in page.locator("#results .error").inner_text()  # the page speaks Chinese
     page.locator("#q").fill("龘靐齉爩")
     page.locator("#q").press("Enter")
     page.wait_for_selector("#results .empty")
@@ -252,3 +247,161 @@ def test_basic_search_without_javascript(browser, base_url):
         assert state(page)["filter"] == ["region:西工区"] and page.locator('input[value="region:西工区"]').is_checked()
     finally:
         context.close()
+
+
+# -- a phone (390 px) and a desktop (1280 px) ------------------------------------------
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+# Boxes that must not overlap their siblings: the bar, the options row, each
+# hit's parts, the pager's links, the reader's section list and meta line.
+OVERLAP_GROUPS = [".bar > *", ".options > label", "li.hit", "li.hit > *", "li.hit .meta > span", ".pager > *",
+                  ".toc li", "article.reader > *", "article.reader .meta > span", ".facet-value"]
+
+
+def overlaps(pg) -> list:
+    """Pairs of visible sibling boxes that intersect, and the page's overflow past the viewport."""
+    return pg.evaluate("""groups => {
+        const found = [];
+        for (const sel of groups) {
+            const els = [...document.querySelectorAll(sel)].filter(e => e.getClientRects().length);
+            const byParent = new Map();
+            for (const e of els) byParent.set(e.parentNode, [...(byParent.get(e.parentNode) || []), e]);
+            for (const sibs of byParent.values()) {
+                const boxes = sibs.map(e => e.getBoundingClientRect());
+                for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+                    const a = boxes[i], b = boxes[j];
+                    const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+                    const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+                    if (w > 1 && h > 1) found.push([sel, sibs[i].textContent.trim().slice(0, 20), sibs[j].textContent.trim().slice(0, 20)]);
+                }
+            }
+        }
+        const wide = document.documentElement.scrollWidth - window.innerWidth;
+        if (wide > 0) found.push(["page wider than the viewport by", wide]);
+        return found;
+    }""", OVERLAP_GROUPS)
+
+
+def text_lines(pg, selector: str) -> int:
+    """Lines the element's text takes (one box per line of a text range)."""
+    return pg.evaluate("""sel => {
+        const r = document.createRange(); r.selectNodeContents(document.querySelector(sel));
+        return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size;
+    }""", selector)
+
+
+def shoot(pg, path: Path, tmp_path) -> Path:
+    """The docs' screenshots are written only when asked for, so a test run leaves the work tree as it was."""
+    shot = path if os.environ.get("RSEARCH_UPDATE_SCREENSHOT") else tmp_path / path.name
+    pg.screenshot(path=str(shot), full_page=False)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    return shot
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+def test_phone_results_first_facets_folded_nothing_overlaps(phone, base_url, tmp_path):
+    phone.goto(base_url + "/?q=党史学习教育")
+    first = phone.locator("li.hit").first.bounding_box()
+    assert first["y"] + 60 < PHONE["height"], first  # the first result is on the first screen
+    assert not phone.locator(".facets").is_visible()
+    control = phone.locator(".facets-control")
+    assert control.is_visible() and phone.locator(".facets-control").count() == 1
+    assert text_lines(phone, ".bar button") == 1 and phone.locator(".bar button").inner_text() == "搜索"
+    assert overlaps(phone) == []
+    shoot(phone, PHONE_SCREENSHOT, tmp_path)
+    # The one control opens the facets, above the results; they stay open
+    # while a facet ticked reloads the results, and the control counts it.
+    control.click()
+    facets = phone.locator(".facets")
+    assert facets.is_visible()
+    assert facets.bounding_box()["y"] < phone.locator("li.hit").first.bounding_box()["y"]
+    assert overlaps(phone) == []
+    phone.locator('fieldset[data-facet="region"] input[value="region:西工区"]').check()
+    wait_search(phone, "filter")
+    phone.wait_for_selector(".facets-control .active-filters")
+    assert phone.locator(".facets").is_visible() and phone.locator(".active-filters").inner_text() == "1"
+    assert "show-facets" not in phone.url  # the fold is no part of the search's state
+    control.click()
+    assert not phone.locator(".facets").is_visible()
+
+
+def test_phone_reader_section_list_does_not_overlap(phone, base_url):
+    phone.goto(base_url + "/?q=党史学习教育")
+    reports = phone.locator("li.hit a.report-link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    with_toc = 0
+    for href in dict.fromkeys(h.split("#")[0] for h in reports):
+        phone.goto(base_url + href)
+        with_toc += phone.locator(".toc li").count() > 1
+        assert overlaps(phone) == [], href
+        for box in phone.locator(".toc li").evaluate_all("els => els.map(e => e.getBoundingClientRect().right)"):
+            assert box <= PHONE["width"]
+    assert with_toc, "no report with a section list was looked at"
+
+
+def test_desktop_facets_beside_the_results(page, base_url, tmp_path):
+    page.set_viewport_size(DESKTOP)
+    page.goto(base_url + "/?q=党史学习教育&filter=region:西工区")
+    facets, hits = page.locator(".facets").bounding_box(), page.locator("main.hits").bounding_box()
+    assert facets["x"] + facets["width"] <= hits["x"] and facets["y"] < 200
+    assert not page.locator(".facets-control").is_visible()
+    assert text_lines(page, ".bar button") == 1 and overlaps(page) == []
+    shoot(page, SCREENSHOT, tmp_path)
+
+
+def test_kinds_labels_and_errors_in_chinese_or_english_where_asked(browser, base_url):
+    zh = browser.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
+    en = browser.new_context(locale="en-US", extra_http_headers={"Accept-Language": "en-US,en;q=0.9"})
+    try:
+        pg = zh.new_page()
+        pg.goto(base_url + "/?q=党史")
+        kinds = set(pg.locator("li.hit .kind").all_inner_texts())
+        assert kinds and kinds <= {"标题", "导语", "正文", "图片说明", "署名"}, kinds
+        assert pg.locator('fieldset[data-facet="region"] legend').inner_text() == "地区"
+        assert pg.evaluate("document.documentElement.lang") == "zh-CN"
+        pg.goto(base_url + "/?q=党史&filter=date:2021-13")
+        assert "日期" in pg.locator(".error").inner_text() and "date" not in pg.locator(".error").inner_text()
+        pg = en.new_page()
+        pg.goto(base_url + "/?q=党史")
+        assert pg.locator(".bar button").inner_text() == "Search"
+        kinds = set(pg.locator("li.hit .kind").all_inner_texts())
+        assert kinds and kinds <= {"title", "lede", "body", "caption", "byline"}, kinds
+        pg.goto(base_url + '/?q="党史')
+        assert "quote" in pg.locator(".error").inner_text()
+    finally:
+        zh.close()
+        en.close()
+
+
+def test_a_hit_matching_only_through_its_section_shows_it_marked(page, base_url):
+    """Find a hit whose section heading holds four characters its text and
+    title do not, search for them, and see them marked in the hit's section."""
+    import json as json_
+    import urllib.request
+
+    with urllib.request.urlopen(base_url + "/search?q=%E5%85%9A&hits_per_page=100&fragments=1") as resp:
+        hits = json_.load(resp)["hits"]
+    tried = 0
+    for hit in hits:
+        section = hit["section"] or ""
+        for i in range(len(section) - 3):
+            word = section[i:i + 4]
+            if not all("\u4e00" <= ch <= "\u9fff" for ch in word) or word in hit["text"] or word in (hit["title"] or ""):
+                continue
+            tried += 1
+            page.goto(base_url + "/?q=" + word)
+            li = page.locator(f'li.hit[data-id="{hit["id"]}"]')
+            if not li.count():
+                continue
+            assert li.locator(".section mark").inner_text() == word
+            assert li.locator(".fragment mark").count() == 0
+            return
+    pytest.fail(f"no hit matched only through its section ({tried} words tried)")

@@ -79,4 +79,9 @@ def test_cells_count_display_width():
         ["abc defgh", "  ijk"]
 
 
-# -- the real command in a terminal -------------------------------------------------
+def test_the_section_heading_shows_the_words_searched_for():
+    """A caption that matches only through its section heading: the heading's match is marked."""
+    out = render_result(result(section="党史学习教育 重视程度上体现“高”字", highlights=["（图）会场一角。"],
+                               text="（图）会场一角。"), width=100)
+    head = next(line for line in out.split("\n") if "1. " in line)
+    assert "› " + click.style("党史学习教育", fg="red", bold=True) in head
