@@ -292,7 +292,8 @@ def test_a_reader_that_cannot_load_names_its_files_and_the_rest_lands(es, es_url
 
 def test_the_install_files_name_only_paths_that_exist():
     """The Dockerfile, compose file, scripts and constraints name files (the
-    compose file named rsearch/settings.py long after it moved to core/)."""
+    compose file named the settings module at its old place long after it
+    moved to core/)."""
     pattern = re.compile(r"(?<![\w./-])((?:core|indexer|search|rsearch|scripts|tests|mappings|seeds|kibana|docs)"
                          r"/[\w./-]*\.(?:py|sh|json|yml|txt|ndjson|png|md))\b")
     files = [REPO / "Dockerfile", REPO / "docker-compose.yml", REPO / "constraints.txt", REPO / "pyproject.toml",
