@@ -207,7 +207,7 @@ def test_stock_pip_wheel_indexes_every_format(stock_pip, es, es_url, tmp_path):
 
 
 def test_docker_image_files_install_and_index_the_seeds(stock_pip, es, es_url, tmp_path):
-    from unit.test_kibana import FakeKibana
+    from test_kibana import FakeKibana
 
     context = build_context()
     root = tmp_path / "image"  # the image's file system
@@ -288,17 +288,3 @@ def test_a_reader_that_cannot_load_names_its_files_and_the_rest_lands(es, es_url
             run.stdout
     finally:
         _drop(es, alias)
-
-
-def test_the_install_files_name_only_paths_that_exist():
-    """The Dockerfile, compose file, scripts and constraints name files (the
-    compose file named the settings module at its old place long after it
-    moved to core/)."""
-    pattern = re.compile(r"(?<![\w./-])((?:core|indexer|search|rsearch|scripts|tests|mappings|seeds|kibana|docs)"
-                         r"/[\w./-]*\.(?:py|sh|json|yml|txt|ndjson|png|md))\b")
-    files = [REPO / "Dockerfile", REPO / "docker-compose.yml", REPO / "constraints.txt", REPO / "pyproject.toml",
-             *sorted((REPO / "scripts").glob("*.sh"))]
-    named = {(f.name, m) for f in files for m in pattern.findall(f.read_text(encoding="utf-8"))}
-    assert named, "the pattern finds nothing: it is broken"
-    missing = sorted((f, path) for f, path in named if not (REPO / path).exists())
-    assert not missing, missing
