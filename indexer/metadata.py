@@ -100,7 +100,7 @@ class _Scanner:
     a set of their two-character prefixes rules out almost every position
     with one lookup. pyahocorasick walks a root node that fans out over
     most first characters of the table and was the slower of the two on
-    news text (same matches; compared in tests/test_metadata.py)."""
+    news text (same matches; compared in tests/unit/test_metadata.py)."""
 
     def __init__(self, values: dict[str, tuple]) -> None:
         by_prefix: dict[str, list[tuple[str, tuple]]] = {}

@@ -231,10 +231,15 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
             click.echo(f"skipped {skip['path']}: {skip['reason']}")
         if summary.orphans_deleted:
             click.echo(f"deleted orphan indices of an interrupted rebuild: {', '.join(summary.orphans_deleted)}")
+        # The files found add up: added + changed + unchanged + unreadable
+        # (named in the Error: lines above); removed and skipped files are
+        # not among them.
+        unreadable = len({e["path"] for e in summary.errors if e["path"]} - set(summary.added) - set(summary.changed))
+        unchanged = max(0, summary.files - len(summary.added) - len(summary.changed) - unreadable)
         click.echo(
             f"{summary.files} files ({len(summary.added)} added, {len(summary.changed)} changed, "
-            f"{len(summary.removed)} removed, {len(summary.skipped)} skipped), "
-            f"{summary.reports} reports, {summary.chunks} chunks: "
+            f"{unchanged} unchanged, {unreadable} unreadable), {len(summary.removed)} removed, "
+            f"{len(summary.skipped)} skipped, {summary.reports} reports, {summary.chunks} chunks: "
             f"{summary.indexed} indexed, {summary.unchanged} unchanged, {summary.deleted} deleted, "
             f"{summary.failed} failed ({summary.seconds:.1f}s"
             + (f", of which merge {summary.merge_seconds:.1f}s" if summary.merge_seconds is not None else "")
