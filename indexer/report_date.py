@@ -197,7 +197,12 @@ def _title_date(report: Report) -> str | None:
     title = " ".join(x for x in (report.kicker, report.title, report.subtitle) if x)
     m = _FULL_DATE.search(title)
     if not m:
-        return None
+        # ——二〇二六年一月二十七日在…会议上: the date in Chinese numerals.
+        c = _CN_DATE.search(title)
+        if c is None:
+            return None
+        y = int("".join(str(_CN_DIGITS[ch]) for ch in c.group("y")))
+        return _iso(y, _cn_number(c.group("m")), _cn_number(c.group("d")))
     return _iso(int(m.group("y")), int(m.group("m")), int(m.group("d")) if m.group("d") else None)
 
 

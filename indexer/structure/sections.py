@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rsearch.indexer.doclayout import numbered_level, split_run_in
 from rsearch.indexer.structure.paragraphs import continues
-from rsearch.indexer.structure.shapes import headline_like, splits_word
+from rsearch.indexer.structure.shapes import ends_sentence, headline_like, splits_word
 from rsearch.indexer.structure.units import Role, Template, Unit, column_heading_block, is_open
 
 
@@ -59,7 +59,16 @@ def mark_plain_headings(
     (``column_heading_block``)."""
     candidates: list[Unit] = []
     for i, u in enumerate(units):
-        if not is_open(u) or u.after_heading or not headline_like(u.text) or not u.block_start:
+        if not is_open(u) or u.after_heading or not headline_like(u.text):
+            continue
+        # A line of its own: it starts a block, or (text with no blank lines)
+        # the unit pass set it apart after a paragraph that ended a sentence.
+        prev = units[i - 1] if i > 0 else None
+        set_apart = u.block_start or (
+            len(u.lines) == 1 and prev is not None and prev.block is u.block and prev.kind == "text"
+            and ends_sentence(prev.text)
+        )
+        if not set_apart:
             continue
         nxt = units[i + 1] if i + 1 < len(units) else None
         if not (is_open(nxt) or (nxt is not None and nxt.kind == "bullet")):

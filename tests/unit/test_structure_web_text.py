@@ -89,3 +89,22 @@ def test_roc_dates_are_dates():
     assert field_date("113年05月09日14:00") == "2024-05-09"
     assert field_date("2026-02-03 09:02:33") == "2026-02-03"
     assert field_date("沒有日期") is None
+
+
+def test_unnumbered_subheads_in_text_without_blank_lines_are_sections():
+    text = (
+        "2030年青川市政府工作报告\n"
+        "——二〇三〇年一月二十日在青川市第九届人民代表大会第二次会议上\n"
+        "各位代表：\n"
+        "现在，我受市人民政府委托作报告，请各位代表审阅。过去一年的情况和今年的打算分述如下，请大家提出意见。\n"
+        "过去一年的工作\n"
+        "青川的茶园扩到三万亩，沿江步道修到了码头边，城北开了两家社区食堂，老人午饭有了着落。\n"
+        "我们新修乡道四十公里，青川到白石镇的班车从每天两趟加到六趟，河滩上的旧仓库改成了活动中心。\n"
+        "今年的打算\n"
+        "今年要把茶叶加工厂建起来，让采茶的乡亲多一份收入，再给城南的三所小学各添一座图书室。\n"
+        "还要把江边的老码头修好，夏天之前开通到对岸的渡船，让两岸的乡亲走动更方便。\n"
+    )
+    (report,) = parse_text(text, "report.txt").reports
+    assert [s.heading for s in report.sections][1:] == ["过去一年的工作", "今年的打算"]
+    # The day it was delivered, written in Chinese numerals in its subtitle.
+    assert (report.date, report.date_source) == ("2030-01-20", "title")
