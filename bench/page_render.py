@@ -67,7 +67,13 @@ class Page:
     layout: str
     text: str  # what was set, in reading order, one paragraph per line
     title_set: bool = True  # the whole title fits on the page
-    lines: list[str] = field(default_factory=list)
+    # Every character set, as a PDF text layer gives it: (char, left,
+    # bottom, right, top, size) in points, y up (the same page born digital).
+    chars: list[tuple] = field(default_factory=list)
+
+    @property
+    def width_pt(self) -> float:
+        return self.image.width * 72 / self.dpi
 
 
 class _Typesetter:
@@ -82,7 +88,7 @@ class _Typesetter:
         self._font = font
         self._fonts: dict[float, object] = {}
         self._load = ImageFont.truetype
-        self.set: list[str] = []  # paragraphs set (reference text)
+        self.chars: list[tuple] = []  # what a text layer would hold
 
     def px(self, value: float, unit: str = "pt") -> float:
         return value / 72 * self.dpi if unit == "pt" else value / 25.4 * self.dpi
@@ -111,7 +117,16 @@ class _Typesetter:
         return lines
 
     def line(self, x: float, y: float, text: str, pt: float) -> None:
-        self.draw.text((x, y), text, font=self.font(pt), fill=0)
+        font = self.font(pt)
+        self.draw.text((x, y), text, font=font, fill=0)
+        k = 72 / self.dpi
+        size = self.px(pt)
+        for n, ch in enumerate(text):
+            if ch.isspace():
+                continue
+            x0 = x + font.getlength(text[:n])
+            x1 = x + font.getlength(text[: n + 1])
+            self.chars.append((ch, x0 * k, (self.h - y - size) * k, x1 * k, (self.h - y) * k, pt))
 
     def centred(self, y: float, text: str, pt: float, x0: float, x1: float) -> None:
         width = self.font(pt).getlength(text)
@@ -178,7 +193,7 @@ def render(article: Article, *, layout: str = "one", dpi: int = 300, font: str |
         if len(done) < len(lines):
             break
         y += t.px(body_pt) * 0.3
-    return Page(t.image, dpi, layout, "\n".join(set_text) + "\n", title_set)
+    return Page(t.image, dpi, layout, "\n".join(set_text) + "\n", title_set, t.chars)
 
 
 def _join(lines: list[str]) -> str:
@@ -230,7 +245,7 @@ def _vertical(t: _Typesetter, article: Article, body_pt: float) -> Page:
     for para in ([article.byline] if article.byline else []) + article.paragraphs:
         if not ok or not column(para, body_pt, 2 if para is not article.byline else 0):
             break
-    return Page(t.image, t.dpi, "vertical", "\n".join(set_text) + "\n")
+    return Page(t.image, t.dpi, "vertical", "\n".join(set_text) + "\n", True, t.chars)
 
 
 def scan_noise(image, seed: int, *, degrees: float = 1.0, blur: float | None = None, quality: int = 70):

@@ -71,6 +71,8 @@ REGISTRY: dict[str, Facet] = {f.name: f for f in (
     Facet("publication", "publication", "Publication", "the paper or outlet named in a byline or dateline"),
     Facet("people", "people", "People", "everyone a byline names, in any role"),
     Facet("kind", "kind", "Chunk kind", "title, lede, body, caption or byline"),
+    Facet("source", "source_kind", "Source", "text, or ocr: read by OCR from a scanned page or a page image "
+          "(its text may hold misread characters)"),
     Facet("date", "date", "Report date", "the report's own date, counted by month",
           kind=DATE_HISTOGRAM, match=DATE),
     # Filters only: narrower person roles, and the dates a report mentions.

@@ -10,7 +10,7 @@ from rsearch import search
 PAGE_LABELS = {
     "region": "地区", "places": "提及地点", "report": "报道", "section": "小节", "publication": "刊物",
     "people": "人物", "kind": "类型", "date": "日期", "reporter": "记者", "correspondent": "通讯员",
-    "photographer": "摄影", "editor": "编辑", "mentioned": "提及日期",
+    "photographer": "摄影", "editor": "编辑", "mentioned": "提及日期", "source": "文字来源",
 }
 
 
