@@ -10,7 +10,7 @@ import re
 
 import click
 
-from rsearch.search.results import SearchResult
+from rsearch.search.results import SearchResult, ocr_label
 
 _EM = re.compile(r"<em>(.*?)</em>", re.S)
 FACETS_SHOWN = 6
@@ -47,8 +47,9 @@ def render_result(result: SearchResult, explain: bool = False) -> str:
         where = f" › {hit.section}" if hit.section else ""
         extra = f"  [{hit.report_matches} matching chunks]" if hit.report_matches else ""
         out.append("")
+        ocr = f", {ocr_label(hit.source_kind, hit.ocr_confidence)}" if hit.source_kind == "ocr" else ""
         out.append(f"{i:>3}. {click.style('', bold=True)}{title}{where}  "
-                   + click.style(f"({hit.kind}, score {hit.score or 0:.2f}){extra}", dim=True))
+                   + click.style(f"({hit.kind}{ocr}, score {hit.score or 0:.2f}){extra}", dim=True))
         for fragment in hit.highlights:
             out.append("     " + _colour(_one_line(fragment)))
         out.append(click.style(f"     id {hit.id}", dim=True))
@@ -89,8 +90,10 @@ def render_chunk(found: dict) -> str:
     if found["sections"]:
         out.append(click.style("sections: ", dim=True) + " | ".join(found["sections"]))
     out.append("")
+    ocr = ocr_label(chunk.get("source_kind"), chunk.get("ocr_confidence"))
     out.append(click.style(f"chunk {chunk['chunk_index']} of {found['chunks_in_report']} · "
-                           f"{chunk['kind']} · section {chunk.get('section') or '-'}", bold=True))
+                           f"{chunk['kind']} · section {chunk.get('section') or '-'}"
+                           + (f" · {ocr}" if ocr else ""), bold=True))
     if found["previous"]:
         out.append(click.style("… " + found["previous"][-80:], dim=True))
     out.append(chunk["text"])

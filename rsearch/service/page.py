@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from rsearch.core.errors import RsearchError
 from rsearch.search.marking import mark_html, needles_for
+from rsearch.search.results import ocr_label
 
 from .facets import facet_registry, page_label
 
@@ -89,11 +90,18 @@ def add_page_routes(app: FastAPI, service) -> None:
             ctx["report"] = found["report"]
             ctx["sections"] = [{
                 "heading": mark_html(s["heading"], needles, PRE, POST) if s["heading"] else None,
-                "chunks": [{"id": c["id"], "kind": c["kind"], "html": mark_html(c["text"], needles, PRE, POST)}
+                "chunks": [{"id": c["id"], "kind": c["kind"], "html": mark_html(c["text"], needles, PRE, POST),
+                            "ocr": _ocr_note(c)}
                            for c in s["chunks"]],
             } for s in found["sections"]]
             ctx["title_html"] = mark_html(found["report"].get("title") or "", needles, PRE, POST)
         return templates.TemplateResponse(request, "report.html", ctx, status_code=status)
+
+
+def _ocr_note(chunk: dict) -> str:
+    """The reader's note on a chunk read by OCR ('' for text)."""
+    label = ocr_label(chunk.get("source_kind"), chunk.get("ocr_confidence"))
+    return f"{label}：文字由 OCR 识别自扫描页，可能有误识的字" if label else ""
 
 
 def _pager(page: int, total_pages: int, state: list[tuple[str, str]]) -> list[dict]:
