@@ -186,6 +186,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=23)
     parser.add_argument("--json", help="write every page's figures here")
     parser.add_argument("--show", action="store_true", help="print each page's OCR text")
+    parser.add_argument("--only", help="only documents whose name contains this")
     args = parser.parse_args()
 
     from rsearch.indexer.formats import ocr
@@ -193,6 +194,8 @@ def main() -> None:
     if not ocr.available():
         raise SystemExit(ocr.INSTALL_HINT)
     docs = documents(args.docs, args.seed)
+    if args.only:
+        docs = [d for d in docs if args.only in d["name"]]
     if not REALWORLD.exists():
         print(f"note: {REALWORLD} is absent: seeds only", file=sys.stderr)
     variants = [(layout, int(dpi), noise) for layout in args.layouts.split(",")

@@ -172,27 +172,27 @@ def render(article: Article, *, layout: str = "one", dpi: int = 300, font: str |
     else:
         columns = [(x0, x1)]
     top = y
-    k = 0  # current column
+    # Every body line first (text, indented, paragraph number), then placed:
+    # down the first column and on into the next, the columns balanced (a
+    # newspaper sets a short article's columns to equal length).
     paragraphs = ([(article.byline, False)] if article.byline else []) + [(p, True) for p in article.paragraphs]
-    for text, indent in paragraphs:
-        c0, c1 = columns[k]
-        lines = t.wrap(text, body_pt, c1 - c0, 2 * t.px(body_pt) if indent else 0)
-        done: list[str] = []
-        for n, ln in enumerate(lines):
-            if y + t.px(body_pt) > bottom:
-                if k + 1 == len(columns):
-                    break
-                k += 1
-                c0, c1 = columns[k]
-                y = top
-            t.line(c0 + (2 * t.px(body_pt) if indent and n == 0 else 0), y, ln, body_pt)
-            y += t.px(body_pt) * lead
-            done.append(ln)
-        if done:
-            set_text.append(_join(done))
-        if len(done) < len(lines):
-            break
-        y += t.px(body_pt) * 0.3
+    c0, c1 = columns[0]
+    lines = []
+    for n, (text, indent) in enumerate(paragraphs):
+        for m, ln in enumerate(t.wrap(text, body_pt, c1 - c0, 2 * t.px(body_pt) if indent else 0)):
+            lines.append((ln, indent and m == 0, n))
+    step = t.px(body_pt) * lead
+    per_column = int((bottom - top - t.px(body_pt)) // step) + 1
+    fits = min(len(lines), per_column * len(columns))
+    tall = -(-fits // len(columns))  # lines per column, balanced
+    done: dict[int, list[str]] = {}
+    for k, (ln, first, n) in enumerate(lines[:fits]):
+        c0, _ = columns[k // tall]
+        row = k % tall
+        t.line(c0 + (2 * t.px(body_pt) if first else 0), top + row * step, ln, body_pt)
+        done.setdefault(n, []).append(ln)
+    for n in sorted(done):
+        set_text.append(_join(done[n]))
     return Page(t.image, dpi, layout, "\n".join(set_text) + "\n", title_set, t.chars)
 
 

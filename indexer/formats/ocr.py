@@ -36,10 +36,16 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import median
+
+from rsearch.core.text.cjk import CJK
+
+# Chinese characters and the full-width marks around them.
+CJK_CLASS = f"[{CJK}\u3000-\u303f\uff00-\uffef“”‘’]"
 
 INSTALL_HINT = 'OCR is not installed: pip install "rsearch[ocr]"'
 # Below this mean confidence a page's text is likely wrong in many places:
@@ -49,7 +55,8 @@ LOW_CONFIDENCE = 0.80
 # most this many pixels before the engine sees them: A4 at 200 dpi. The
 # engine itself would scale a larger page down to 2000 pixels.
 MAX_SIDE = 2339
-# Line boxes are this much taller than the type (the detector's margin).
+# Line boxes are about this much taller than the type (the detector's
+# margin), when a page has too few long lines to measure it on.
 _BOX_TO_TYPE = 1.1
 
 
@@ -99,8 +106,10 @@ class OcrPage:
 
     def chars(self) -> list[tuple]:
         """The page's characters as the PDF reader's layout logic takes
-        them: ``(char, left, bottom, right, top, size)`` in points, y up.
-        A vertical page comes turned: its columns are rows."""
+        them: ``(char, left, bottom, right, top, size, line)`` in points, y
+        up, and the number of the text line the engine read the character
+        on (the layout never joins two of the engine's lines into one
+        segment). A vertical page comes turned: its columns are rows."""
         return page_chars(self.lines, self.scale, self.height * self.scale)
 
     @property
@@ -150,6 +159,25 @@ def _vertical(lines: list[OcrLine]) -> bool:
     return tall > wide
 
 
+# Punctuation the recogniser often reads in its ASCII form: next to a Chinese
+# character it is the full-width mark the page prints.
+_FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+_CJK_CHAR = re.compile(CJK_CLASS)
+
+
+def _full_width(text: str) -> str:
+    if not any(ch in _FULL_WIDTH for ch in text):
+        return text
+    out = list(text)
+    for k, ch in enumerate(text):
+        if ch in _FULL_WIDTH:
+            before = text[k - 1] if k else ""
+            after = text[k + 1] if k + 1 < len(text) else ""
+            if _CJK_CHAR.match(before or " ") or _CJK_CHAR.match(after or " "):
+                out[k] = _FULL_WIDTH[ch]
+    return "".join(out)
+
+
 def _weight(ch: str) -> float:
     """Advance of a character in type sizes (CJK full width, ASCII half)."""
     return 0.5 if ch.isascii() else 1.0
@@ -172,7 +200,7 @@ def page_chars(lines: list[OcrLine], scale: float, page_height: float) -> list[t
 
     placed = []
     for ln in lines:
-        text = ln.text.strip()
+        text = _full_width(ln.text.strip())
         glyphs = text.replace(" ", "")
         if not glyphs:
             continue
@@ -191,12 +219,30 @@ def page_chars(lines: list[OcrLine], scale: float, page_height: float) -> list[t
                 step = (right - left) * _weight(c) / total
                 centres.append(pos + step / 2)
                 pos += step
-        placed.append((text, centres, left, right, top, bottom, (bottom - top) / _BOX_TO_TYPE))
+        placed.append((text, centres, left, right, top, bottom, bottom - top))
+    # Type size: Chinese is set one character per em, so a line of enough
+    # Chinese characters gives its size by their pitch. Other lines by their
+    # box's height, scaled by how much taller than the type the detector
+    # draws boxes on this page (that depends on the resolution and the blur).
+    pitches = [_pitch(p[0].replace(" ", ""), p[1]) for p in placed]
+    ratios = [p[6] / pitch for p, pitch in zip(placed, pitches) if pitch]
+    ratio = median(ratios) if len(ratios) >= 3 else _BOX_TO_TYPE
+    placed = [p[:6] + (pitch or p[6] / ratio,) for p, pitch in zip(placed, pitches)]
     sizes = _short_lines(placed, _type_sizes([p[6] for p in placed], [len(p[0]) for p in placed]))
     out: list[tuple] = []
-    for (text, centres, left, right, top, bottom, _), size in zip(placed, sizes):
-        out += _line_chars(text, centres, left, right, top, bottom, size, scale, page_height)
+    for n, ((text, centres, left, right, top, bottom, _), size) in enumerate(zip(placed, sizes)):
+        out += [c + (n,) for c in _line_chars(text, centres, left, right, top, bottom, size, scale, page_height)]
     return out
+
+
+def _pitch(glyphs: str, centres: list[float]) -> float | None:
+    """The distance between neighbouring Chinese characters of a line (its
+    median, over at least five pairs), or None."""
+    if len(centres) != len(glyphs):
+        return None
+    steps = [b - a for a, b, x, y in zip(centres, centres[1:], glyphs, glyphs[1:])
+             if not x.isascii() and not y.isascii() and x.isalnum() and y.isalnum()]
+    return median(steps) if len(steps) >= 5 else None
 
 
 def _type_sizes(sizes: list[float], weights: list[int]) -> list[float]:
@@ -273,11 +319,12 @@ def _line_chars(text, centres, left, right, top, bottom, size, scale, page_heigh
             continue
         glyphs.append((ch, space))
         space = False
-    steps = [b - a for a, b, (x, _), (y, _) in zip(centres, centres[1:], glyphs, glyphs[1:])
-             if not x.isascii() and not y.isascii() and x.isalnum() and y.isalnum()]
-    pitch = median(steps) if len(steps) >= 5 else size
-    lo = [left] + [(a + b) / 2 for a, b in zip(centres, centres[1:])]
-    hi = lo[1:] + [right]
+    pitch = _pitch("".join(g for g, _ in glyphs), centres) or size
+    # The line's ends: where its end characters end, not the box's margin
+    # (a box reaches into a narrow gutter, and joins two columns' lines).
+    lo = [max(left, centres[0] - _weight(glyphs[0][0]) * size / 2)] + [
+        (a + b) / 2 for a, b in zip(centres, centres[1:])]
+    hi = lo[1:] + [min(right, centres[-1] + _weight(glyphs[-1][0]) * size / 2)]
     for k in range(len(glyphs) - 1):
         (a, _), (b, read_space) = glyphs[k], glyphs[k + 1]
         here, there = _weight(a), _weight(b)
@@ -353,10 +400,31 @@ def default_threads() -> int:
 
 
 def recognise(image, *, dpi: float = 300.0, threads: int | None = None) -> OcrPage:
-    """Read one page image (a PIL image) with the engine."""
+    """Read one page image (a PIL image) with the engine. A page that reads
+    badly is read again upside down (a sheet put in the scanner the wrong
+    way round), and the better reading kept."""
     image, dpi = _fit(image, dpi)
     engine = _engine(threads or default_threads())
-    result = engine(image, return_word_box=True, return_single_char_box=True)
+    page = _read(engine, image, dpi)
+    if (page.confidence or 0) < _UPSIDE_DOWN_BELOW:
+        turned = _read(engine, image.rotate(180), dpi)
+        if _weight_of(turned) > _weight_of(page):
+            page = turned
+    return page
+
+
+# A page read with less confidence than this may be upside down.
+_UPSIDE_DOWN_BELOW = 0.7
+
+
+def _weight_of(page: OcrPage) -> float:
+    return sum(ln.score * len(ln.text) for ln in page.lines)
+
+
+def _read(engine, image, dpi: float) -> OcrPage:
+    # No line classifier (0/180 degrees per line): it turns columns of
+    # vertical text upside down; whole pages are turned by recognise().
+    result = engine(image, use_cls=False, return_word_box=True, return_single_char_box=True)
     lines = []
     words = result.word_results if result.txts else ()
     for k, text in enumerate(result.txts or ()):

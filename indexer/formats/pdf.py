@@ -66,7 +66,8 @@ class _Seg:
 
 
 def _chars(textpage, raw):
-    """(char, left, bottom, right, top, size) of the page's printed characters."""
+    """(char, left, bottom, right, top, size) of the page's printed characters
+    (OCR adds the number of the text line it read each on: indexer.formats.ocr)."""
     out = []
     for i in range(textpage.count_chars()):
         code = raw.FPDFText_GetUnicode(textpage.raw, i)
@@ -98,7 +99,10 @@ def _segments(chars) -> list[list[_Seg]]:
         segs: list[list[tuple]] = [[row[0]]]
         for c in row[1:]:
             prev = segs[-1][-1]
-            if c[1] - prev[3] > 2.0 * max(prev[5], c[5]) * 0.9:
+            # A gap wider than two characters; or, for characters read by
+            # OCR (which carry the number of the text line the engine
+            # found them on), another line of the engine's.
+            if c[1] - prev[3] > 2.0 * max(prev[5], c[5]) * 0.9 or c[6:] != prev[6:]:
                 segs.append([c])
             else:
                 segs[-1].append(c)
