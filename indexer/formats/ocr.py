@@ -343,7 +343,10 @@ def _line_chars(text, centres, left, right, top, bottom, size, scale, page_heigh
 
 @lru_cache(maxsize=1)
 def engine_version() -> str:
-    """What the cache is keyed by besides the file: engine and models."""
+    """What the cache is keyed by besides the file: engine and models.
+    Raises OcrUnavailable without the extra (cached pages are not read
+    without it either: a scan is then named and skipped, as it says)."""
+    _import_engine()
     try:
         from importlib.metadata import version
 

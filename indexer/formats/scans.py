@@ -102,7 +102,10 @@ class OcrText:
 
     def mark(self, chunks: Iterable) -> None:
         """Set ``source_kind`` and ``ocr_confidence`` on each chunk whose
-        text came mostly from OCR'd pages."""
+        text came from OCR'd pages: a fifth of its characters or more (a
+        chunk packs paragraphs, of a mixed PDF's text page and the scan
+        after it too; any of it may be misread). The confidence is that of
+        the pages its OCR'd paragraphs came from."""
         if self.every_page:
             confidence = self.confidence
             for chunk in chunks:
@@ -119,7 +122,7 @@ class OcrText:
                         found += len(piece)
                         weighted += conf * len(piece)
                         break
-            if total and found * 2 > total:
+            if total and found * 5 >= total:
                 chunk.source_kind, chunk.ocr_confidence = "ocr", _round(weighted / found)
 
 
