@@ -50,7 +50,7 @@ from rsearch.indexer.models import Regions
 # Short forms that are ordinary words far more often than places.
 _SHORT_FORM_WORDS = frozenset(
     "大同 来宾 安康 四平 白银 北海 日照 朝阳 中山 长治 普洱 新乡 安顺 三明 "
-    "安庆 白城 山南 海东 吉安 通化 中卫".split()
+    "安庆 白城 山南 海东 吉安 通化 中卫 阿里".split()
 )
 
 # Common surnames; a place short form right after one is read as a given
@@ -100,7 +100,7 @@ class _Scanner:
     a set of their two-character prefixes rules out almost every position
     with one lookup. pyahocorasick walks a root node that fans out over
     most first characters of the table and was the slower of the two on
-    news text (same matches; compared in tests/test_metadata.py)."""
+    news text (same matches; compared in tests/unit/test_metadata.py)."""
 
     def __init__(self, values: dict[str, tuple]) -> None:
         by_prefix: dict[str, list[tuple[str, tuple]]] = {}
@@ -299,7 +299,7 @@ def extract_dates(text: str) -> list[str]:
     """
     out: set[str] = set()
     year: int | None = None  # latest explicit year so far
-    for m in _DATE_RE.finditer(text):
+    for m in _DATE_RE.finditer(gregorian(text)):
         if m.group("y"):
             year = max(year or 0, int(m.group("y")))
             if m.group("m"):
@@ -317,3 +317,57 @@ def extract_dates(text: str) -> list[str]:
             if iso:
                 out.add(iso)
     return sorted(out)
+
+
+# 民國 (Republic of China) years, as Taiwan writes dates: 113年5月9日 is
+# 2024-05-09 (113 + 1911). Only a full year-month-day with a 2-3 digit year
+# is read so (10年3月 is "ten years and three months" in mainland text), and
+# 民國113年 / 民国113年 with the era named.
+ROC_OFFSET = 1911
+_ROC_DATE = re.compile(r"(?<![\d.])(?P<y>\d{2,3})(?P<sep>\s*年\s*)(?=\d{1,2}\s*月\s*\d{1,2}\s*[日号])")
+_ROC_ERA = re.compile(r"民[國国]\s*(?P<y>\d{1,3})(?=\s*年)")
+
+
+def _roc_year(m: re.Match) -> str:
+    year = int(m.group("y"))
+    # From 民國34年 (1945), since when Taiwan dates so.
+    return str(year + ROC_OFFSET) + m.group("sep") if 34 <= year <= 200 else m.group(0)
+
+
+# In text of traditional script (Taiwan's), a bare three-digit year is a 民國
+# one too: 108年度 is 2019. (In mainland text 108年 is more often a length
+# of time, 108年历史, so it is read so only there.)
+_ROC_YEAR = re.compile(r"(?<![\d.])(?P<y>1[0-4]\d)(?P<sep>\s*年)(?![代前来间龄级])")
+
+
+def gregorian(text: str, traditional: bool = False) -> str:
+    """``text`` with 民國 years written as Gregorian ones (113年5月9日 ->
+    2024年5月9日, 民國113年 -> 2024年; in ``traditional`` script text also
+    108年度 -> 2019年度), so that every date reader reads them."""
+    if "年" not in text:
+        return text
+    text = _ROC_ERA.sub(lambda m: str(int(m.group("y")) + ROC_OFFSET), text)
+    text = _ROC_DATE.sub(_roc_year, text)
+    return _ROC_YEAR.sub(_roc_year, text) if traditional else text
+
+
+_FIELD_DATE = re.compile(
+    r"(?P<y>\d{2,4})\s*[年\-./]\s*(?P<m>\d{1,2})\s*[月\-./]\s*(?P<d>\d{1,2})(?!\d)"
+)
+
+
+def field_date(value: str) -> str | None:
+    """The day a header field or timestamp gives (``2026-02-09 09:45:30``,
+    ``2026年02月10日 07时41分``, ``113年05月09日14:00``), ISO; None if none."""
+    m = _FIELD_DATE.search(value)
+    if not m:
+        return None
+    year = int(m.group("y"))
+    if len(m.group("y")) < 4:
+        year += ROC_OFFSET
+    if not 1900 <= year <= 2100:
+        return None
+    try:
+        return date(year, int(m.group("m")), int(m.group("d"))).isoformat()
+    except ValueError:
+        return None

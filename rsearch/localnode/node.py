@@ -11,19 +11,18 @@ the node directory.
 
 from __future__ import annotations
 
-import json
 import os
 import pwd
 import signal
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import psutil
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch
 
 from rsearch.core.errors import RsearchError
 from rsearch.core.nodestate import node_directory, read_state, state_file, write_state
@@ -35,7 +34,7 @@ SERVICE_USER = "rsearch"
 
 # Security is off: acceptable only because the node binds to 127.0.0.1 and is
 # unreachable from other machines. Point rsearch at a secured cluster for
-# anything shared (see README, "Another cluster").
+# anything shared (docs/settings.md, "Connecting to a cluster").
 CONFIG_TEMPLATE = """\
 # Written by rsearch. Loopback-only development node.
 cluster.name: rsearch-local
@@ -97,9 +96,9 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def _get_json(url: str, timeout: float = 2.0) -> dict:
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
-        return json.loads(resp.read())
+def _client(url: str, timeout: float = 2.0) -> Elasticsearch:
+    """A client for quick questions to the node: no retries, a short timeout."""
+    return Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
 
 
 def _first_error(log: str) -> str:
@@ -177,10 +176,14 @@ class LocalNode:
         url = state["url"]
         version, health = "", None
         try:
-            nodes = _get_json(f"{url}/_nodes/_local?filter_path=nodes.*.version")
-            version = next(iter(nodes["nodes"].values()))["version"]
-            health = _get_json(f"{url}/_cluster/health")["status"]
-        except (urllib.error.URLError, OSError, ValueError, KeyError, StopIteration):
+            # A node that is up may still be slow to answer on a busy machine:
+            # a longer timeout than the start-up polls, so status says what it is.
+            with _client(url, timeout=15.0) as es:
+                # GET / is not in the test distribution: the node's own version instead.
+                nodes = es.nodes.info(node_id="_local", filter_path="nodes.*.version")
+                version = next(iter(nodes["nodes"].values()))["version"]
+                health = es.cluster.health()["status"]
+        except (ApiError, TransportError, KeyError, StopIteration):
             pass
         rss = None
         try:
@@ -258,22 +261,22 @@ class LocalNode:
 
     def _wait_until_ready(self, proc: subprocess.Popen, url: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            code = proc.poll()
-            if code is not None:
-                self.state_file.unlink(missing_ok=True)
-                tail = self.log_tail(15, prefer_stdout=True)
-                raise NodeFailedToStart(
-                    f"Elasticsearch exited during start-up (exit code {code}){_first_error(tail)}; "
-                    f"see {self.stdout_log}", details=tail,
-                )
-            try:
-                health = _get_json(f"{url}/_cluster/health?wait_for_status=yellow&timeout=1s")
-                if health.get("status") in ("yellow", "green"):
-                    return
-            except (urllib.error.URLError, OSError, ValueError):
-                pass
-            time.sleep(0.25)
+        with _client(url) as es:
+            while time.monotonic() < deadline:
+                code = proc.poll()
+                if code is not None:
+                    self.state_file.unlink(missing_ok=True)
+                    tail = self.log_tail(15, prefer_stdout=True)
+                    raise NodeFailedToStart(
+                        f"Elasticsearch exited during start-up (exit code {code}){_first_error(tail)}; "
+                        f"see {self.stdout_log}", details=tail,
+                    )
+                try:
+                    if es.cluster.health(wait_for_status="yellow", timeout="1s")["status"] in ("yellow", "green"):
+                        return
+                except (ApiError, TransportError):
+                    pass
+                time.sleep(0.25)
         self.stop()
         raise NodeFailedToStart(
             f"Elasticsearch did not answer at {url} within {timeout:.0f}s; see {self.stdout_log}",
