@@ -27,7 +27,7 @@ its columns become rows, read right to left: the same layout logic then
 reads it column by column.
 
 Results are cached by the file's content (SHA-256) and the engine's
-version, one small JSON file per page (indexer.formats.ocr_cache), so an
+version, one small JSON file per page (indexer.formats.scans), so an
 unchanged file is never read twice. Each page carries the engine's mean
 confidence; pages below LOW_CONFIDENCE are reported.
 """
