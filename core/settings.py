@@ -19,6 +19,9 @@ CLI options override environment variables, which override the defaults.
                           taken by another program, ``rsearch es start`` picks a
                           free port and says which)
     RSEARCH_USER_DICT     the user's own segmentation dictionary (core.text.dictionary)
+    RSEARCH_CACHE_DIR     where OCR results of scanned pages are kept (indexer.formats.scans);
+                          default $XDG_CACHE_HOME/rsearch, else ~/.cache/rsearch. Safe to
+                          delete: scans are then read again.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ ENV_HOME = "RSEARCH_HOME"
 ENV_HEAP = "RSEARCH_ES_HEAP"
 ENV_ES_PORT = "RSEARCH_ES_PORT"
 ENV_USER_DICT = "RSEARCH_USER_DICT"
+ENV_CACHE_DIR = "RSEARCH_CACHE_DIR"
 ENV_MAVEN_REPOSITORY = "RSEARCH_MAVEN_REPOSITORY"  # HTTPS fallback for the distribution
 ENV_KIBANA_URL = "RSEARCH_KIBANA_URL"
 ENV_KIBANA_SPACE = "RSEARCH_KIBANA_SPACE"
@@ -74,6 +78,14 @@ ENV_SERVE_PORT = "RSEARCH_SERVE_PORT"  # the port of `rsearch serve`
 def env(name: str) -> str | None:
     """An environment variable's value, None when unset or empty."""
     return os.environ.get(name) or None
+
+
+def cache_dir() -> Path:
+    """``RSEARCH_CACHE_DIR``, else the user's cache directory (XDG) + ``rsearch``."""
+    if env(ENV_CACHE_DIR):
+        return Path(env(ENV_CACHE_DIR)).expanduser()
+    base = env("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "rsearch"
 
 
 def user_dict_setting() -> str | None:

@@ -25,9 +25,9 @@ from rsearch.indexer.structure import parse_reports
 __all__ = ["SUFFIXES", "UnreadableFile", "iter_files", "load_file", "recover_reports"]
 
 # The file types indexed (any case), and the single list of them: plain text,
-# markdown (what some converters write), PDF, Word, HTML. indexer.formats
-# reads each; anything else in a directory is reported as skipped.
-SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+# markdown (what some converters write), PDF, Word, HTML, page images (OCR).
+# indexer.formats reads each; anything else in a directory is reported as skipped.
+SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
 def recover_reports(
@@ -63,6 +63,8 @@ def load_file(path: str | os.PathLike, source_path: str | None = None) -> list[C
     )
     for report in reports:
         chunks += chunk_report(report)
+    if document.ocr is not None:
+        document.ocr.mark(chunks)
     if not chunks:
         raise UnreadableFile(path, "no report text found")
     return chunks

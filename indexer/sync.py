@@ -74,6 +74,13 @@ class IndexSummary:
     # A rebuild force-merges the new index to one segment before the alias
     # moves (fewer segments: a smaller store and faster searches); its time.
     merge_seconds: float | None = None
+    # Scanned pages and page images (indexer.formats.scans): pages read by
+    # OCR in this run, pages whose OCR came from the cache, and pages the
+    # engine was unsure of ({"path", "page", "confidence"}): indexed, but
+    # their text may be wrong in many places.
+    ocr_pages: int = 0
+    ocr_cached: int = 0
+    low_confidence: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -125,22 +132,34 @@ def index_paths(
     """Index ``paths`` (files and directories) into the index behind ``alias``.
 
     Holds the alias's write lock (indexer.write_lock) for the whole run;
-    raises IndexLocked when another run holds it.
+    raises IndexLocked when another run holds it. Scanned pages are read by
+    OCR first, before the lock is taken (that only fills the OCR cache).
     """
+    found = walk(list(paths))
+    scans = _read_scans(found, progress)
     with WriteLock(es, alias) as lock:
         summary = _index_locked(es, alias, paths, rebuild=rebuild, prune=prune, progress=progress,
-                                bulk_options=bulk_options)
+                                bulk_options=bulk_options, found=found)
+        summary.ocr_pages, summary.ocr_cached, summary.low_confidence = scans.pages, scans.cached, scans.low
         if lock.lost:
             summary.errors.append({"path": "", "error": lock.lost})
         return summary
 
 
-def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -> IndexSummary:
+def _read_scans(found, progress):
+    """OCR every page the files need and the cache lacks, on a bounded pool
+    with a progress bar counting pages (indexer.formats.scans)."""
+    from rsearch.indexer.formats.scans import prepare
+
+    return prepare([path for path, _ in found.files], progress=progress)
+
+
+def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options, found=None) -> IndexSummary:
     started = time.monotonic()
     summary = IndexSummary()
     dict_version = analysis.dictionary_version()
 
-    found = walk(list(paths))
+    found = found if found is not None else walk(list(paths))
     summary.errors += found.errors
     summary.skipped = found.skipped
     files = [path for path, _ in found.files]

@@ -229,6 +229,11 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
             click.secho(f"Error: {where}{err['error']}", fg="red", err=True)
         for skip in summary.skipped:
             click.echo(f"skipped {skip['path']}: {skip['reason']}")
+        for low in summary.low_confidence:
+            click.echo(f"low OCR confidence {low['path']} page {low['page']}: {low['confidence']:.0%} "
+                       "(indexed; its text may be wrong in places)")
+        if summary.ocr_pages or summary.ocr_cached:
+            click.echo(f"OCR: {summary.ocr_pages} pages read, {summary.ocr_cached} from the cache")
         if summary.orphans_deleted:
             click.echo(f"deleted orphan indices of an interrupted rebuild: {', '.join(summary.orphans_deleted)}")
         # The files found add up: added + changed + unchanged + unreadable

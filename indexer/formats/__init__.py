@@ -7,12 +7,16 @@ checks they agree).
 * ``.pdf``: pypdfium2 (PDFium; Apache-2.0/BSD-3, not the AGPL PyMuPDF):
   text in reading order from the characters' positions (two-column pages
   read column by column), paragraphs from line spacing, indents and short
-  last lines, the largest type as the ``#`` title. A PDF without a text layer
-  (a scan) is unreadable: no OCR.
+  last lines, the largest type as the ``#`` title. Pages without a text
+  layer (scans) are read by OCR (the ``ocr`` extra), whose characters go
+  through the same layout steps.
 * ``.docx``: python-docx: Word's Title and Heading styles become ``#`` /
   ``##`` markup, which the structure parser reads as title and sections.
 * ``.html`` / ``.htm``: trafilatura's main-content extraction (navigation,
   footers, side bars dropped), headings kept as markdown.
+* ``.png`` / ``.jpg`` / ``.jpeg`` / ``.tif`` / ``.tiff``: page images (a scan,
+  a photo of a notice), read by OCR (indexer.formats.image); without the
+  ``ocr`` extra they are unreadable, with the install hint.
 
 Each reader returns a ``Document``; a file that cannot be read raises
 ``indexer.reader.UnreadableFile`` with a one-line reason. The heavy libraries
@@ -33,6 +37,8 @@ from rsearch.indexer.reader import UnreadableFile
 class Document:
     text: str  # normalised (core.analysis)
     date: str | None = None  # the date the file records about itself (ISO), if any
+    # What of the text OCR read, and how sure it was (indexer.formats.scans.OcrText).
+    ocr: object | None = None
 
 
 def _plain(path) -> Document:
@@ -59,6 +65,12 @@ def _html(path) -> Document:
     return read(path)
 
 
+def _image(path) -> Document:
+    from rsearch.indexer.formats.image import read
+
+    return read(path)
+
+
 READERS: dict[str, Callable[[str | os.PathLike], Document]] = {
     ".txt": _plain,
     ".md": _plain,
@@ -66,6 +78,11 @@ READERS: dict[str, Callable[[str | os.PathLike], Document]] = {
     ".docx": _docx,
     ".html": _html,
     ".htm": _html,
+    ".png": _image,
+    ".jpg": _image,
+    ".jpeg": _image,
+    ".tif": _image,
+    ".tiff": _image,
 }
 
 

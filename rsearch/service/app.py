@@ -74,6 +74,9 @@ class HitOut(BaseModel):
     section_index: int
     chunk_index: int
     report_matches: int | None = Field(description="with group_by_report: matching chunks of this report")
+    source_kind: str = Field(description='"ocr" when the text was read by OCR from a scan or page image '
+                                         '(it may hold misread characters), else "text"')
+    ocr_confidence: float | None = Field(description="for OCR text: the engine's mean confidence, 0-1")
 
 
 class SearchResponse(BaseModel):
@@ -142,6 +145,8 @@ class ReportChunk(BaseModel):
     kind: str
     chunk_index: int
     text: str
+    source_kind: str = Field("text", description='"ocr": read by OCR from a scan or page image')
+    ocr_confidence: float | None = None
 
 
 class ReportSection(BaseModel):
@@ -244,6 +249,7 @@ class Service:
                 "publication": hit.publication, "people": hit.people, "region": hit.region, "places": hit.places,
                 "source_path": hit.source_path, "report_no": hit.report_no, "section_index": hit.section_index,
                 "chunk_index": hit.chunk_index, "report_matches": hit.report_matches,
+                "source_kind": hit.source_kind, "ocr_confidence": hit.ocr_confidence,
             })
         reachable = min(result.total, MAX_WINDOW)
         body = {
