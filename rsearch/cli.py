@@ -369,6 +369,32 @@ def stats_cmd(ctx, as_json):
     click.echo(render_stats(stats))
 
 
+@cli.command("parse")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
+def parse_cmd(paths, as_json):
+    """Show what the parser makes of report files, without Elasticsearch.
+
+    For every report in each file (folders are walked): title, subtitle,
+    kicker, people and their roles, region, date and where it came from,
+    sections and the kinds of its chunks. Exit code 1 if a file was unreadable.
+    """
+    from rsearch.indexer.parse import format_parsed, parse_file
+    from rsearch.indexer.pipeline import iter_files
+
+    ok = True
+    for path in iter_files(paths):
+        parsed = parse_file(path)
+        if parsed.error is not None:
+            ok = False
+            click.secho(f"Error: {parsed.path}: {parsed.error}", fg="red", err=True)
+        if as_json:
+            click.echo(json.dumps(parsed.to_dict(), ensure_ascii=False))
+        elif parsed.error is None:
+            click.echo(format_parsed(parsed))
+    sys.exit(0 if ok else 1)
+
+
 # -- serve ---------------------------------------------------------------------
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless --public).")
