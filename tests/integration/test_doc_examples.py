@@ -5,9 +5,8 @@ sqlite-utils test their docs the same way).
 The examples are the fenced ``bash``/``sh``/``shell``/``console`` and
 ``python`` blocks, collected from whatever Markdown files there are, so the
 test follows the docs wherever they move. Each command runs in bash, in a
-folder holding a copy of seeds/ and a report.pdf (one of tests/reports'
-PDFs), with ``rsearch`` on the PATH and these settings in the environment
-(the examples themselves are not edited):
+folder holding a copy of seeds/, with ``rsearch`` on the PATH and these
+settings in the environment (the examples themselves are not edited):
 
 * RSEARCH_ES_URL and RSEARCH_INDEX: the test node and an alias indexed from
   the seeds before the first example;
@@ -159,7 +158,6 @@ def site(es, es_url, tmp_path_factory):
     os.chmod(top, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
     work = top / "work"
     shutil.copytree(SEEDS, work / "seeds")
-    shutil.copy(REPO / "tests" / "reports" / "fmt_work_report.pdf", work / "report.pdf")  # `rsearch parse report.pdf`
     env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_")}
     env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", NO_COLOR="1",
                RSEARCH_ES_URL=es_url, RSEARCH_INDEX=name, RSEARCH_HOME=str(top / "home"), RSEARCH_ES_PORT="0",
