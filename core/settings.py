@@ -19,7 +19,6 @@ CLI options override environment variables, which override the defaults.
                           taken by another program, ``rsearch es start`` picks a
                           free port and says which)
     RSEARCH_USER_DICT     the user's own segmentation dictionary (core.text.dictionary)
-    RSEARCH_SEGMENTER     rjieba (default) or jieba
     RSEARCH_MAX_FILE_MB   the largest file ``rsearch index`` reads, in MB (default 256);
                           a larger file is named with its size and skipped (exit 1)
     RSEARCH_MAX_MARKUP_MB the most markup one file may make a parser hold, in MB
@@ -29,9 +28,6 @@ CLI options override environment variables, which override the defaults.
     RSEARCH_FILE_SECONDS  how long reading one file may take, in seconds (default 300;
                           a large text file: each 2 MB piece of it). A file that takes
                           longer is stopped, named and skipped (exit 1)
-    RSEARCH_CACHE_DIR     where derived files are kept (the dictionary's word table
-                          for fast cold searches); default $XDG_CACHE_HOME/rsearch,
-                          else ~/.cache/rsearch. Safe to delete at any time.
 """
 
 from __future__ import annotations
@@ -39,6 +35,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psutil
+from elasticsearch import Elasticsearch
+
+from .connection import check_connection
+from .errors import NoCluster
+from .nodestate import node_directory, read_state
 
 # The one place the Elasticsearch version is pinned. 8.19.x runs on Java 17 and
 # matches the elasticsearch 8.x Python client (which carries elasticsearch.dsl).
@@ -65,8 +68,6 @@ ENV_HOME = "RSEARCH_HOME"
 ENV_HEAP = "RSEARCH_ES_HEAP"
 ENV_ES_PORT = "RSEARCH_ES_PORT"
 ENV_USER_DICT = "RSEARCH_USER_DICT"
-ENV_SEGMENTER = "RSEARCH_SEGMENTER"
-ENV_CACHE_DIR = "RSEARCH_CACHE_DIR"
 ENV_MAVEN_REPOSITORY = "RSEARCH_MAVEN_REPOSITORY"  # HTTPS fallback for the distribution
 ENV_KIBANA_URL = "RSEARCH_KIBANA_URL"
 ENV_KIBANA_SPACE = "RSEARCH_KIBANA_SPACE"
@@ -82,6 +83,7 @@ ENV_MAX_MARKUP_MB = "RSEARCH_MAX_MARKUP_MB"
 DEFAULT_MAX_FILE_MB = 256
 DEFAULT_MAX_MARKUP_MB = 20
 DEFAULT_FILE_SECONDS = 300
+ENV_SERVE_PORT = "RSEARCH_SERVE_PORT"  # the port of `rsearch serve`
 
 
 def env(name: str) -> str | None:
@@ -129,19 +131,6 @@ def file_seconds() -> float:
     """``RSEARCH_FILE_SECONDS``: how long reading one file (or one piece of a
     large text file) may take before it is stopped and reported."""
     return _positive_number(ENV_FILE_SECONDS, DEFAULT_FILE_SECONDS)
-
-
-def segmenter_setting() -> str | None:
-    """``RSEARCH_SEGMENTER``: the segmenter backend asked for, if any."""
-    return env(ENV_SEGMENTER)
-
-
-def cache_dir() -> Path:
-    """``RSEARCH_CACHE_DIR``, else the user's cache directory (XDG) + ``rsearch``."""
-    if env(ENV_CACHE_DIR):
-        return Path(env(ENV_CACHE_DIR)).expanduser()
-    base = env("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "rsearch"
 
 
 def heap_setting() -> str:
@@ -196,37 +185,21 @@ class Settings:
         guess, which would answer from some other server on port 9200."""
         if self.url:
             return self.url
-        from .nodestate import node_directory, read_state
-
         state = read_state(self.home)
         if state and _running(state["pid"]):
             return state["url"]
-        from .errors import NoCluster
-
         raise NoCluster(
             f"no Elasticsearch URL is configured and the local node (state in {node_directory(self.home)}) "
             "is not running: start it with `rsearch es start`, or set --es-url / RSEARCH_ES_URL")
 
     def check(self) -> None:
         """ConfigError (one line naming the setting) for a URL, CA file or name no client could use."""
-        from .connection import check_connection
-
         check_connection(self.resolved_url, self.ca_certs, index=self.index, api_key=self.api_key,
                          user=self.username, password=self.password)
 
-    def quick_client(self):
-        """A stdlib-only client that can only search (see core.quickclient)."""
-        from .quickclient import QuickClient
-
-        self.check()
-        return QuickClient(self.resolved_url, api_key=self.api_key, username=self.username,
-                           password=self.password, ca_certs=self.ca_certs, timeout=self.request_timeout)
-
-    def client(self):
+    def client(self) -> Elasticsearch:
         """An Elasticsearch client for these settings."""
         self.check()
-        from elasticsearch import Elasticsearch
-
         kwargs: dict = {"request_timeout": self.request_timeout}
         if self.api_key:
             kwargs["api_key"] = self.api_key
@@ -238,32 +211,12 @@ class Settings:
 
 
 def _running(pid) -> bool:
-    """Is the process that the node's state file names still running?
-
-    Read from /proc where there is one: importing psutil would be a good
-    part of a cold ``rsearch search``.
-    """
+    """Is the process that the node's state file names still running?"""
     try:
         pid = int(pid)
-    except (TypeError, ValueError):
-        return False
-    if pid <= 0:
-        return False
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            stat = fh.read()
-    except FileNotFoundError:
-        return False
-    except OSError:
-        pass  # no procfs: psutil knows the platform's way
-    else:
-        # "pid (command) state ...": the state letter follows the last ')'.
-        end = stat.rfind(b")")
-        return stat[end + 2 : end + 3] not in (b"Z", b"X", b"")
-    import psutil
-
-    try:
-        proc = psutil.Process(int(pid))
+        if pid <= 0:  # 0 is the kernel's scheduler, never a node
+            return False
+        proc = psutil.Process(pid)
         return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
     except (psutil.Error, TypeError, ValueError):
         return False

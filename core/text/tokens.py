@@ -16,19 +16,18 @@ query side asks for.
   chunk, every unit does too.
 * :func:`query_words` -- :func:`word_tokens` of a query word.
 
-The query side cuts with core.text.wordcache.query_segmenter (the same
-tokens, without loading the whole dictionary in a fresh process); the
-indexer's side with the loaded dictionary.
+Both sides cut with the one segmenter (core.text.dictionary).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from operator import add
 
 from .cjk import CJK
-from .dictionary import compiled, segmenter, stopwords
+from .dictionary import segmenter, stopwords
 from .fold import fold
 
 __all__ = ["Analyzed", "analyze", "bigram_tokens", "char_tokens", "clear_caches", "is_junk", "query_units",
@@ -69,7 +68,7 @@ def clear_caches() -> None:
 
 # A single line break between two Chinese characters is a hard wrap (PDF and
 # newspaper columns: "西\n关办事处"); the word segmenter sees the line joined.
-HARD_WRAP = rf"(?<=[{CJK}])[ \t]*\n[ \t]*(?=[{CJK}])"
+HARD_WRAP = re.compile(rf"(?<=[{CJK}])[ \t]*\n[ \t]*(?=[{CJK}])")
 
 
 def char_tokens(text: str) -> str:
@@ -81,7 +80,7 @@ def char_tokens(text: str) -> str:
 # compatibility and supplementary ideographs), hiragana, katakana, hangul.
 BIGRAM_SCRIPT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff"
 # One CJK run, or one run of other letters/digits (a Latin word, a number).
-_BIGRAM_RUN = rf"([{BIGRAM_SCRIPT}]+)|(?:(?![{BIGRAM_SCRIPT}])[^\W_])+"
+_BIGRAM_RUN = re.compile(rf"([{BIGRAM_SCRIPT}]+)|(?:(?![{BIGRAM_SCRIPT}])[^\W_])+")
 
 
 def bigram_tokens(text: str) -> list[str]:
@@ -99,12 +98,12 @@ def bigram_tokens(text: str) -> list[str]:
 
 
 def _bigrams_of_folded(folded: str) -> list[str]:
-    return _bigrams_of_joined(compiled(HARD_WRAP).sub("", folded))
+    return _bigrams_of_joined(HARD_WRAP.sub("", folded))
 
 
 def _bigrams_of_joined(joined: str) -> list[str]:
     out: list[str] = []
-    for m in compiled(_BIGRAM_RUN).finditer(joined):
+    for m in _BIGRAM_RUN.finditer(joined):
         run = m.group(1)
         if run is None or len(run) == 1:
             out.append(m.group(0))
@@ -123,19 +122,17 @@ def word_tokens(text: str) -> list[str]:
     return _words_of_folded(fold(text))
 
 
-def _words_of_folded(folded: str, seg=None) -> list[str]:
-    return _words_of_joined(compiled(HARD_WRAP).sub("", folded), seg)
+def _words_of_folded(folded: str) -> list[str]:
+    return _words_of_joined(HARD_WRAP.sub("", folded))
 
 
-def _words_of_joined(joined: str, seg=None) -> list[str]:
-    return _keep((seg or segmenter()).cut_for_search(joined))
+def _words_of_joined(joined: str) -> list[str]:
+    return _keep(segmenter().cut_for_search(joined))
 
 
 def query_words(term: str) -> list[str]:
-    """:func:`word_tokens` of a query word (cut by the query segmenter)."""
-    from .wordcache import query_segmenter
-
-    return _words_of_folded(fold(term), query_segmenter())
+    """:func:`word_tokens` of a query word."""
+    return _words_of_folded(fold(term))
 
 
 def query_units(term: str) -> list[str]:
@@ -147,9 +144,7 @@ def query_units(term: str) -> list[str]:
     result is empty only for an empty or all-space term. Each unit is a
     contiguous substring of ``fold(term)``.
     """
-    from .wordcache import query_segmenter
-
-    tokens = [t for t in query_segmenter().cut(fold(term)) if t.strip()]
+    tokens = [t for t in segmenter().cut(fold(term)) if t.strip()]
     words = [t for t in tokens if not is_junk(t)]
     sw = stopwords()
     return [t for t in words if t not in sw] or words or tokens
@@ -167,7 +162,7 @@ class Analyzed:
 def analyze(text: str) -> Analyzed:
     """Char, word and bigram tokens of one field, each space-joined."""
     folded = fold(text)  # once for all three (fold is idempotent)
-    joined = compiled(HARD_WRAP).sub("", folded)  # hard wraps joined once for words and bigrams
+    joined = HARD_WRAP.sub("", folded)  # hard wraps joined once for words and bigrams
     return Analyzed(chars=" ".join("".join(folded.split())), words=" ".join(_words_of_joined(joined)),
                     bigrams=" ".join(_bigrams_of_joined(joined)))
 

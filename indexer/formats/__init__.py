@@ -26,6 +26,7 @@ A new format (images through OCR, say) is one module here with a
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,6 +74,13 @@ READERS: dict[str, Callable[[str | os.PathLike], Document]] = {
 }
 
 
+# The library each reader stands on, imported before the first file of its
+# type is read: a reader that cannot load (a library missing from a plain pip
+# install, or one whose own import fails) makes its files unreadable, each
+# named, never the run.
+LIBRARIES = {".pdf": "pypdfium2", ".docx": "docx", ".html": "trafilatura", ".htm": "trafilatura"}
+
+
 def reader_for(path: str | os.PathLike) -> Callable[[str | os.PathLike], Document]:
     """The reader for ``path``'s suffix (plain text for unknown suffixes: a
     file named on the command line is read as text)."""
@@ -107,4 +115,11 @@ def megabytes(size: int) -> str:
 def read_document(path: str | os.PathLike) -> Document:
     """Read ``path`` with the reader for its suffix."""
     check_size(path)
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffix in LIBRARIES:
+        try:
+            importlib.import_module(LIBRARIES[suffix])
+        except Exception as exc:  # ImportError, or an OSError of a shared library
+            raise UnreadableFile(path, f"the {suffix} reader cannot load ({LIBRARIES[suffix]}: "
+                                       f"{type(exc).__name__}: {exc})") from exc
     return reader_for(path)(path)
