@@ -38,6 +38,7 @@ from elasticsearch.helpers import scan
 from rsearch.core import analysis
 from rsearch.indexer import index_admin
 from rsearch.indexer.bulk import bulk_write
+from rsearch.indexer.write_health import WritesRefused, missing_primaries
 from rsearch.indexer.merge import limit_merges_while_building, merge_for_search
 from rsearch.indexer.boundary import Readers, Stopped, in_order, new_task, prepare_file, signal_name  # noqa: F401  (prepare_file: benches)
 from rsearch.indexer.walk import source_key, walk  # noqa: F401  (source_key: the stored name)
@@ -178,6 +179,12 @@ def _index_locked(es, alias, paths, summary, *, rebuild, prune, progress, bulk_o
         if stale:
             raise IndexOutdated(f"{stale}: rebuild it from the files")
         target = info.physical
+        lost = missing_primaries(es, target)
+        if lost:  # every write would wait for it, then fail: say so before reading anything
+            summary.index = target
+            summary.errors.append({"path": "", "error": f"nothing written: {lost}"})
+            summary.seconds = round(time.monotonic() - started, 3)
+            return summary
         held = _existing_ids(es, target, keys, dirs if prune else [])
     summary.index = target
 
@@ -250,8 +257,11 @@ def _index_locked(es, alias, paths, summary, *, rebuild, prune, progress, bulk_o
 
     # Reading, structure and analysis (worker processes, indexer.boundary, fed
     # by a background thread) overlap with Elasticsearch indexing the previous batch.
+    refused = None
     try:
         bulk_write(es, prefetch(actions()), on_result, **(bulk_options or {}))
+    except WritesRefused as err:  # a write block, a lost primary: stop now, say why
+        refused = str(err)
     except BaseException:
         if rebuild:  # the old index stays live; the half-filled one goes
             summary.rebuild_deleted = _delete_index(es, target)
@@ -260,8 +270,21 @@ def _index_locked(es, alias, paths, summary, *, rebuild, prune, progress, bulk_o
         if readers:
             readers.close()
         spill.cleanup()
+    by_error: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
     for (path, error), ids in failures.items():
-        summary.errors.append({"path": path, "error": f"{len(ids)} chunk(s) not written: {error}"})
+        by_error[error].append((path, len(ids)))
+    for error, hit in by_error.items():
+        if error == refused:
+            continue  # said once, below
+        if len(hit) <= 3:  # one line per file
+            summary.errors += [{"path": path, "error": f"{n} chunk(s) not written: {error}"} for path, n in hit]
+        else:  # one reason for many files: one line
+            summary.errors.append({"path": "", "error": (
+                f"{sum(n for _, n in hit)} chunk(s) of {len(hit)} files not written (the first: "
+                f"{hit[0][0]}): {error}")})
+    if refused:
+        written = len(summary.added) + len(summary.changed)
+        summary.errors.append({"path": "", "error": f"writing stopped after {written} of {len(files)} files: {refused}"})
 
     try:
         es.indices.refresh(index=target)
