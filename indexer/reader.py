@@ -135,7 +135,7 @@ def _checked(text: str, path) -> str:
 
 
 def read_piece(path: str | os.PathLike, offset: int, encoding: str | None = None,
-               size: int = PIECE_BYTES) -> tuple[str, int | None, str | None]:
+               size: int | None = None) -> tuple[str, int | None, str | None]:
     """One piece of a large text file: (normalised text, where the next piece
     starts or None at the end, the encoding to read the next piece with).
 
@@ -146,7 +146,7 @@ def read_piece(path: str | os.PathLike, offset: int, encoding: str | None = None
     try:
         with open(path, "rb") as fh:
             fh.seek(offset)
-            data = fh.read(size)
+            data = fh.read(size or PIECE_BYTES)
             more = bool(fh.read(1))
     except OSError as exc:
         raise UnreadableFile(path, f"cannot read ({exc.strerror or exc})") from exc
