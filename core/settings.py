@@ -26,7 +26,7 @@ CLI options override environment variables, which override the defaults.
                           .docx can hold 300 MB of XML), an HTML page. Parsers keep
                           the whole tree: about 6 (XML) to 10 (HTML) times its size
     RSEARCH_FILE_SECONDS  how long reading one file may take, in seconds (default 300;
-                          a large text file: each 2 MB piece of it). A file that takes
+                          a large text file: each 1 MB piece of it). A file that takes
                           longer is stopped, named and skipped (exit 1)
 """
 

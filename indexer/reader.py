@@ -40,7 +40,7 @@ from rsearch.core.analysis import normalize
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "big5": "big5hkscs"}
 
 # A text file larger than this is read in pieces of about this size.
-PIECE_BYTES = 2 * 2**20
+PIECE_BYTES = 2**20
 
 # More than this share of control or private-use characters: not text.
 _MAX_JUNK_RATIO = 0.01
