@@ -37,3 +37,13 @@ def test_every_command_is_documented(path):
 @pytest.mark.parametrize("command, option", OPTIONS)
 def test_every_option_is_documented(command, option):
     assert option in README, f"{option} of `rsearch {command}`".rstrip() + " is not in the README"
+
+
+def test_every_setting_is_documented():
+    """Every RSEARCH_* variable core.settings reads is in the README or docs/."""
+    from rsearch.core import settings
+
+    docs = README + "".join(p.read_text(encoding="utf-8") for p in (REPO / "docs").glob("**/*.md"))
+    names = [v for k, v in vars(settings).items() if k.startswith("ENV_")]
+    assert len(names) > 10
+    assert [n for n in names if n not in docs] == []
