@@ -171,7 +171,7 @@ def site(es, es_url, tmp_path_factory):
     os.chmod(top, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
     work = top / "work"
     shutil.copytree(SEEDS, work / "seeds")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_") or k == "RSEARCH_CACHE_DIR"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_")}
     env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", NO_COLOR="1",
                RSEARCH_ES_URL=es_url, RSEARCH_INDEX=name, RSEARCH_HOME=str(top / "home"), RSEARCH_ES_PORT="0",
                RSEARCH_ES_HEAP="512m", RSEARCH_SERVE_PORT=str(_free_port()))

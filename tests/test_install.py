@@ -178,9 +178,6 @@ def _clean_env(**extra) -> dict[str, str]:
            if not k.startswith(("RSEARCH_", "PYTHON", "VIRTUAL_ENV", "PIP_NO_INDEX", "PIP_CONSTRAINT"))}
     bindir = str(Path(sys.executable).parent)
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != bindir)
-    # The session's cache directory (conftest): the tests never write the user's.
-    if os.environ.get("RSEARCH_CACHE_DIR"):
-        env["RSEARCH_CACHE_DIR"] = os.environ["RSEARCH_CACHE_DIR"]
     env.update(extra)
     return env
 
@@ -334,7 +331,7 @@ def test_a_reader_that_cannot_load_names_its_files_and_the_rest_lands(es, es_url
     alias = f"rsearch-test-noreader-{os.getpid()}"
     blocked = ("import sys; sys.modules['trafilatura'] = None; from rsearch.cli import main; "
                "sys.argv[0] = 'rsearch'; main()")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_") or k == "RSEARCH_CACHE_DIR"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_")}
     try:
         run = _run([sys.executable, "-c", blocked, "index", str(work), "--es-url", es_url, "--index", alias],
                    env=env, timeout=300)
