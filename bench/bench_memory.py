@@ -93,7 +93,8 @@ def measure(python: str, es_url: str, path: Path, env: dict | None = None) -> di
     alias = f"bench-memory-{uuid.uuid4().hex[:8]}"
     environ = {**os.environ, "RSEARCH_ES_URL": es_url, "RSEARCH_INDEX": alias, **(env or {})}
     started = time.monotonic()
-    proc = subprocess.Popen([python, "-m", "rsearch.cli", "index", str(path)], env=environ,
+    # cwd: not a checkout, so that ``-m rsearch.cli`` is the interpreter's own rsearch.
+    proc = subprocess.Popen([python, "-m", "rsearch.cli", "index", str(path)], env=environ, cwd=OUT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     root = psutil.Process(proc.pid)
     peak = 0
