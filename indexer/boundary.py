@@ -118,8 +118,9 @@ AHEAD_PER_WORKER = 64
 
 def workers_for(n_files: int) -> int:
     """One worker process per core (preparing in the sending process was
-    slower end to end on two cores: the thread that prepares holds the GIL
-    the bulk sender waits for), never more than there are files."""
+    slower end to end on two cores, bench/bench_indexing.py and
+    docs/benchmarks.md: the thread that prepares holds the GIL the bulk
+    sender waits for), never more than there are files."""
     return max(1, min(os.cpu_count() or 1, n_files))
 
 
