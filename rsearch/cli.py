@@ -217,10 +217,12 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
     Unchanged files write nothing; changed files replace exactly their old
     chunks. Exit code 0 only if every file was read and every chunk landed.
     """
+    from rsearch.indexer.boundary import stop_on_signals
     from rsearch.indexer.sync import index_paths
 
-    summary = index_paths(ctx.settings.client(), ctx.settings.index, list(paths),
-                          rebuild=rebuild, prune=prune, progress=progress)
+    with stop_on_signals():  # SIGTERM ends the run as Ctrl-C does: one line (sync.Interrupted)
+        summary = index_paths(ctx.settings.client(), ctx.settings.index, list(paths),
+                              rebuild=rebuild, prune=prune, progress=progress)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
     else:

@@ -361,6 +361,9 @@ def read(path: str | os.PathLike) -> Document:
     try:
         pdf = pdfium.PdfDocument(os.fspath(path))
     except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise UnreadableFile(path, "encrypted PDF: it needs a password to open (save a copy "
+                                       "without one to index it)") from exc
         raise UnreadableFile(path, f"not a readable PDF ({exc})") from exc
     pages: list[list[_Para]] = []
     images = 0
