@@ -169,18 +169,25 @@ def _drop(es, alias: str) -> None:
         es.indices.delete(index=",".join(found))
 
 
-def every_format(directory: Path) -> list[str]:
-    """One file of each supported suffix (indexer.pipeline.SUFFIXES)."""
+def every_format(directory: Path) -> tuple[list[str], list[str]]:
+    """One file of each supported suffix (indexer.pipeline.SUFFIXES): the
+    text formats, and the page images that need the OCR extra."""
+    from PIL import Image
+
     from rsearch.indexer.pipeline import SUFFIXES
 
-    files = {"report.txt": SEED_FILES[0], "notes.md": SEED_FILES[1], "work.pdf": REPORTS / "fmt_work_report.pdf",
+    texts = {"report.txt": SEED_FILES[0], "notes.md": SEED_FILES[1], "work.pdf": REPORTS / "fmt_work_report.pdf",
              "feature.docx": REPORTS / "fmt_feature.docx", "notice.html": REPORTS / "fmt_notice.html",
              "traditional.htm": REPORTS / "fmt_traditional.html"}
-    assert {Path(n).suffix for n in files} == set(SUFFIXES)
+    images = {"photo.jpg": REPORTS / "scans" / "notice_photo.jpg", "photo.jpeg": REPORTS / "scans" / "notice_photo.jpg",
+              "notice.png": REPORTS / "scans" / "vertical_notice.png"}
+    assert {Path(n).suffix for n in [*texts, *images, "scan.tif", "scan.tiff"]} == set(SUFFIXES)
     directory.mkdir()
-    for name, source in files.items():
+    for name, source in {**texts, **images}.items():
         shutil.copy2(source, directory / name)
-    return sorted(files)
+    for name in ("scan.tif", "scan.tiff"):
+        Image.open(REPORTS / "scans" / "vertical_notice.png").save(directory / name)
+    return sorted(texts), sorted([*images, "scan.tif", "scan.tiff"])
 
 
 def test_stock_pip_wheel_indexes_every_format(stock_pip, es, es_url, tmp_path):
@@ -191,14 +198,18 @@ def test_stock_pip_wheel_indexes_every_format(stock_pip, es, es_url, tmp_path):
 
     work = tmp_path / "elsewhere"  # not the repository: nothing found through the cwd
     work.mkdir()
-    names = every_format(work / "reports")
+    names, images = every_format(work / "reports")
     alias = f"rsearch-test-stockpip-{os.getpid()}"
     try:
         run = _run([tmp_path / "venv" / "bin" / "rsearch", "index", "reports", "--json", "--es-url", es_url,
                     "--index", alias], cwd=work, env=env, timeout=600)
         summary = json.loads(run.stdout) if run.stdout.strip() else {}
-        assert run.returncode == 0 and not summary.get("errors"), run.stdout[-3000:] + run.stderr[-3000:]
-        assert summary["files"] == len(names) and summary["failed"] == 0
+        # Without the ocr extra every page image is named with the install
+        # hint, and only those: every text format is indexed.
+        assert run.returncode == 1 and summary, run.stdout[-3000:] + run.stderr[-3000:]
+        assert sorted(Path(e["path"]).name for e in summary["errors"]) == images, summary["errors"]
+        assert all('pip install "rsearch[ocr]"' in e["error"] for e in summary["errors"]), summary["errors"]
+        assert summary["files"] == len(names) + len(images)
         per_file = _chunks_per_file(es, alias)
         assert sorted(Path(p).name for p in per_file) == names, per_file
         assert all(n > 0 for n in per_file.values())

@@ -67,7 +67,7 @@ def test_api_and_page_show_ocr(es_url, alias):
     with TestClient(create_app(Settings(url=es_url, index=alias))) as client:
         body = client.get("/search", params={"q": "智慧农机", "strict": "true"}).json()
         assert body["hits"][0]["source_kind"] == "ocr" and body["hits"][0]["ocr_confidence"] > 0.9
-        text = client.get("/search", params={"q": "陈国栋", "strict": "true"}).json()
+        text = client.get("/search", params={"q": "陈国栋", "strict": "true", "facets": "source"}).json()
         assert text["facets"]["source"] == [{"value": "ocr", "count": text["total"], "selected": False}]
         page = client.get("/", params={"q": "智慧农机"}).text
         assert re.search(r'<span class="ocr"[^>]*>OCR 1?\d\d?%</span>', page)
