@@ -80,3 +80,28 @@ def test_only_settings_reads_rsearch_environment_variables():
                 if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(r"RSEARCH_[A-Z_]+", node.value):
                     readers.append(f"{path.relative_to(REPO)}:{node.lineno} {node.value}")
     assert readers == []
+
+
+# Modules that may open HTTP connections or sockets themselves, and why: none
+# of them talks to Elasticsearch, which is reached only through the official
+# client (elasticsearch / elastic_transport).
+HTTP_ALLOWED = {
+    "rsearch/localnode/distribution.py": "downloads the distribution from Maven Central",
+    "rsearch/kibana/importer.py": "Kibana's saved-objects API",
+    "rsearch/serving.py": "binds the service's socket and asks its own /health",
+    "rsearch/localnode/node.py": "finds free ports (sockets, no HTTP)",
+    "indexer/write_lock.py": "the host name for the lock holder (socket.gethostname)",
+}
+HTTP_MODULES = ("urllib.request", "http.client", "socket", "requests", "httpx", "aiohttp", "urllib3")
+
+
+def test_only_the_official_client_talks_to_elasticsearch():
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((REPO / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                         else [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+                if any(n == m or n.startswith(m + ".") for n in names for m in HTTP_MODULES):
+                    found[str(path.relative_to(REPO))] = names
+    assert set(found) == set(HTTP_ALLOWED), found
