@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from datetime import date
 from pathlib import Path
 
 from rsearch.indexer.chunking import Chunk, chunk_report
@@ -18,7 +17,7 @@ from rsearch.indexer.formats import read_document
 from rsearch.indexer.metadata import extract_regions
 from rsearch.indexer.models import Report
 from rsearch.indexer.reader import UnreadableFile
-from rsearch.indexer.report_date import report_date, report_text
+from rsearch.indexer.report_date import file_name_date, report_date, report_text
 from rsearch.indexer.report_region import report_region
 from rsearch.indexer.structure import parse_reports
 
@@ -31,9 +30,11 @@ SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 
 
 def recover_reports(
-    text: str, source_path: str, *, metadata_date: str | None = None, file_date: str | None = None
+    text: str, source_path: str, *, metadata_date: str | None = None, name_date: str | None = None
 ) -> list[Report]:
-    """The reports in one file's text, each with its region and date."""
+    """The reports in one file's text, each with its region and date
+    (``metadata_date``: the date the file records about itself; ``name_date``:
+    one its name gives, ``report_date.file_name_date``)."""
     reports = parse_reports(text, source_path)
     folded = fold(text)
     for report in reports:
@@ -44,7 +45,7 @@ def recover_reports(
         report.region = report_region(report)
         report.date, report.date_source = report_date(
             report, text, single_report=len(reports) == 1,
-            metadata_date=metadata_date, file_date=file_date,
+            metadata_date=metadata_date, name_date=name_date,
         )
     return reports
 
@@ -59,21 +60,13 @@ def load_file(path: str | os.PathLike, source_path: str | None = None) -> list[C
     name = source_path if source_path is not None else os.fspath(path)
     chunks: list[Chunk] = []
     reports = recover_reports(
-        document.text, name, metadata_date=document.date, file_date=_modified(path)
+        document.text, name, metadata_date=document.date, name_date=file_name_date(path)
     )
     for report in reports:
         chunks += chunk_report(report)
     if not chunks:
         raise UnreadableFile(path, "no report text found")
     return chunks
-
-
-def _modified(path: str | os.PathLike) -> str | None:
-    """The file's modification day: the last resort for a report's date."""
-    try:
-        return date.fromtimestamp(os.stat(path).st_mtime).isoformat()
-    except (OSError, ValueError, OverflowError):
-        return None
 
 
 def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
