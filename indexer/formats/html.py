@@ -33,7 +33,11 @@ def read(path: str | os.PathLike) -> Document:
             data, output_format="markdown", include_formatting=True, include_comments=False,
             include_tables=True, favor_recall=True, deduplicate=False,
         )
-        meta = trafilatura.extract_metadata(data)
+        # The date the page's markup states (meta tags, <time>, its URL), not
+        # htmldate's extensive search, which guesses from the visible text
+        # (``2021年度`` in a title gave 2021-01-01): the text's dates are the
+        # structure parser's to read, each with its source.
+        meta = trafilatura.extract_metadata(data, extensive=False)
     except Exception as exc:  # lxml/parser errors on malformed input
         raise UnreadableFile(path, f"unreadable HTML ({exc.__class__.__name__})") from exc
     # Fewer characters than a headline: what was left is a menu ("首页"),
