@@ -152,7 +152,8 @@ def splits_word(left: str, right: str) -> bool:
     (``河南省重`` / ``点建设`` -> 重点): then the lines are one paragraph,
     whatever their shape. Uses rjieba's dictionary on a few characters."""
     global _SEGMENTER
-    a, b = left[-4:], right[:4]
+    # The dictionary is in simplified script: fold traditional (per character).
+    a, b = fold(left[-4:]), fold(right[:4])
     if not a or not b or not is_cjk(a[-1]) or not is_cjk(b[0]):
         return False
     if _SEGMENTER is None:

@@ -266,37 +266,71 @@ def choose_title(units: list[Unit]) -> tuple[TitleParts, set[int]]:
     groups = [u for u in units if u.role == Role.TITLEGROUP]
     lead = units[0] if units else None
     if groups and groups[0] is not lead and lead is not None and lead.block.at_file_start and lead.block_start \
-            and _first_line_title(lead, units):
+            and _first_line_title(lead, units, sentence=False):
         return TitleParts(title=lead.text), {id(lead)}
     if groups:
         gid = groups[0].group
         members = [u for u in units if u.role == Role.TITLEGROUP and u.group == gid]
         lines = [line for u in members for line in u.lines]
         return title_from_lines(lines), {id(u) for u in members}
+    # The first line of a file, standing alone above the text: a press
+    # release or a saved web page heads its text with its title, however
+    # long and whatever its punctuation (！ ？ ，), even a whole sentence
+    # when a blank line sets it apart (a notice titled by its gist). Lines
+    # right under it in its block that read as headlines are its subtitles.
+    if lead is not None and lead.block.at_file_start and lead.block_start and _first_line_title(lead, units):
+        parts, ids = TitleParts(title=lead.text), {id(lead)}
+        for v in units[1:]:
+            if v.block is not lead.block or v.kind != "text" or len(v.lines) != 1 or ends_sentence(v.text):
+                break
+            if not parts.subtitle and len(v.text) <= 6 and " " not in v.text and not lead.text[-1] in "！？!?":
+                # A title wrapped over two lines (a PDF dump): a second line
+                # that short is its end (老旧小区改造让居民 / 住得更舒心).
+                parts.title = join_lines(parts.title, v.text)
+            else:
+                parts.subtitle.append(v.text)
+            ids.add(id(v))
+        return parts, ids
     # Fall back to a heading at the very top (or the heading that opened a
     # brief): a file with a title line and then plain text.
     if first is not None and first.role == Role.HEADING and not is_lede_label(first.text):
         return TitleParts(title=first.text), {id(first)}
-    # The first line of a file, standing alone above the text: a press
-    # release or a saved web page heads its text with its title, however
-    # long and whatever its punctuation (！ ？ ，) - but not a sentence.
-    lead = units[0] if units else None
-    if lead is not None and lead.block.at_file_start and lead.block_start and _first_line_title(lead, units):
-        return TitleParts(title=lead.text), {id(lead)}
     return TitleParts(), set()
 
 
 _TITLE_LINE_MAX = 120  # characters
+_SENTENCE_TITLE_MAX = 300  # characters: a notice's gist as its title
+_SENTENCE_TITLE_SENTENCES = 2
 
 
-def _first_line_title(u: Unit, units: list[Unit]) -> bool:
+def _first_line_title(u: Unit, units: list[Unit], sentence: bool = True) -> bool:
+    """Is the file's first line its title? ``sentence``: may it be a whole
+    sentence (not where a title block stands below it: then a first
+    sentence is the summary set above the title, 内容提要 style)."""
     text = u.text
     if u.kind != "text" or len(u.lines) != 1 or u.role not in (Role.BODY, Role.CAPTION, Role.HEADING, Role.NONE):
         return False
-    if not 4 <= len(text) <= _TITLE_LINE_MAX or "。" in text or text[-1] in "，,、；;：:" or is_lede_label(text):
+    if len(text) < 4 or text[-1] in "，,、；;：:" or is_lede_label(text):
         return False
     if opens_with_dateline(text):
         return False
-    nxt = next((v for v in units[1:] if v.kind in ("text", "bullet") and v.role in (Role.BODY, Role.NONE)), None)
-    # Text follows, longer than the line (a title heads more than itself).
-    return nxt is not None and len(nxt.text) > len(text)
+    # The text under the title's block (not its subtitles).
+    rest = [v for v in units[1:] if v.kind in ("text", "bullet") and v.role in (Role.BODY, Role.NONE, Role.HEADING)
+            and v.block is not u.block]
+    if "。" in text or len(text) > _TITLE_LINE_MAX:
+        if not sentence:
+            return False
+        # A sentence is a title only set apart by a blank line, at most two
+        # sentences long, over a text much longer than itself.
+        sentences = len([s for s in re.split(r"[。！？]", text) if s.strip()])
+        return (
+            u.whole_block and u.block.gap_after >= 1 and len(text) <= _SENTENCE_TITLE_MAX
+            and sentences <= _SENTENCE_TITLE_SENTENCES
+            and sum(len(v.text) for v in rest) >= 2 * len(text)
+        )
+    body = [v for v in rest if v.role != Role.HEADING]
+    nxt = body[0] if body else (rest[0] if rest else None)
+    # Text follows, longer than the line (a title heads more than itself),
+    # or any text under a line that reads as a headline (a press
+    # conference's notice: 時間：… 地點：…).
+    return nxt is not None and (len(nxt.text) > len(text) or headline_like(text))

@@ -101,6 +101,18 @@ def lines_are_paragraphs(blocks: list[Block]) -> bool:
     return len(long) >= 3 and sum(map(ends_sentence, long)) >= 0.8 * len(long)
 
 
+_TOP_BLOCK_LINES = 4
+_TOP_LINE_MAX = 120  # characters
+
+
+def title_block_lines(lines: list[str]) -> bool:
+    """Lines that can only be a title block: two to four, short, none
+    ending a sentence or a clause."""
+    return 2 <= len(lines) <= _TOP_BLOCK_LINES and all(
+        len(line) <= _TOP_LINE_MAX and not ends_sentence(line) and line[-1] not in "，,、；;：:" for line in lines
+    )
+
+
 def make_units(blocks: list[Block], col_width: float | None, templates: list[Template]) -> list[Unit]:
     units: list[Unit] = []
     per_line = col_width is None and lines_are_paragraphs(blocks)
@@ -110,10 +122,15 @@ def make_units(blocks: list[Block], col_width: float | None, templates: list[Tem
         pending: list[str] = []  # text lines waiting to become units
         pending_no = block.start
 
+        # The file's first block, in text not set in a column, made of a few
+        # lines none of which ends a sentence: a title over its subtitles
+        # (``总统出席…`` under the title), one unit per line.
+        top = col_width is None and block.at_file_start and title_block_lines(block.lines)
+
         def flush() -> None:
             nonlocal first
             if pending:
-                for u in _text_units(pending, pending_no, block, first, col_width, templates, units, per_line):
+                for u in _text_units(pending, pending_no, block, first, col_width, templates, units, per_line or top):
                     units.append(u)
                     first = False
                 pending.clear()

@@ -1,0 +1,50 @@
+"""Titles of the shapes real releases and notices have (sentences written
+here): a first line that is a whole sentence, a title over its subtitle
+lines with the release's date line above, a press conference's notice of
+time and place, a title above numbered items."""
+
+from __future__ import annotations
+
+from rsearch.indexer.parse import parse_text
+
+BODY = ("市府表示，將持續與各界合作，讓更多市民參與相關活動，並在活動現場設置服務台協助民眾。"
+        "活動期間也將安排志工引導，歡迎市民朋友踴躍參加。")
+
+
+def title_of(text: str):
+    (report,) = parse_text(text).reports
+    return report
+
+
+def test_a_sentence_set_apart_as_the_first_line_is_the_title():
+    title = "某某公司辦理一般業務，查有違反相關規定，依法核處罰鍰新臺幣一百萬元並予以糾正。"
+    r = title_of(f"{title}\n\n受文者：某某公司\n發文字號：某字第1號\n主旨：{title}\n說明：{BODY}{BODY}\n")
+    assert r.title == title
+
+
+def test_a_sentence_over_a_title_block_is_a_summary_not_the_title():
+    r = title_of(f"以學為先，學以開悟，把所學轉化為奮進力量。\n\n{BODY}\n\n學思踐悟 開新局\n\n"
+                 f"築牢思想之基 辦好惠民實事\n\n——某區推進學習教育走深走實\n\n{BODY}\n\n{BODY}\n")
+    assert r.title == "築牢思想之基 辦好惠民實事"
+
+
+def test_title_and_subtitle_lines_under_a_date_line():
+    r = title_of("113年02月20日\n副總統參觀國際書展　以具體行動支持文化出版業\n"
+                 "副總統出席「國際書展」暨參觀主題國館等展區\n\n"
+                 f"副總統今（20）日下午出席國際書展。{BODY}\n\n{BODY}\n")
+    assert r.title == "副總統參觀國際書展　以具體行動支持文化出版業"
+    assert r.subtitle == "副總統出席「國際書展」暨參觀主題國館等展區"
+    assert (r.date, r.date_source) == ("2024-02-20", "header")
+    assert r.paragraphs()[0].text.startswith("副總統今（20）日")  # the lead stays a paragraph
+
+
+def test_a_notice_of_time_and_place_keeps_its_text():
+    r = title_of("製鞋工藝特展-鞋藝嘉年華記者會\n\n時間： 10 月 04 日  星期二  中午12：30地點：市議會一樓簡報室\n")
+    assert r.title == "製鞋工藝特展-鞋藝嘉年華記者會"
+    assert "地點：市議會一樓簡報室" in "\n".join(p.text for p in r.paragraphs())
+
+
+def test_a_title_above_numbered_items():
+    r = title_of(f"今日(1/10)空氣品質不佳緊急通知\n\n一、因北風減弱，擴散條件轉差，空氣品質已逐漸惡化。{BODY}\n\n"
+                 f"二、請市民外出配戴口罩。{BODY}\n")
+    assert r.title == "今日(1/10)空氣品質不佳緊急通知"
