@@ -207,6 +207,13 @@ def title_from_lines(lines: list[str]) -> TitleParts:
     if first_dash is not None and before:
         parts.kicker += before[:-1]
         parts.title = before[-1]
+        # A line above that holds the whole title says it more fully (a
+        # page's ``2026年某省政府工作报告`` over the printed ``政府工作报告``):
+        # it is the title, not a kicker.
+        fuller = [k for k in parts.kicker if _squeezed(parts.title) in _squeezed(k)]
+        if fuller:
+            parts.kicker.remove(fuller[-1])
+            parts.title = fuller[-1]
     elif len(before) == 2 and not parts.kicker and len(before[1]) <= 6 and " " not in before[1]:
         # A title wrapped over two lines (a PDF dump): a second line that
         # short is the title's end, not a subtitle (老旧小区改造让居民 / 住得更舒心).
@@ -224,6 +231,10 @@ def title_from_lines(lines: list[str]) -> TitleParts:
     if parts.title is None and parts.subtitle:
         parts.title = parts.subtitle.pop(0)
     return parts
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
 
 
 # A column tag after a title: （人民时评）, （2025春运一线）.

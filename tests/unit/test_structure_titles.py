@@ -48,3 +48,23 @@ def test_a_title_above_numbered_items():
     r = title_of(f"今日(1/10)空氣品質不佳緊急通知\n\n一、因北風減弱，擴散條件轉差，空氣品質已逐漸惡化。{BODY}\n\n"
                  f"二、請市民外出配戴口罩。{BODY}\n")
     assert r.title == "今日(1/10)空氣品質不佳緊急通知"
+
+
+def test_a_fuller_line_above_the_printed_title_is_the_title():
+    r = title_of("2030年青川市政府工作报告\n政府工作报告\n——2030年1月20日在青川市第九届人民代表大会第二次会议上\n\n"
+                 "各位代表：\n\n现在，我受市人民政府委托作报告，请各位代表审阅。过去一年，青川的茶园扩到三万亩。\n")
+    assert r.title == "2030年青川市政府工作报告"
+
+
+def test_an_html_title_without_the_sites_name(tmp_path):
+    from rsearch.indexer.parse import parse_file
+
+    page = ("<html><head><meta charset='utf-8'><title>青川茶园扩到三万亩 采茶乡亲增收-某某网</title></head>"
+            "<body><div class='nav'><a href='/'>首页</a></div><h1>青川茶园扩到三万亩 采茶乡亲增收</h1>"
+            f"<div class='article'><p>{BODY}</p><p>{BODY}</p><p>{BODY}</p></div></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    assert parse_file(path).reports[0].title == "青川茶园扩到三万亩 采茶乡亲增收"
+    # Without a heading that says so, the <title> stands as it is.
+    path.write_text(page.replace("<h1>青川茶园扩到三万亩 采茶乡亲增收</h1>", ""), encoding="utf-8")
+    assert parse_file(path).reports[0].title == "青川茶园扩到三万亩 采茶乡亲增收-某某网"
