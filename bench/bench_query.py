@@ -8,7 +8,7 @@ in a new process.
 Queries are drawn (fixed seed) from the indexed text itself: one to three
 words cut from random chunks, so they hit real postings of every size.
 Targets: library overhead (end to end - took) <= 20 ms at the median; CLI
-search in a new process <= 0.5 s at the median.
+search in a new process <= 0.8 s at the median (issue 21).
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def main() -> None:
         cli.append(time.perf_counter() - t0)
     cli = cli[1:]  # the first run also warms the OS file cache
     print(f"CLI search in a new process: median {statistics.median(cli):.3f} s, max {max(cli):.3f} s "
-          f"over {len(cli)} runs (target <= 0.5 s)")
+          f"over {len(cli)} runs (target <= 0.8 s)")
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ HEADERS = {
 EDITOR = "editor"
 BASELINE = REPO / "bench" / "structure_baseline.json"
 BASELINE_NOTE = ("Percentages per source (kind) and overall on ../shared/realworld; "
-                 "tests/test_structure_benchmark.py fails when one drops more than 1 point below. "
+                 "tests/unit/test_structure_benchmark.py fails when one drops more than 1 point below. "
                  "Raise them as the figures improve.")
 
 

@@ -19,6 +19,18 @@ CLI options override environment variables, which override the defaults.
                           taken by another program, ``rsearch es start`` picks a
                           free port and says which)
     RSEARCH_USER_DICT     the user's own segmentation dictionary (core.text.dictionary)
+    RSEARCH_CACHE_DIR     where OCR results of scanned pages are kept (indexer.formats.scans);
+                          default $XDG_CACHE_HOME/rsearch, else ~/.cache/rsearch. Safe to
+                          delete: scans are then read again.
+    RSEARCH_MAX_FILE_MB   the largest file ``rsearch index`` reads, in MB (default 256);
+                          a larger file is named with its size and skipped (exit 1)
+    RSEARCH_MAX_MARKUP_MB the most markup one file may make a parser hold, in MB
+                          (default 20): the XML of a .docx once decompressed (a 1 MB
+                          .docx can hold 300 MB of XML), an HTML page. Parsers keep
+                          the whole tree: about 6 (XML) to 10 (HTML) times its size
+    RSEARCH_FILE_SECONDS  how long reading one file may take, in seconds (default 300;
+                          a large text file: each 1 MB piece of it). A file that takes
+                          longer is stopped, named and skipped (exit 1)
 """
 
 from __future__ import annotations
@@ -59,6 +71,7 @@ ENV_HOME = "RSEARCH_HOME"
 ENV_HEAP = "RSEARCH_ES_HEAP"
 ENV_ES_PORT = "RSEARCH_ES_PORT"
 ENV_USER_DICT = "RSEARCH_USER_DICT"
+ENV_CACHE_DIR = "RSEARCH_CACHE_DIR"
 ENV_MAVEN_REPOSITORY = "RSEARCH_MAVEN_REPOSITORY"  # HTTPS fallback for the distribution
 ENV_KIBANA_URL = "RSEARCH_KIBANA_URL"
 ENV_KIBANA_SPACE = "RSEARCH_KIBANA_SPACE"
@@ -68,12 +81,26 @@ ENV_KIBANA_API_KEY = "RSEARCH_KIBANA_API_KEY"
 ENV_KIBANA_CA_CERTS = "RSEARCH_KIBANA_CA_CERTS"
 ENV_KIBANA_LINK_URL = "RSEARCH_KIBANA_LINK_URL"
 ENV_API_TOKEN = "RSEARCH_API_TOKEN"  # bearer token `rsearch serve` asks callers for
+ENV_MAX_FILE_MB = "RSEARCH_MAX_FILE_MB"
+ENV_FILE_SECONDS = "RSEARCH_FILE_SECONDS"
+ENV_MAX_MARKUP_MB = "RSEARCH_MAX_MARKUP_MB"
+DEFAULT_MAX_FILE_MB = 256
+DEFAULT_MAX_MARKUP_MB = 20
+DEFAULT_FILE_SECONDS = 300
 ENV_SERVE_PORT = "RSEARCH_SERVE_PORT"  # the port of `rsearch serve`
 
 
 def env(name: str) -> str | None:
     """An environment variable's value, None when unset or empty."""
     return os.environ.get(name) or None
+
+
+def cache_dir() -> Path:
+    """``RSEARCH_CACHE_DIR``, else the user's cache directory (XDG) + ``rsearch``."""
+    if env(ENV_CACHE_DIR):
+        return Path(env(ENV_CACHE_DIR)).expanduser()
+    base = env("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "rsearch"
 
 
 def user_dict_setting() -> str | None:
@@ -84,6 +111,38 @@ def user_dict_setting() -> str | None:
 def api_token_setting() -> str | None:
     """``RSEARCH_API_TOKEN``: the token ``rsearch serve`` requires, if any."""
     return env(ENV_API_TOKEN)
+
+
+def _positive_number(name: str, default: float) -> float:
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0
+    if not number > 0 or number == float("inf"):
+        from .errors import ConfigError
+
+        raise ConfigError(f"{name}={value!r} is not a positive number (default {default:g})")
+    return number
+
+
+def max_file_bytes() -> int:
+    """``RSEARCH_MAX_FILE_MB`` in bytes: the largest file the indexer reads."""
+    return int(_positive_number(ENV_MAX_FILE_MB, DEFAULT_MAX_FILE_MB) * 2**20)
+
+
+def max_markup_bytes() -> int:
+    """``RSEARCH_MAX_MARKUP_MB`` in bytes: the most XML (a .docx's,
+    decompressed) or HTML one file may make a parser hold."""
+    return int(_positive_number(ENV_MAX_MARKUP_MB, DEFAULT_MAX_MARKUP_MB) * 2**20)
+
+
+def file_seconds() -> float:
+    """``RSEARCH_FILE_SECONDS``: how long reading one file (or one piece of a
+    large text file) may take before it is stopped and reported."""
+    return _positive_number(ENV_FILE_SECONDS, DEFAULT_FILE_SECONDS)
 
 
 def heap_setting() -> str:

@@ -8,6 +8,11 @@ streaming_bulk takes it until Elasticsearch answers for it; retryable failures
 and the in-flight actions of a broken connection are sent again after a
 back-off, a bounded number of times. Whatever still fails is reported through
 ``on_result`` with its error, so the caller can name it and set the exit code.
+
+Two failures are not retried, since no retry can succeed (indexer.write_health):
+a write block on the index (the disk's flood-stage watermark) and a primary
+shard that is on no node. The actions in flight are reported failed and
+``WritesRefused`` says what happened and what to do, at once.
 """
 
 from __future__ import annotations
@@ -20,7 +25,11 @@ from elastic_transport import ConnectionTimeout
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import streaming_bulk
 
+from rsearch.indexer.write_health import WritesRefused, block_message, missing_primaries
+
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+# How long Elasticsearch may wait for a shard before answering a bulk request.
+BULK_TIMEOUT = "20s"
 
 # on_result(action, ok, error): error is None when ok.
 ResultCallback = Callable[[dict, bool, str | None], None]
@@ -52,6 +61,13 @@ def bulk_write(
             inflight[action["_id"]] = action
             yield action
 
+    def refuse(reason: str, pending: list[dict]) -> None:
+        for action in pending + list(inflight.values()) + resend:
+            on_result(action, False, reason)
+        inflight.clear()
+        resend.clear()
+        raise WritesRefused(reason)
+
     while True:
         retry_later: list[dict] = []
         last_error = ""
@@ -60,6 +76,8 @@ def bulk_write(
                 es, feed(), chunk_size=chunk_size, max_chunk_bytes=max_chunk_bytes,
                 max_retries=3, initial_backoff=backoff, max_backoff=max_backoff,
                 raise_on_error=False, raise_on_exception=False, yield_ok=True,
+                # Elasticsearch answers (503 for a missing primary) before the client gives up.
+                timeout=BULK_TIMEOUT,
             ):
                 op_type, info = next(iter(item.items()))
                 action = inflight.pop(info.get("_id"), None) or {"_id": info.get("_id"), "_op_type": op_type}
@@ -67,7 +85,15 @@ def bulk_write(
                 if ok or (op_type == "delete" and status == 404):
                     failures_in_a_row = 0
                     on_result(action, True, None)
-                elif status in RETRYABLE_STATUS or not isinstance(status, int):
+                    continue
+                blocked = block_message(info.get("_index") or action.get("_index", "?"), info.get("error"))
+                if blocked:
+                    refuse(blocked, retry_later + [action])
+                if status == 503 and _error_type(info.get("error")) == "unavailable_shards_exception":
+                    lost = missing_primaries(es, info.get("_index") or action.get("_index", ""))
+                    if lost:
+                        refuse(lost, retry_later + [action])
+                if status in RETRYABLE_STATUS or not isinstance(status, int):
                     retry_later.append(action)
                     last_error = _describe(info.get("error"))
                 else:
@@ -77,6 +103,11 @@ def bulk_write(
             retry_later = list(inflight.values()) + retry_later
             inflight.clear()
             last_error = f"Elasticsearch unreachable: {err.message if hasattr(err, 'message') else err}"
+            if isinstance(err, ConnectionTimeout) and retry_later:
+                # No answer in time: a primary shard without a node looks like this.
+                lost = missing_primaries(es, retry_later[0].get("_index", ""))
+                if lost:
+                    refuse(lost, retry_later)
         if not retry_later and not resend:
             return
         failures_in_a_row += 1
@@ -91,6 +122,10 @@ def bulk_write(
             return
         resend[:0] = retry_later
         time.sleep(min(max_backoff, backoff * 2 ** (failures_in_a_row - 1)))
+
+
+def _error_type(error) -> str | None:
+    return error.get("type") if isinstance(error, dict) else None
 
 
 def _describe(error) -> str:

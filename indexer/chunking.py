@@ -82,6 +82,11 @@ class Chunk:
     source_path: str
     content_hash: str
     report_no: int
+    # "ocr" when the chunk's text was read from a page image by OCR
+    # (indexer.formats.scans.OcrText.mark), with the engine's mean
+    # confidence for those pages (0-1); else "text".
+    source_kind: str = "text"
+    ocr_confidence: float | None = None
 
     def to_source(self) -> dict:
         """The JSON-able document for Elasticsearch (the id goes in ``_id``)."""

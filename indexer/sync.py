@@ -24,14 +24,12 @@ from __future__ import annotations
 import os
 import queue
 import sys
+import tempfile
 import threading
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
-from itertools import islice
-from pathlib import Path
 
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch
@@ -40,13 +38,12 @@ from elasticsearch.helpers import scan
 from rsearch.core import analysis
 from rsearch.indexer import index_admin
 from rsearch.indexer.bulk import bulk_write
-from rsearch.indexer.documents import to_document
+from rsearch.indexer.write_health import WritesRefused, missing_primaries
 from rsearch.indexer.merge import limit_merges_while_building, merge_for_search
-from rsearch.indexer.pipeline import load_file
-from rsearch.indexer.reader import UnreadableFile
+from rsearch.indexer.boundary import Readers, Stopped, in_order, new_task, prepare_file, signal_name  # noqa: F401  (prepare_file: benches)
 from rsearch.indexer.walk import source_key, walk  # noqa: F401  (source_key: the stored name)
 from rsearch.indexer.write_lock import IndexLocked, WriteLock  # noqa: F401
-from rsearch.core.errors import IndexOutdated
+from rsearch.core.errors import IndexOutdated, RsearchError
 
 
 @dataclass
@@ -74,6 +71,15 @@ class IndexSummary:
     # A rebuild force-merges the new index to one segment before the alias
     # moves (fewer segments: a smaller store and faster searches); its time.
     merge_seconds: float | None = None
+    # Scanned pages and page images (indexer.formats.scans): pages read by
+    # OCR in this run, pages whose OCR came from the cache, and pages the
+    # engine was unsure of ({"path", "page", "confidence"}): indexed, but
+    # their text may be wrong in many places.
+    ocr_pages: int = 0
+    ocr_cached: int = 0
+    low_confidence: list[dict] = field(default_factory=list)
+    # A failed or interrupted rebuild: was its new index deleted (confirmed)?
+    rebuild_deleted: bool | None = None
 
     @property
     def ok(self) -> bool:
@@ -125,22 +131,55 @@ def index_paths(
     """Index ``paths`` (files and directories) into the index behind ``alias``.
 
     Holds the alias's write lock (indexer.write_lock) for the whole run;
-    raises IndexLocked when another run holds it.
+    raises IndexLocked when another run holds it. Scanned pages are read by
+    OCR first, before the lock is taken (that only fills the OCR cache).
     """
-    with WriteLock(es, alias) as lock:
-        summary = _index_locked(es, alias, paths, rebuild=rebuild, prune=prune, progress=progress,
-                                bulk_options=bulk_options)
-        if lock.lost:
-            summary.errors.append({"path": "", "error": lock.lost})
-        return summary
-
-
-def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -> IndexSummary:
-    started = time.monotonic()
+    found = walk(list(paths))
     summary = IndexSummary()
+    try:
+        scans = _read_scans(found, progress)
+        with WriteLock(es, alias) as lock:
+            _index_locked(es, alias, paths, summary, rebuild=rebuild, prune=prune, progress=progress,
+                          bulk_options=bulk_options, found=found)
+            summary.ocr_pages, summary.ocr_cached, summary.low_confidence = scans.pages, scans.cached, scans.low
+            if lock.lost:
+                summary.errors.append({"path": "", "error": lock.lost})
+            return summary
+    except (KeyboardInterrupt, Stopped) as stop:
+        raise Interrupted(stop, summary, rebuild) from None
+
+
+def _read_scans(found, progress):
+    """OCR every page the files need and the cache lacks, on a bounded pool
+    with a progress bar counting pages (indexer.formats.scans)."""
+    from rsearch.indexer.formats.scans import prepare
+
+    return prepare([path for path, _ in found.files], progress=progress)
+
+
+class Interrupted(RsearchError):
+    """Ctrl-C or SIGTERM ended a run: one line saying what is kept."""
+
+    def __init__(self, stop: BaseException, summary: IndexSummary, rebuild: bool):
+        what, self.exit_code = signal_name(stop)
+        read = len(summary.added) + len(summary.changed)
+        done = f"{read} of {summary.files} files read" if summary.files else "before any file was read"
+        if rebuild:
+            kept = (f"the alias was not moved; the half-built index {summary.index} was deleted"
+                    if summary.index and summary.rebuild_deleted else
+                    f"the alias was not moved; the next run deletes the half-built index {summary.index}"
+                    if summary.index else "nothing was written")
+        else:
+            kept = "what was written stays; run `rsearch index` again to finish"
+        super().__init__(f"stopped by {what} ({done}): {kept}")
+        self.summary = summary
+
+
+def _index_locked(es, alias, paths, summary, *, rebuild, prune, progress, bulk_options, found=None) -> IndexSummary:
+    started = time.monotonic()
     dict_version = analysis.dictionary_version()
 
-    found = walk(list(paths))
+    found = found if found is not None else walk(list(paths))
     summary.errors += found.errors
     summary.skipped = found.skipped
     files = [path for path, _ in found.files]
@@ -159,37 +198,56 @@ def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -
         if stale:
             raise IndexOutdated(f"{stale}: rebuild it from the files")
         target = info.physical
+        lost = missing_primaries(es, target)
+        if lost:  # every write would wait for it, then fail: say so before reading anything
+            summary.index = target
+            summary.errors.append({"path": "", "error": f"nothing written: {lost}"})
+            summary.seconds = round(time.monotonic() - started, 3)
+            return summary
         held = _existing_ids(es, target, keys, dirs if prune else [])
     summary.index = target
 
     path_of: dict[str, str] = {}
-    tasks = [(path, key, frozenset(held.get(key, ()))) for path, key in zip(files, keys)]
-    pool = _worker_pool(len(files))
+    spill = tempfile.TemporaryDirectory(prefix="rsearch-index-")
+    tasks = [new_task(path, key, frozenset(held.get(key, ())), spill.name) for path, key in zip(files, keys)]
+    readers = Readers(len(files)) if files else None
 
     def actions():
         bar = _progress(len(files), progress)
-        prepared = in_order(pool, tasks) if pool else map(prepare_file, tasks)
-        for (path, key, old), (chunks, error) in zip(tasks, prepared):
-            bar.update(1)
-            if error is not None:
-                summary.errors.append({"path": str(path), "error": error})
+        prepared = in_order(readers, tasks) if readers else iter(())
+        new_ids: set[str] = set()
+        for n, done in prepared:
+            path, _, old, _ = tasks[n]
+            if done.error is not None:
+                summary.errors.append({"path": str(path), "error": done.error})
+                # Pieces of it already sent: take back what the index did not hold.
+                for written in new_ids - old:
+                    path_of[written] = str(path)
+                    yield {"_op_type": "delete", "_index": target, "_id": written}
+                new_ids = set()
+                bar.update(1)
                 continue
+            chunks = done.chunks
             summary.reports += len({report_id for _, report_id, _ in chunks})
             summary.chunks += len(chunks)
-            new_ids = {chunk_id for chunk_id, _, _ in chunks}
-            if not old:
-                summary.added.append(str(path))
-            elif old != new_ids:
-                summary.changed.append(str(path))
             for chunk_id, _, doc in chunks:
+                new_ids.add(chunk_id)
                 if doc is None:
                     summary.unchanged += 1
                     continue
                 path_of[chunk_id] = str(path)
                 yield {"_op_type": "index", "_index": target, "_id": chunk_id, "_source": doc}
+            if done.following is not None:
+                continue  # more pieces of this file to come
+            bar.update(1)
+            if not old:
+                summary.added.append(str(path))
+            elif old != new_ids:
+                summary.changed.append(str(path))
             for gone in old - new_ids:
                 path_of[gone] = str(path)
                 yield {"_op_type": "delete", "_index": target, "_id": gone}
+            new_ids = set()
             bar.set_postfix(chunks=summary.chunks, refresh=False)
         bar.close()
         # Files gone from the directories we index: their chunks go too --
@@ -216,22 +274,36 @@ def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -
             failures[(path_of.get(action["_id"], "?"), error)].append(action["_id"])
         path_of.pop(action["_id"], None)
 
-    # Reading, structure and analysis (worker processes, fed by a background
-    # thread) overlap with Elasticsearch indexing the previous batch.
+    # Reading, structure and analysis (worker processes, indexer.boundary, fed
+    # by a background thread) overlap with Elasticsearch indexing the previous batch.
+    refused = None
     try:
         bulk_write(es, prefetch(actions()), on_result, **(bulk_options or {}))
+    except WritesRefused as err:  # a write block, a lost primary: stop now, say why
+        refused = str(err)
     except BaseException:
         if rebuild:  # the old index stays live; the half-filled one goes
-            try:
-                es.options(ignore_status=404).indices.delete(index=target)
-            except Exception:
-                pass  # the next run deletes it as an orphan
+            summary.rebuild_deleted = _delete_index(es, target)
         raise
     finally:
-        if pool:
-            pool.terminate()
+        if readers:
+            readers.close()
+        spill.cleanup()
+    by_error: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
     for (path, error), ids in failures.items():
-        summary.errors.append({"path": path, "error": f"{len(ids)} chunk(s) not written: {error}"})
+        by_error[error].append((path, len(ids)))
+    for error, hit in by_error.items():
+        if error == refused:
+            continue  # said once, below
+        if len(hit) <= 3:  # one line per file
+            summary.errors += [{"path": path, "error": f"{n} chunk(s) not written: {error}"} for path, n in hit]
+        else:  # one reason for many files: one line
+            summary.errors.append({"path": "", "error": (
+                f"{sum(n for _, n in hit)} chunk(s) of {len(hit)} files not written (the first: "
+                f"{hit[0][0]}): {error}")})
+    if refused:
+        written = len(summary.added) + len(summary.changed)
+        summary.errors.append({"path": "", "error": f"writing stopped after {written} of {len(files)} files: {refused}"})
 
     try:
         es.indices.refresh(index=target)
@@ -240,12 +312,11 @@ def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -
     if rebuild:
         # Swap only when every file was read and every chunk landed.
         if not summary.ok:
+            summary.rebuild_deleted = _delete_index(es, target)
+            fate = (f"{target} deleted" if summary.rebuild_deleted else
+                    f"{target} could not be deleted now: the next `rsearch index` deletes it")
             summary.errors.append({"path": "", "error": (
-                f"rebuild incomplete: alias '{alias}' left on the old index; {target} deleted")})
-            try:
-                es.options(ignore_status=404).indices.delete(index=target)
-            except (ApiError, TransportError):
-                pass  # the next run deletes it as an orphan
+                f"rebuild incomplete: alias '{alias}' left on the old index; {fate}")})
         else:
             summary.merge_seconds = merge_for_search(es, target)
             for old in index_admin.point_alias(es, alias, target):
@@ -254,91 +325,14 @@ def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -
     return summary
 
 
-def prepare_file(task: tuple[Path, str, frozenset]) -> tuple[list | None, str | None]:
-    """One file -> [(chunk id, report id, document as bulk JSON, or None if
-    already indexed)].
-
-    Runs in a worker process: everything CPU-bound (reading, structure,
-    analysis, the JSON of the bulk body) happens here. The document goes
-    back serialised (the bulk helper sends bytes as they are): one bytes
-    object is far cheaper to pass between processes than a dict of many
-    strings, and serialising here spreads that work over the workers
-    rather than leaving it to the one process that talks to Elasticsearch.
-    Chunks the index already holds are not analysed. Returns (chunks, None)
-    or (None, one-line error).
-    """
-    path, key, held = task
+def _delete_index(es: Elasticsearch, index: str) -> bool:
+    """Delete a half-built index; False when Elasticsearch did not confirm it
+    (the message must not say it was deleted: the next run deletes it as an orphan)."""
     try:
-        chunks = load_file(path, source_path=key)
-    except UnreadableFile as err:
-        return None, err.reason
-    dumps = _serializer().dumps
-    return [(c.id, c.report_id, None if c.id in held else dumps(to_document(c))) for c in chunks], None
-
-
-@lru_cache(maxsize=1)
-def _serializer():
-    """The client's own JSON serializer over orjson (several times faster than
-    the stdlib's and the same JSON), else its stdlib one."""
-    try:
-        from elasticsearch.serializer import OrjsonSerializer
-    except ImportError:  # orjson not installed
-        from elasticsearch.serializer import JsonSerializer as OrjsonSerializer
-
-    return OrjsonSerializer()
-
-
-def _prepare_batch(tasks: list) -> list:
-    return [prepare_file(task) for task in tasks]
-
-
-# Below this many files a process pool costs more than it saves.
-POOL_MIN_FILES = 40
-# Files per task sent to a worker, and tasks in flight per worker: enough to
-# keep every worker busy while the bulk sender waits, few enough that
-# prepared documents never pile up in memory (Pool.imap queues every
-# result as soon as it is ready, however far ahead of the sender).
-BATCH_FILES = 4
-BATCHES_PER_WORKER = 64
-
-
-def in_order(pool, tasks: list) -> Iterator[tuple[list | None, str | None]]:
-    """``map(prepare_file, tasks)`` on the pool's workers, in order, with at
-    most BATCHES_PER_WORKER batches per worker prepared ahead."""
-    batches = (tasks[i:i + BATCH_FILES] for i in range(0, len(tasks), BATCH_FILES))
-    ahead = deque(pool.apply_async(_prepare_batch, (batch,))
-                  for batch in islice(batches, BATCHES_PER_WORKER * _workers()))
-    while ahead:
-        done = ahead.popleft().get()
-        for batch in islice(batches, 1):
-            ahead.append(pool.apply_async(_prepare_batch, (batch,)))
-        yield from done
-
-
-def _worker_pool(n_files: int):
-    """Worker processes for prepare_file (``_workers``), for large runs.
-
-    Forked here, in the calling thread, before the prefetch thread and the
-    bulk requests start, so no lock of ours is held at the fork. A machine
-    with one core, or a small run, prepares in-process (in the prefetch
-    thread, while the bulk requests are in flight).
-    """
-    workers = _workers()
-    if n_files < POOL_MIN_FILES or workers < 2:
-        return None
-    import multiprocessing
-
-    return multiprocessing.get_context("fork").Pool(workers)
-
-
-def _workers() -> int:
-    """One worker process per core. Preparing in-process instead (one core
-    for Python, the other left to Elasticsearch) halves the memory but was
-    slower end to end on two cores (bench/bench_indexing.py; figures in
-    docs/benchmarks.md), most likely because the thread that prepares holds the GIL
-    that the one sending the bulk requests waits for, and Elasticsearch
-    waits with it."""
-    return os.cpu_count() or 1
+        es.options(ignore_status=404, request_timeout=10).indices.delete(index=index)
+        return True
+    except Exception:
+        return False
 
 
 def prefetch(items: Iterator[dict], depth: int = 1000) -> Iterator[dict]:

@@ -16,7 +16,9 @@ everything else it met:
   chunks under them are kept, since their files may well still exist.
 
 A path given twice (or a file inside a folder also given) is read once.
-Hidden files and folders (``.git``) are left out without a word.
+Hidden files and folders (``.git``) are left out without a word. Folders are
+walked with a stack, not recursion (``os.walk`` recurses once per level and
+fails at about a thousand): any depth the file system allows is walked.
 """
 
 from __future__ import annotations
@@ -140,7 +142,7 @@ class _Walker:
             self.out.unreadable_dirs.append(_key_of_dir(where))
 
         found: list[Path] = []
-        for here, dirs, files in os.walk(root, onerror=failed):
+        for here, dirs, files in walk_tree(root, onerror=failed):
             for d in list(dirs):
                 full = Path(here, d)
                 if d.startswith("."):
@@ -157,6 +159,29 @@ class _Walker:
             found += [Path(here, f) for f in files if not f.startswith(".")]
         for path in sorted(found, key=os.fsencode):
             self.add_file(path, explicit=False)
+
+
+def walk_tree(root, onerror=None):
+    """``os.walk(root)`` (top-down: prune ``dirs`` in place), without recursion."""
+    stack = [os.fspath(root)]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as entries:
+                dirs, files = [], []
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else files).append(entry.name)
+        except OSError as exc:
+            if onerror is not None:
+                onerror(exc)
+            continue
+        yield here, dirs, files
+        below = (os.path.join(here, d) for d in reversed(dirs))
+        stack.extend(d for d in below if not os.path.islink(d))  # as os.walk: links not followed
 
 
 def walk(paths: list[str | os.PathLike]) -> Walk:

@@ -217,10 +217,12 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
     Unchanged files write nothing; changed files replace exactly their old
     chunks. Exit code 0 only if every file was read and every chunk landed.
     """
+    from rsearch.indexer.boundary import stop_on_signals
     from rsearch.indexer.sync import index_paths
 
-    summary = index_paths(ctx.settings.client(), ctx.settings.index, list(paths),
-                          rebuild=rebuild, prune=prune, progress=progress)
+    with stop_on_signals():  # SIGTERM ends the run as Ctrl-C does: one line (sync.Interrupted)
+        summary = index_paths(ctx.settings.client(), ctx.settings.index, list(paths),
+                              rebuild=rebuild, prune=prune, progress=progress)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
     else:
@@ -229,6 +231,11 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
             click.secho(f"Error: {where}{err['error']}", fg="red", err=True)
         for skip in summary.skipped:
             click.echo(f"skipped {skip['path']}: {skip['reason']}")
+        for low in summary.low_confidence:
+            click.echo(f"low OCR confidence {low['path']} page {low['page']}: {low['confidence']:.0%} "
+                       "(indexed; its text may be wrong in places)")
+        if summary.ocr_pages or summary.ocr_cached:
+            click.echo(f"OCR: {summary.ocr_pages} pages read, {summary.ocr_cached} from the cache")
         if summary.orphans_deleted:
             click.echo(f"deleted orphan indices of an interrupted rebuild: {', '.join(summary.orphans_deleted)}")
         # The files found add up: added + changed + unchanged + unreadable

@@ -17,7 +17,7 @@ import unicodedata
 
 import click
 
-from rsearch.search.results import SearchResult
+from rsearch.search.results import SearchResult, ocr_label
 
 _EM = re.compile(r"<em>(.*?)</em>", re.S)
 FACETS_SHOWN = 6
@@ -179,7 +179,8 @@ def render_result(result: SearchResult, explain: bool = False, width: int | None
 
             needles = needles_for(result.query) if needles is None else needles
             head += [(" › ", "plain"), *_pieces(mark_html(hit.section, needles, "<em>", "</em>"))]
-        head.append((f"  ({hit.kind}, score {hit.score or 0:.2f})", "dim"))
+        ocr = f", {ocr_label(hit.source_kind, hit.ocr_confidence)}" if hit.source_kind == "ocr" else ""
+        head.append((f"  ({hit.kind}{ocr}, score {hit.score or 0:.2f})", "dim"))
         if hit.report_matches:
             head.append((f"  [{hit.report_matches} matching chunks]", "dim"))
         out.append("")
@@ -225,8 +226,10 @@ def render_chunk(found: dict) -> str:
     if found["sections"]:
         out.append(click.style("sections: ", dim=True) + " | ".join(found["sections"]))
     out.append("")
+    ocr = ocr_label(chunk.get("source_kind"), chunk.get("ocr_confidence"))
     out.append(click.style(f"chunk {chunk['chunk_index']} of {found['chunks_in_report']} · "
-                           f"{chunk['kind']} · section {chunk.get('section') or '-'}", bold=True))
+                           f"{chunk['kind']} · section {chunk.get('section') or '-'}"
+                           + (f" · {ocr}" if ocr else ""), bold=True))
     if found["previous"]:
         out.append(click.style("… " + found["previous"][-80:], dim=True))
     out.append(chunk["text"])

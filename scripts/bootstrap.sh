@@ -25,3 +25,10 @@ if [ "${RSEARCH_BOOTSTRAP_APT:-yes}" != no ] && [ ! -x /usr/bin/chromium ] && co
   $sudo_ apt-get update -qq && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei \
     || echo "bootstrap: could not install chromium; the browser tests will be skipped" >&2
 fi
+# The OCR tests and bench/bench_ocr.py typeset pages with a CJK TrueType font
+# (the same small one): install it when it is missing, also where Chromium is there.
+if [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] && command -v apt-get >/dev/null 2>&1; then
+  sudo_=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo_="sudo -n"
+  $sudo_ apt-get update -qq && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei \
+    || echo "bootstrap: could not install fonts-wqy-microhei; the OCR tests that typeset pages will be skipped" >&2
+fi

@@ -141,5 +141,7 @@ def report_with_sections(es: Elasticsearch, alias: str, report_id: str) -> dict:
         if not sections or sections[-1]["index"] != index:
             sections.append({"index": index, "heading": src.get("section"), "chunks": []})
         sections[-1]["chunks"].append({"id": h["_id"], "kind": src.get("kind", ""),
-                                       "chunk_index": src.get("chunk_index", 0), "text": src.get("text") or ""})
+                                       "chunk_index": src.get("chunk_index", 0), "text": src.get("text") or "",
+                                       "source_kind": src.get("source_kind") or "text",
+                                       "ocr_confidence": src.get("ocr_confidence")})
     return {"report": {k: first.get(k) for k in _REPORT_FIELDS}, "sections": sections, "chunks": len(hits)}

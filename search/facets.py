@@ -168,6 +168,8 @@ REGISTRY: dict[str, Facet] = {f.name: f for f in (
                  "the paper or outlet named in a byline or dateline"),
     KeywordFacet("people", "people", "People", "人物", "everyone a byline names, in any role"),
     KeywordFacet("kind", "kind", "Chunk kind", "类型", "title, lede, body, caption or byline"),
+    KeywordFacet("source", "source_kind", "Source", "文字来源",
+                 "text, or ocr: read by OCR from a scanned page or a page image (it may hold misread characters)"),
     MonthFacet("date", "date", "Report date", "日期", "the report's own date, counted by month"),
     # Filters only: narrower person roles, and the dates a report mentions.
     KeywordFacet("reporter", "reporters", "Reporters", "记者", "people credited as reporters", counted=False),

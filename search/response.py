@@ -29,6 +29,7 @@ def read_hit(h: dict, needles: list[str], options: SearchOptions) -> Hit:
         date=src.get("date"), date_source=src.get("date_source"),
         report_matches=(h["inner_hits"]["matches"]["hits"]["total"]["value"]
                         if options.group_by_report else None),
+        source_kind=src.get("source_kind") or "text", ocr_confidence=src.get("ocr_confidence"),
         explanation=h.get("_explanation") if options.explain else None,
     )
 

@@ -27,7 +27,18 @@ class Hit:
     date: str | None = None  # the report's date
     date_source: str | None = None  # where that date came from (indexer.report_date.SOURCES)
     report_matches: int | None = None  # with group_by_report: matching chunks of this report
+    # "ocr": the text was read by OCR from a scan or page image (it may hold
+    # misread characters), with the engine's mean confidence (0-1); else "text".
+    source_kind: str = "text"
+    ocr_confidence: float | None = None
     explanation: dict | None = None  # with explain=True: Elasticsearch's score explanation
+
+
+def ocr_label(source_kind: str | None, confidence: float | None) -> str:
+    """``OCR 97%`` for text read by OCR (its engine's mean confidence), else ''."""
+    if source_kind != "ocr":
+        return ""
+    return "OCR" + (f" {confidence:.0%}" if confidence is not None else "")
 
 
 @dataclass

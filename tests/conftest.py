@@ -19,7 +19,12 @@ import uuid
 
 import pytest
 
-from rsearch.core.settings import Settings
+# The tests' OCR results go to a directory of their own, deleted at the end
+# (never the user's cache).
+_CACHE_DIR = __import__("tempfile").mkdtemp(prefix="rsearch-test-cache-")
+os.environ["RSEARCH_CACHE_DIR"] = _CACHE_DIR
+
+from rsearch.core.settings import Settings  # noqa: E402
 from paths import REPO
 
 
@@ -112,3 +117,7 @@ def index_name(es):
 @pytest.fixture
 def settings(es_url, index_name):
     return Settings(url=es_url, index=index_name)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_CACHE_DIR, ignore_errors=True)

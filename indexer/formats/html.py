@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 
 from rsearch.indexer.formats import Document
 from rsearch.core.analysis import normalize
@@ -22,17 +23,37 @@ from rsearch.indexer.reader import UnreadableFile
 _MIN_ARTICLE = 8  # characters
 
 
+@lru_cache(maxsize=2)
+def _config(limit: int):
+    """trafilatura's settings with its own size cap (20 MB, also for what a
+    compressed page inflates to) at ours, so a page we accept is never
+    dropped in silence."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MAX_FILE_SIZE", str(limit))
+    return config
+
+
 def read(path: str | os.PathLike) -> Document:
     import trafilatura
+    from rsearch.core.settings import ENV_MAX_MARKUP_MB, max_markup_bytes
+    from rsearch.indexer.formats import megabytes
 
+    limit = max_markup_bytes()
     with open(path, "rb") as fh:
-        data = fh.read()
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        # The parser holds the whole page, about ten times its size.
+        raise UnreadableFile(path, f"HTML page too large to read (over {megabytes(limit)}: raise "
+                                   f"{ENV_MAX_MARKUP_MB} to read it)")
     if not data.strip():
         raise UnreadableFile(path, "empty file")
+    config = _config(limit)
     try:
         body = trafilatura.extract(
             data, output_format="markdown", include_formatting=True, include_comments=False,
-            include_tables=True, favor_recall=True, deduplicate=False,
+            include_tables=True, favor_recall=True, deduplicate=False, config=config,
         )
         # The date the page's markup states (meta tags, <time>, its URL), not
         # htmldate's extensive search, which guesses from the visible text

@@ -26,8 +26,12 @@ From those, per page:
 Across pages, page numbers are dropped and a paragraph that runs on to the
 next page (no sentence end, next page's first line not indented) is joined.
 
-A document with no characters at all is a scan (or drawings): reported as
-unreadable, ``no text layer``; there is no OCR.
+A page with images and no characters is a scan: with the OCR extra
+(indexer.formats.ocr) it is rendered and read by OCR, and the characters
+found go through the same steps as a text layer's; so a mixed PDF is read
+page by page. Without the extra such pages are left out, and a PDF with no
+text at all is reported as unreadable, ``no text layer``, with the install
+hint.
 """
 
 from __future__ import annotations
@@ -62,7 +66,8 @@ class _Seg:
 
 
 def _chars(textpage, raw):
-    """(char, left, bottom, right, top, size) of the page's printed characters."""
+    """(char, left, bottom, right, top, size) of the page's printed characters
+    (OCR adds the number of the text line it read each on: indexer.formats.ocr)."""
     out = []
     for i in range(textpage.count_chars()):
         code = raw.FPDFText_GetUnicode(textpage.raw, i)
@@ -94,7 +99,10 @@ def _segments(chars) -> list[list[_Seg]]:
         segs: list[list[tuple]] = [[row[0]]]
         for c in row[1:]:
             prev = segs[-1][-1]
-            if c[1] - prev[3] > 2.0 * max(prev[5], c[5]) * 0.9:
+            # A gap wider than two characters; or, for characters read by
+            # OCR (which carry the number of the text line the engine
+            # found them on), another line of the engine's.
+            if c[1] - prev[3] > 2.0 * max(prev[5], c[5]) * 0.9 or c[6:] != prev[6:]:
                 segs.append([c])
             else:
                 segs[-1].append(c)
@@ -282,24 +290,106 @@ def _pdf_date(value: str | None) -> str | None:
     return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
 
 
+def page_paragraphs(chars, page_width: float) -> list[_Para]:
+    """One page's paragraphs in reading order, from its characters (a text
+    layer's, or what OCR read: indexer.formats.ocr)."""
+    return [p for flow in _reading_order(_segments(chars), page_width) for p in _paragraphs(flow)]
+
+
+def layout_text(pages) -> str:
+    """The marked-up, normalised text of pages of paragraphs (page_paragraphs)."""
+    paragraphs: list[_Para] = []
+    for page in pages:
+        _join_pages(paragraphs, page)
+    return normalize(_markup(paragraphs)) if paragraphs else ""
+
+
+# Scans are rendered at this resolution (less when that would make the page
+# larger than the OCR engine reads: indexer.formats.ocr.MAX_SIDE).
+_SCAN_DPI = 300
+
+
+def _is_scan(page, raw) -> bool:
+    return any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE]))
+
+
+def scanned_pages(path: str | os.PathLike) -> list[int]:
+    """The pages (0-based) that have images and no text layer."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument(os.fspath(path))
+    try:
+        out = []
+        for n, page in enumerate(pdf):
+            textpage = page.get_textpage()
+            if textpage.count_chars() == 0 and _is_scan(page, raw):
+                out.append(n)
+            textpage.close()
+            page.close()
+        return out
+    finally:
+        pdf.close()
+
+
+def render_page(path: str | os.PathLike, index: int, pdf=None):
+    """Page ``index`` as a greyscale image for OCR, and its resolution (dpi)."""
+    import pypdfium2 as pdfium
+
+    from rsearch.indexer.formats.ocr import MAX_SIDE
+
+    own = pdf is None
+    pdf = pdfium.PdfDocument(os.fspath(path)) if own else pdf
+    try:
+        page = pdf[index]
+        dpi = min(_SCAN_DPI, MAX_SIDE / max(page.get_width(), page.get_height(), 1) * 72)
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+        page.close()
+        return image, dpi
+    finally:
+        if own:
+            pdf.close()
+
+
 def read(path: str | os.PathLike) -> Document:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
+    from rsearch.indexer.formats.ocr import OcrUnavailable
+    from rsearch.indexer.formats.scans import Scans
+
     try:
         pdf = pdfium.PdfDocument(os.fspath(path))
     except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise UnreadableFile(path, "encrypted PDF: it needs a password to open (save a copy "
+                                       "without one to index it)") from exc
         raise UnreadableFile(path, f"not a readable PDF ({exc})") from exc
-    paragraphs: list[_Para] = []
+    pages: list[list[_Para]] = []
     images = 0
+    scans = Scans(path)
+    missing_ocr = None
     try:
-        for page in pdf:
+        for n, page in enumerate(pdf):
             textpage = page.get_textpage()
             chars = _chars(textpage, raw)
-            if not chars:
-                images += sum(1 for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE]))
-            _join_pages(paragraphs, [p for flow in _reading_order(_segments(chars), page.get_width())
-                                     for p in _paragraphs(flow)])
+            width = page.get_width()
+            ocr_page = False
+            if not chars and _is_scan(page, raw):
+                images += 1
+                try:
+                    scan = scans.page(n, lambda: render_page(path, n, pdf))
+                    chars, width, ocr_page = scan.chars(), scan.span, True
+                except OcrUnavailable as exc:
+                    missing_ocr = str(exc)
+                except pdfium.PdfiumError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - the engine on a page it cannot take
+                    raise UnreadableFile(path, f"page {n + 1}: OCR failed ({exc.__class__.__name__}: {exc})") from exc
+            paragraphs = page_paragraphs(chars, width)
+            if ocr_page:
+                scans.add_paragraphs(n, [p.text for p in paragraphs])
+            pages.append(paragraphs)
             textpage.close()
             page.close()
         meta = pdf.get_metadata_dict()
@@ -307,8 +397,12 @@ def read(path: str | os.PathLike) -> Document:
         raise UnreadableFile(path, f"not a readable PDF ({exc})") from exc
     finally:
         pdf.close()
-    if not paragraphs:
+    text = layout_text(pages)
+    if not text.strip():
         if images:
-            raise UnreadableFile(path, "scanned PDF: no text layer (OCR is not supported)")
+            raise UnreadableFile(path, f"scanned PDF: no text layer ({missing_ocr or 'OCR found no text'})")
         raise UnreadableFile(path, "PDF without text")
-    return Document(normalize(_markup(paragraphs)), _pdf_date(meta.get("CreationDate")))
+    ocr = scans.text if scans.text.pages else None
+    if ocr is not None:
+        ocr.every_page = all(not page or n in ocr.pages for n, page in enumerate(pages))
+    return Document(text, _pdf_date(meta.get("CreationDate")), ocr=ocr)

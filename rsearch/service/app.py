@@ -33,6 +33,8 @@ from rsearch.search import facets as facet_registry
 from rsearch.search.documents import chunk_in_context, index_stats, report_with_sections
 from rsearch.search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, MAX_WINDOW
 
+from .limits import BodyLimit, SecurityHeaders, cookie_value
+
 
 log = logging.getLogger("rsearch.service")
 HERE = Path(__file__).parent
@@ -74,6 +76,9 @@ class HitOut(BaseModel):
     section_index: int
     chunk_index: int
     report_matches: int | None = Field(description="with group_by_report: matching chunks of this report")
+    source_kind: str = Field(description='"ocr" when the text was read by OCR from a scan or page image '
+                                         '(it may hold misread characters), else "text"')
+    ocr_confidence: float | None = Field(description="for OCR text: the engine's mean confidence, 0-1")
 
 
 class SearchResponse(BaseModel):
@@ -142,6 +147,8 @@ class ReportChunk(BaseModel):
     kind: str
     chunk_index: int
     text: str
+    source_kind: str = Field("text", description='"ocr": read by OCR from a scan or page image')
+    ocr_confidence: float | None = None
 
 
 class ReportSection(BaseModel):
@@ -158,8 +165,9 @@ class ReportResponse(BaseModel):
 
 class HealthResponse(BaseModel):
     status: Literal["ok"]
-    service: str
-    cluster: dict
+    service: str | None = Field(None, description="with the token (or when none is required)")
+    cluster: dict | None = Field(None, description="with the token (or when none is required): status, name, "
+                                                   "nodes, index")
 
 
 ERRORS = {400: {"model": ErrorResponse, "description": "bad input: a malformed query or parameter"},
@@ -168,6 +176,10 @@ NOT_FOUND = {404: {"model": ErrorResponse, "description": "no such chunk or repo
 
 
 # -- errors ---------------------------------------------------------------------------
+class ServiceDown(RsearchError):
+    """/health without the token: the cluster is down, nothing more said."""
+
+
 class BadRequest(RsearchError):
     """Input the service itself refuses (a filter without a name, text that is not UTF-8)."""
 
@@ -177,6 +189,8 @@ def status_of(err: RsearchError) -> int:
         return 400
     if isinstance(err, NotFound):
         return 404
+    if isinstance(err, ServiceDown):
+        return 503
     if isinstance(err, ElasticsearchError) and err.status_code == 400:
         return 400  # the cluster refused the request built from this input
     return 503  # ConfigError, unreachable, refused credentials, IndexMissing, IndexOutdated
@@ -244,6 +258,7 @@ class Service:
                 "publication": hit.publication, "people": hit.people, "region": hit.region, "places": hit.places,
                 "source_path": hit.source_path, "report_no": hit.report_no, "section_index": hit.section_index,
                 "chunk_index": hit.chunk_index, "report_matches": hit.report_matches,
+                "source_kind": hit.source_kind, "ocr_confidence": hit.ocr_confidence,
             })
         reachable = min(result.total, MAX_WINDOW)
         body = {
@@ -269,14 +284,18 @@ class Service:
     def stats(self) -> dict:
         return index_stats(self.client, self.settings.index)
 
-    def health(self) -> dict:
+    def health(self, details: bool = True) -> dict:
         try:
             health = self.client.options(request_timeout=5).cluster.health()
         except Exception as err:
             translated = from_elasticsearch(err, self.settings.resolved_url)
             if translated is None:
                 raise
+            if not details:  # no URL, no cause: only that it is down
+                raise ServiceDown("the search cluster is unavailable") from None
             raise translated from None
+        if not details:
+            return {"status": "ok"}
         return {"status": "ok", "service": "ok",
                 "cluster": {"status": health["status"], "name": health["cluster_name"],
                             "nodes": health["number_of_nodes"], "index": self.settings.index}}
@@ -339,6 +358,8 @@ def create_app(settings: Settings | None = None, *, token: str | None = None) ->
 
     if token:
         _add_token_check(app, token)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
 
     @app.get("/search", response_model=SearchResponse, responses=ERRORS, tags=["search"])
     def search_get(
@@ -390,10 +411,12 @@ def create_app(settings: Settings | None = None, *, token: str | None = None) ->
         """Index facts: counts, size, mapping and dictionary versions."""
         return service.stats()
 
-    @app.get("/health", response_model=HealthResponse, responses=ERRORS, tags=["service"])
-    def get_health():
-        """200 when the service and the cluster answer; 503 (with the reason) when the cluster does not."""
-        return service.health()
+    @app.get("/health", response_model=HealthResponse, response_model_exclude_none=True, responses=ERRORS,
+             tags=["service"])
+    def get_health(request: Request):
+        """200 when the service and the cluster answer; 503 (with the reason) when the cluster does not.
+        Without the token (when one is required): `{"status": "ok"}` and nothing more."""
+        return service.health(details=getattr(request.state, "authorized", True))
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     from .page import add_page_routes
@@ -404,8 +427,16 @@ def create_app(settings: Settings | None = None, *, token: str | None = None) ->
 
 
 def _add_token_check(app: FastAPI, token: str) -> None:
+    page_cookie = cookie_value(token)
+
     @app.middleware("http")
     async def require_token(request: Request, call_next):
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            authorized = hmac.compare_digest(header[7:].encode(), token.encode())
+        else:
+            authorized = hmac.compare_digest(request.cookies.get(TOKEN_COOKIE, "").encode(), page_cookie.encode())
+        request.state.authorized = authorized
         if request.url.path == "/health":
             return await call_next(request)
         given = request.query_params.get("token")
@@ -416,11 +447,9 @@ def _add_token_check(app: FastAPI, token: str) -> None:
 
             target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
             resp = RedirectResponse(target, status_code=303)
-            resp.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+            resp.set_cookie(TOKEN_COOKIE, page_cookie, httponly=True, samesite="strict")
             return resp
-        header = request.headers.get("authorization", "")
-        offered = header[7:] if header.lower().startswith("bearer ") else request.cookies.get(TOKEN_COOKIE, "")
-        if not hmac.compare_digest(offered.encode(), token.encode()):
+        if not authorized:
             resp = error_json(401, "missing or wrong token: send Authorization: Bearer <RSEARCH_API_TOKEN>")
             resp.headers["WWW-Authenticate"] = "Bearer"
             return resp

@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from rsearch.core.errors import RsearchError
 from rsearch.search import facets
 from rsearch.search.marking import mark_html, needles_for
+from rsearch.search.results import ocr_label
 
 
 from .page_text import TEXT, error_text, facet_label, kind_label, language
@@ -101,7 +102,8 @@ def add_page_routes(app: FastAPI, service) -> None:
             ctx["report"] = found["report"]
             ctx["sections"] = [{
                 "heading": mark_html(s["heading"], needles, PRE, POST) if s["heading"] else None,
-                "chunks": [{"id": c["id"], "kind": c["kind"], "html": mark_html(c["text"], needles, PRE, POST)}
+                "chunks": [{"id": c["id"], "kind": c["kind"], "html": mark_html(c["text"], needles, PRE, POST),
+                            "ocr": ocr_label(c.get("source_kind"), c.get("ocr_confidence"))}
                            for c in s["chunks"]],
             } for s in found["sections"]]
             ctx["title_html"] = mark_html(found["report"].get("title") or "", needles, PRE, POST)

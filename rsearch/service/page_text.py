@@ -20,6 +20,7 @@ TEXT = {
         "total_chunks": "共 {n} 条结果", "total_reports": "共 {n} 篇报道", "page_of": "第 {page}/{pages} 页",
         "matches": "{n} 处匹配", "prev": "上一页", "next": "下一页", "pages": "分页", "back": "← 返回搜索",
         "sections": "小节", "offline": "连接服务失败，请稍后再试。", "in_section": "小节：",
+        "ocr_note": "文字由 OCR 识别自扫描页，可能有误识的字",
     },
     "en": {
         "search": "Search", "placeholder": "Search the reports (simplified or traditional), e.g. 党史学习教育 region:西工区",
@@ -29,6 +30,7 @@ TEXT = {
         "total_chunks": "{n} hits", "total_reports": "{n} reports", "page_of": "page {page}/{pages}",
         "matches": "{n} matches", "prev": "previous", "next": "next", "pages": "pages", "back": "← back to the search",
         "sections": "Sections", "offline": "The service did not answer; try again in a moment.", "in_section": "section: ",
+        "ocr_note": "read by OCR from a scanned page: it may hold misread characters",
     },
 }
 

@@ -207,7 +207,7 @@ def test_stock_pip_wheel_indexes_every_format(stock_pip, es, es_url, tmp_path):
 
 
 def test_docker_image_files_install_and_index_the_seeds(stock_pip, es, es_url, tmp_path):
-    from test_kibana import FakeKibana
+    from unit.test_kibana import FakeKibana
 
     context = build_context()
     root = tmp_path / "image"  # the image's file system

@@ -24,9 +24,10 @@ def test_every_suffix_has_a_reader():
 
 
 def test_directories_yield_every_supported_type(tmp_path):
-    for name in ("a.PDF", "b.docx", "c.html", "d.htm", "e.txt", "f.md", "g.doc", "h.png"):
+    for name in ("a.PDF", "b.docx", "c.html", "d.htm", "e.txt", "f.md", "g.doc", "h.png", "i.JPG", "j.tiff", "k.bmp"):
         (tmp_path / name).write_bytes(b"x")
-    assert sorted(p.name for p in iter_files([tmp_path])) == ["a.PDF", "b.docx", "c.html", "d.htm", "e.txt", "f.md"]
+    assert sorted(p.name for p in iter_files([tmp_path])) == [
+        "a.PDF", "b.docx", "c.html", "d.htm", "e.txt", "f.md", "h.png", "i.JPG", "j.tiff"]
 
 
 # -- PDF ---------------------------------------------------------------------------
