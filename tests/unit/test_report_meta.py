@@ -25,6 +25,15 @@ BODY = "活动现场气氛热烈，大家纷纷表示收获很大，要把学习
 
 # -- places: streets are not cities; autonomous short names -----------------------
 
+@pytest.mark.parametrize("text,places", [
+    ("三台北斗导航播种机正在作业", []),  # 三台 / 北斗: no 台北 in it
+    ("代表团前往台北参加交流活动", ["台北市", "台湾省"]),
+    ("河南洛阳的牡丹开了", ["河南省", "洛阳市"]),
+])
+def test_a_short_name_that_segmentation_cuts_in_two_is_no_place(text, places):
+    assert sorted(extract_regions(text).all) == sorted(places)
+
+
 @pytest.mark.parametrize("text", ["家住天津路的居民", "广州市场内商户", "南京东路步行街", "北京街社区居委会", "上海花园小区"])
 def test_street_market_community_names_are_not_places(text):
     assert extract_regions(text).all == []
