@@ -237,6 +237,14 @@ def _squeezed(text: str) -> str:
     return "".join(text.split())
 
 
+# A line that is only an office's or body's name: a few characters ending in
+# what names a government office, a court, a company.
+_OFFICE = re.compile(
+    r"^[\u4e00-\u9fff]{1,8}(?:办公室|办公厅|委员会|政府|法院|检察院|中心|集团|公司|协会|学会|商会|联合会"
+    r"|[办委部局厅署院])$"
+)
+
+
 # A column tag after a title: （人民时评）, （2025春运一线）.
 _COLUMN_TAG = re.compile(r"[（(][^（）()]{2,12}[）)]$")
 # Two phrases set apart by spaces, as papers set a title's parallel halves.
@@ -253,7 +261,9 @@ def _main_line(lines: list[str]) -> int:
     def rank(k: int) -> tuple:
         line = lines[k].strip()
         marked = bool(_COLUMN_TAG.search(line)) or bool(_SPACED.search(line))
-        return (not marked, width(line), -k)
+        # An office's name alone (国务院安委办 over what it did) says who,
+        # not what: a kicker, however short.
+        return (_OFFICE.match(line) is not None, not marked, width(line), -k)
 
     return min(range(len(lines)), key=rank)
 

@@ -68,3 +68,10 @@ def test_an_html_title_without_the_sites_name(tmp_path):
     # Without a heading that says so, the <title> stands as it is.
     path.write_text(page.replace("<h1>青川茶园扩到三万亩 采茶乡亲增收</h1>", ""), encoding="utf-8")
     assert parse_file(path).reports[0].title == "青川茶园扩到三万亩 采茶乡亲增收-某某网"
+
+
+def test_an_offices_name_over_the_title_is_its_kicker():
+    page = ("某省应急办\n\n部署开展高层建筑消防安全排查\n\n《某某日报》（2030年02月18日第 13 版）\n\n"
+            "本报讯（记者 林远）2月17日，某省应急办召开会议，部署开展高层建筑消防安全排查。会议要求各地逐栋排查。\n")
+    (report,) = parse_text(page).reports
+    assert (report.kicker, report.title) == ("某省应急办", "部署开展高层建筑消防安全排查")
