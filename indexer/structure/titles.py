@@ -320,8 +320,22 @@ def choose_title(units: list[Unit]) -> tuple[TitleParts, set[int]]:
 
 
 _TITLE_LINE_MAX = 120  # characters
+_LOOKED_AT = 5  # units after the first line
+
+
+def _unlike_its_paragraphs(text: str, rest: list[Unit]) -> bool:
+    """A first line that is a sentence heads the text as its title only when
+    it is not one of its paragraphs: what follows is not sentences (the
+    fields of an official document, numbered items), or its sentences run
+    much longer than the line. (A text of one-sentence paragraphs and no
+    title has a first paragraph like the others.)"""
+    after = [v.text for v in rest[:_LOOKED_AT]]
+    paragraphs = sorted(len(t) for t in after if ends_sentence(t))
+    if len(paragraphs) * 2 < len(after):
+        return True
+    return bool(paragraphs) and len(text) * 5 <= paragraphs[len(paragraphs) // 2] * 3
 _SENTENCE_TITLE_MAX = 300  # characters: a notice's gist as its title
-_SENTENCE_TITLE_SENTENCES = 2
+_SENTENCE_TITLE_SENTENCES = 3
 
 
 def _first_line_title(u: Unit, units: list[Unit], sentence: bool = True) -> bool:
@@ -338,20 +352,17 @@ def _first_line_title(u: Unit, units: list[Unit], sentence: bool = True) -> bool
     # The text under the title's block (not its subtitles).
     rest = [v for v in units[1:] if v.kind in ("text", "bullet") and v.role in (Role.BODY, Role.NONE, Role.HEADING)
             and v.block is not u.block]
+    # Set apart by a blank line over a text longer than itself.
+    set_apart = u.whole_block and u.block.gap_after >= 1 and sum(len(v.text) for v in rest) > len(text)
     if "。" in text or len(text) > _TITLE_LINE_MAX:
-        if not sentence:
-            return False
-        # A sentence is a title only set apart by a blank line, at most two
-        # sentences long, over a text much longer than itself.
+        # A sentence is a title only so, and at most three sentences long (a
+        # notice titled by its gist).
         sentences = len([s for s in re.split(r"[。！？]", text) if s.strip()])
-        return (
-            u.whole_block and u.block.gap_after >= 1 and len(text) <= _SENTENCE_TITLE_MAX
-            and sentences <= _SENTENCE_TITLE_SENTENCES
-            and sum(len(v.text) for v in rest) >= 2 * len(text)
-        )
+        return (sentence and set_apart and len(text) <= _SENTENCE_TITLE_MAX
+                and sentences <= _SENTENCE_TITLE_SENTENCES and _unlike_its_paragraphs(text, rest))
     body = [v for v in rest if v.role != Role.HEADING]
     nxt = body[0] if body else (rest[0] if rest else None)
     # Text follows, longer than the line (a title heads more than itself),
     # or any text under a line that reads as a headline (a press
-    # conference's notice: 時間：… 地點：…).
-    return nxt is not None and (len(nxt.text) > len(text) or headline_like(text))
+    # conference's notice: 時間：… 地點：…), or it stands apart.
+    return nxt is not None and (len(nxt.text) > len(text) or headline_like(text) or set_apart)

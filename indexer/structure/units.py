@@ -9,7 +9,7 @@ from enum import StrEnum
 from rsearch.indexer.models import Byline
 from rsearch.indexer.structure.blocks import Block, median, wrap_samples
 from rsearch.indexer.structure.shapes import (
-    BULLETS, BYLINE_MARKS, LONG, MARKDOWN_HEADING, NEVER_STARTS, ends_sentence, headline_like, join_lines, splits_word, width,
+    BULLETS, BYLINE_MARKS, FIELD_LINE, LONG, MARKDOWN_HEADING, NEVER_STARTS, ends_sentence, headline_like, join_lines, splits_word, width,
 )
 
 
@@ -307,6 +307,8 @@ def _matches_template(lines: list[str], templates: list[Template]) -> bool:
 
 def _ends_unit(line: str, nxt: str, wrapped: bool, col_width: float | None, full_width: float = 0.0) -> bool:
     """Does a paragraph end between ``line`` and ``nxt`` (same block)?"""
+    if FIELD_LINE.match(line) and FIELD_LINE.match(nxt):
+        return True  # 受文者：… / 發文日期：…: fields, one per line
     if wrapped:
         # In a column only a sentence end on a short line closes a paragraph
         # (a full line ending in 。 is often mid-paragraph).

@@ -75,3 +75,12 @@ def test_an_offices_name_over_the_title_is_its_kicker():
             "本报讯（记者 林远）2月17日，某省应急办召开会议，部署开展高层建筑消防安全排查。会议要求各地逐栋排查。\n")
     (report,) = parse_text(page).reports
     assert (report.kicker, report.title) == ("某省应急办", "部署开展高层建筑消防安全排查")
+
+
+def test_an_official_documents_fields_stay_one_per_line():
+    title = "某某銀行辦理業務核有缺失，核處罰鍰新臺幣二百萬元"
+    r = title_of(f"{title}\n\n受文者： 如正、副本\n發文字號：某字第1號\n受處分人姓名或名稱：某某銀行\n地址：略\n"
+                 f"主旨：某某銀行辦理業務核有缺失\n說明：{BODY}\n")
+    assert r.title == title
+    texts = [p.text for p in r.paragraphs()]
+    assert "受文者： 如正、副本" in texts and "地址：略" in texts
