@@ -44,6 +44,12 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "realworld"
 
 METRICS = ("titles", "people_recall", "people_precision", "dates", "sections", "pages_exact", "one_report")
+# Where each labelled report's date came from (report_date's sources): the
+# text alone; the text, with its year or month from the file's record; the
+# file's record itself (page metadata, the file's name); nothing.
+ORIGINS = ("text", "text+record", "record", "none")
+ORIGIN_HEADERS = {"text": "from the text", "text+record": "text, year/month from the file",
+                  "record": "file's record (metadata / name)", "none": "undated"}
 HEADERS = {
     "titles": "titles", "people_recall": "people R", "people_precision": "people P", "dates": "dates",
     "sections": "sections", "pages_exact": "pages exact", "one_report": "one report",
@@ -87,7 +93,8 @@ class Tally:
 
     def to_dict(self) -> dict:
         return {"files": self.files} | {
-            m: {"hit": self.hit[m], "total": self.total[m], "pct": self.pct(m)} for m in METRICS if self.total.get(m)
+            m: {"hit": self.hit[m], "total": self.total[m], "pct": self.pct(m)}
+            for m in (*METRICS, *(f"date_{o}" for o in ORIGINS)) if self.total.get(m)
         }
 
 
@@ -112,6 +119,18 @@ def _match_page(labels: list[dict], reports: list) -> list:
     return out
 
 
+def date_origin(source: str | None) -> str:
+    """Which of ``ORIGINS`` a report's ``date_source`` is."""
+    from rsearch.indexer.report_date import RECORDS, source_parts
+
+    rung, record = source_parts(source)
+    if rung is None:
+        return "none"
+    if rung in RECORDS:
+        return "record"
+    return "text+record" if record else "text"
+
+
 def score_report(tally: Tally, label: dict, report, misses: list) -> None:
     """Add one labelled report (and the parsed report given for it, maybe None)."""
     where = label.get("_file", "")
@@ -125,6 +144,8 @@ def score_report(tally: Tally, label: dict, report, misses: list) -> None:
         got = report.date if report is not None else None
         ok = got == label["date"]
         tally.add("dates", ok)
+        origin = date_origin(report.date_source if report is not None else None)
+        tally.add(f"date_{origin}", ok)
         if not ok:
             misses.append(("date", where, label["date"], f"{got} ({report.date_source if report else '-'})"))
     names = _writers(report) if report is not None else []
@@ -150,12 +171,12 @@ def score_report(tally: Tally, label: dict, report, misses: list) -> None:
                 misses.append(("section", where, section, None))
 
 
-def score_file(corpus: Path, row: dict, misses: list) -> Tally:
+def score_file(corpus: Path, row: dict, misses: list, name_dates: bool = True) -> Tally:
     from rsearch.indexer.parse import parse_file
 
     tally = Tally()
     tally.files = 1
-    parsed = parse_file(corpus / row["file"])
+    parsed = parse_file(corpus / row["file"], name_dates=name_dates)
     reports = parsed.reports
     labels = [dict(r, _file=row["file"]) for r in row["reports"]]
     if row["kind"] == "page":
@@ -182,13 +203,13 @@ def group_of(row: dict) -> str:
     return f"{source} ({row['kind']})"
 
 
-def evaluate(corpus: Path) -> tuple[dict[str, Tally], list]:
+def evaluate(corpus: Path, name_dates: bool = True) -> tuple[dict[str, Tally], list]:
     """Tallies per group and ``overall``, and the misses (kind, file, want, got)."""
     rows = [json.loads(line) for line in (corpus / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     groups: dict[str, Tally] = {}
     misses: list = []
     for row in rows:
-        tally = score_file(corpus, row, misses)
+        tally = score_file(corpus, row, misses, name_dates)
         groups.setdefault(group_of(row), Tally()).merge(tally)
     overall = Tally()
     for tally in groups.values():
@@ -213,6 +234,22 @@ def table(groups: dict[str, Tally]) -> str:
     return "\n".join(lines)
 
 
+def origins_table(groups: dict[str, Tally]) -> str:
+    """Where the labelled reports' dates came from, per group: each cell
+    ``n (k right)``, so that a date figure shows how much of it the text
+    earned and how much the file's own record."""
+    lines = ["| source (kind) | labelled dates | " + " | ".join(ORIGIN_HEADERS[o] for o in ORIGINS) + " |",
+             "|---|---:|" + "---:|" * len(ORIGINS)]
+    for name, t in groups.items():
+        if not t.total.get("dates"):
+            continue
+        cells = [f"{t.total[f'date_{o}']} ({t.hit[f'date_{o}']} right)" if t.total.get(f"date_{o}") else ""
+                 for o in ORIGINS]
+        label = f"**{name}**" if name == "overall" else name
+        lines.append(f"| {label} | {t.total['dates']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
@@ -221,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-baseline", type=Path, metavar="FILE",
                         help="write the percentages as the baseline the fast test holds them to "
                         "(bench/structure_baseline.json)")
+    parser.add_argument("--no-name-dates", action="store_true",
+                        help="ignore dates written in file names (what the text and the files' metadata date)")
     parser.add_argument("--misses", type=int, default=0, metavar="N",
                         help="print up to N misses of each kind (title, date, people, section, page, one_report)")
     args = parser.parse_args(argv)
@@ -229,10 +268,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     sys.path.insert(0, str(REPO))
     started, cpu = time.perf_counter(), time.process_time()
-    groups, misses = evaluate(args.corpus)
+    groups, misses = evaluate(args.corpus, name_dates=not args.no_name_dates)
     print(f"corpus {args.corpus}: {groups['overall'].files} files, "
           f"{time.perf_counter() - started:.1f} s ({time.process_time() - cpu:.1f} CPU-s)\n")
     print(table(groups))
+    print("\nWhere the dates came from (labelled reports; n (right)):\n")
+    print(origins_table(groups))
     if args.misses:
         shown: dict[str, int] = defaultdict(int)
         for kind, where, want, got in misses:

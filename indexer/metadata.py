@@ -148,12 +148,34 @@ def _matches(text: str, automaton) -> list[tuple[int, int, list]]:
         if short:
             if size == 2 and start > 0 and text[start - 1] in _SURNAMES:
                 continue  # 孙青海: a person
+            if size == 2 and _cut_inside(text, start):
+                continue  # 三台北斗导航: 三台 / 北斗, not 台北
             infos = [a for a in infos if a.rank < COUNTY]
         elif infos[0].rank == COUNTY and text[end + 1: end + 2] == "域":
             continue  # 新兴区域 is "region", not 新兴区
         found.append((start, end, infos))
         last_end = end
     return found
+
+
+@lru_cache(maxsize=4096)
+def _segments(window: str) -> tuple[int, ...]:
+    """Where rjieba's word segmentation puts word boundaries in ``window``."""
+    import rjieba
+
+    ends, pos = [], 0
+    for token in rjieba.cut(window):
+        pos += len(token)
+        ends.append(pos)
+    return tuple(ends)
+
+
+def _cut_inside(text: str, start: int) -> bool:
+    """Does word segmentation of the words around it cut the two-character
+    name at ``start`` in two? Then its characters belong to other words
+    (三台北斗导航 is 三台 / 北斗 / 导航: no 台北 in it)."""
+    lo = max(0, start - 4)
+    return start + 1 - lo in _segments(text[lo:start + 6])
 
 
 def _common_prefix(codes: list[str]) -> str:

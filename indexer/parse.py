@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from rsearch.indexer.chunking import chunk_report
 from rsearch.indexer.formats import read_document
 from rsearch.indexer.models import Report
-from rsearch.indexer.pipeline import _modified, recover_reports
+from rsearch.indexer.pipeline import recover_reports
+from rsearch.indexer.report_date import file_name_date
 from rsearch.indexer.reader import UnreadableFile
 
 __all__ = ["ParsedFile", "parse_file", "parse_text", "report_dict", "format_parsed"]
@@ -40,21 +41,23 @@ class ParsedFile:
 
 
 def parse_text(text: str, source_path: str = "<text>", *, metadata_date: str | None = None,
-               file_date: str | None = None) -> ParsedFile:
+               name_date: str | None = None) -> ParsedFile:
     """The reports of one file's normalised text (see ``parse_file``)."""
-    reports = recover_reports(text, source_path, metadata_date=metadata_date, file_date=file_date)
+    reports = recover_reports(text, source_path, metadata_date=metadata_date, name_date=name_date)
     kinds = [dict(Counter(c.kind for c in chunk_report(r))) for r in reports]
     return ParsedFile(source_path, reports, kinds)
 
 
-def parse_file(path: str | os.PathLike) -> ParsedFile:
-    """Read and parse one file; an unreadable file gives ``error`` and no reports."""
+def parse_file(path: str | os.PathLike, *, name_dates: bool = True) -> ParsedFile:
+    """Read and parse one file; an unreadable file gives ``error`` and no reports.
+    ``name_dates=False`` ignores a date written in the file's name (the
+    benchmark measures what the text alone dates so)."""
     name = os.fspath(path)
     try:
         document = read_document(path)
     except UnreadableFile as exc:
         return ParsedFile(name, error=exc.reason)
-    return parse_text(document.text, name, metadata_date=document.date, file_date=_modified(path))
+    return parse_text(document.text, name, metadata_date=document.date, name_date=file_name_date(path) if name_dates else None)
 
 
 def report_dict(report: Report, chunk_kinds: dict[str, int] | None = None) -> dict:

@@ -19,7 +19,6 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 
 from rsearch.indexer.chunking import Chunk, chunk_report
@@ -28,7 +27,7 @@ from rsearch.indexer.formats import check_size, is_plain_text, read_document
 from rsearch.indexer.metadata import extract_regions
 from rsearch.indexer.models import Report
 from rsearch.indexer.reader import PIECE_BYTES, UnreadableFile, read_piece
-from rsearch.indexer.report_date import report_date, report_text
+from rsearch.indexer.report_date import file_name_date, report_date, report_text
 from rsearch.indexer.report_region import report_region
 from rsearch.indexer.structure import parse_reports
 
@@ -41,9 +40,11 @@ SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm", ".png", ".jpg", ".j
 
 
 def recover_reports(
-    text: str, source_path: str, *, metadata_date: str | None = None, file_date: str | None = None
+    text: str, source_path: str, *, metadata_date: str | None = None, name_date: str | None = None
 ) -> list[Report]:
-    """The reports in one file's text, each with its region and date."""
+    """The reports in one file's text, each with its region and date
+    (``metadata_date``: the date the file records about itself; ``name_date``:
+    one its name gives, ``report_date.file_name_date``)."""
     reports = parse_reports(text, source_path)
     folded = fold(text)
     for report in reports:
@@ -54,7 +55,7 @@ def recover_reports(
         report.region = report_region(report)
         report.date, report.date_source = report_date(
             report, text, single_report=len(reports) == 1,
-            metadata_date=metadata_date, file_date=file_date,
+            metadata_date=metadata_date, name_date=name_date,
         )
     return reports
 
@@ -110,7 +111,7 @@ def load_piece(path: str | os.PathLike, source_path: str, piece: Piece = Piece()
 
 def _chunks(text: str, path, source_path: str, metadata_date: str | None, piece: Piece) -> list[Chunk]:
     chunks: list[Chunk] = []
-    reports = recover_reports(text, source_path, metadata_date=metadata_date, file_date=_modified(path))
+    reports = recover_reports(text, source_path, metadata_date=metadata_date, name_date=file_name_date(path))
     for report in reports:
         report.report_no += piece.reports_before
         chunks += chunk_report(report)
@@ -130,14 +131,6 @@ def load_file(path: str | os.PathLike, source_path: str | None = None) -> list[C
         more, following = load_piece(path, name, following)
         chunks += more
     return chunks
-
-
-def _modified(path: str | os.PathLike) -> str | None:
-    """The file's modification day: the last resort for a report's date."""
-    try:
-        return date.fromtimestamp(os.stat(path).st_mtime).isoformat()
-    except (OSError, ValueError, OverflowError):
-        return None
 
 
 def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:

@@ -1,45 +1,83 @@
 """The date of a report: one per report, and where it came from.
 
-``report_date(report, page_text, metadata_date, file_date)`` returns
-``(date, source)``; the first rung that gives a date wins:
+``report_date(report, page_text, metadata_date=, name_date=)`` returns
+``(date, source)``; the first rung that gives a date wins. First what the
+text says of its own date:
 
-1. ``dateline``: the opening paragraph starts with a dateline and date
-   (``本报讯（记者 王建军）5月8日，`` ``新华社北京3月1日电`` ``本报讯 为……，3月17日，``:
-   a date in its first sentence) or simply with a date and a comma (``6月18日，``).
-2. ``closing``: a line that is only a date at the end of the report
+1. ``byline``: the date a paper prints with its byline
+   (``《人民日报》（2025年01月02日第 05 版）``).
+2. ``dateline``: the opening paragraph starts with a dateline and date
+   (``本报讯（记者 王建军）5月8日，`` ``新华社北京3月1日电`` ``中国经济网北京6月12日讯``
+   ``本报讯 为……，3月17日，``: a date in its first sentence) or simply with a
+   date and a comma (``6月18日，``).
+3. ``closing``: a line that is only a date at the end of the report
    (``2021年6月30日``, ``二〇二一年六月三十日``), as government reports and
    notices close with the issuer and the date.
-3. ``title``: a full date (or year and month) in the kicker, title or subtitle
+4. ``title``: a full date (or year and month) in the kicker, title or subtitle
    (``——2021年1月18日在……会议上``).
-4. ``header``: the date in the page header (a short line at the top of the
-   page: ``洛阳日报 2021年6月19日 星期六 第3版``).
-5. ``text``: the latest full date the report mentions.
-6. ``metadata``: the date the file itself records (PDF creation date, Word
-   document properties, an HTML page's publication date).
-7. ``year``: only a year: the latest year the report or its page mentions
-   (not a target year: ``到2025年``), or an anniversary (``庆祝中国共产党成立100周年``
-   is 2021, ``改革开放40周年`` 2018).
-8. ``file``: the file's modification time, when nothing else dates it.
+5. ``header``: the date in the page header (a short line at the top of the
+   page: ``洛阳日报 2021年6月19日 星期六 第3版``) or a header field
+   (``时间：2026-02-09``, ``發稿時間：113年05月09日``).
+6. ``today``: the day a release says is today (``今(9)日``, ``昨(8)日``
+   (the day after the 8th), ``今天（6月12日）``).
+
+Then the file's own record of its date:
+
+7. ``metadata``: the date the file records about itself (an HTML page's
+   publication meta, a PDF's creation date, Word document properties).
+8. ``file name``: a date written in the file's name or its folder's
+   (``2024-05-09 市政新闻.pdf``, ``report_20240509.txt``; ``file_name_date``).
+
+Then what the text merely mentions:
+
+9. ``day``: the day of the month the first sentence names (``市议会2日下午召开``):
+   the day of the news, often the day before the report's own.
+10. ``text``: the latest full date the report mentions.
+11. ``year``: only a year: the latest year the report or its page mentions
+    (not a target year: ``到2025年``), or an anniversary (``庆祝中国共产党成立100周年``
+    is 2021, ``改革开放40周年`` 2018).
+
+The file's modification time is never a report's date (copying a file
+changes it): a report nothing dates has no date.
 
 Dates without a year (``3月12日``) take the year from context: the page
 header's date (a day after it belongs to the year before: a 12月30日 brief on
-a page dated 2022年1月3日), else the latest year the page mentions (pages
-quote history, ``2019年5月成立以来``, but are dated by their newest events), else
-an anniversary year. A date is ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``.
+a page dated 2022年1月3日), else the file's record (the same way), else the
+latest year the page mentions (pages quote history, ``2019年5月成立以来``, but
+are dated by their newest events), else an anniversary year. A day without a
+month (``今(9)日``) takes the month of a mention of that day (``5月9日``), else
+the month around the header's date or the file's record. Where the file's
+record decided the year or month of a date the text gives, the source says
+so: ``today+file name``, ``dateline+metadata``. A date is ``YYYY-MM-DD``,
+``YYYY-MM`` or ``YYYY``.
 """
 
 from __future__ import annotations
 
 import re
+import os
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 from rsearch.core.analysis import fold
 from rsearch.indexer.metadata import extract_dates, gregorian
 from rsearch.indexer.models import Report
 from rsearch.indexer.report_region import opening_paragraph
 
-SOURCES = ("byline", "dateline", "closing", "title", "header", "today", "text", "metadata", "year", "file")
+SOURCES = ("byline", "dateline", "closing", "title", "header", "today", "metadata", "file name", "day", "text", "year")
+# The file's own record of its date, as opposed to its text.
+RECORDS = ("metadata", "file name")
+
+
+def source_parts(source: str | None) -> tuple[str | None, str | None]:
+    """``today+file name`` -> (``today``, ``file name``): the rung, and the
+    record that gave the year or month of a date the text gives (or None)."""
+    if not source:
+        return None, None
+    rung, _, record = source.partition("+")
+    return rung, record or None
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "О": 0}
 
@@ -106,6 +144,11 @@ def anniversary_years(text: str) -> list[int]:
     return out
 
 
+def mentioned_years(text: str) -> set[int]:
+    """The years ``text`` is in: explicit years (not targets) and anniversaries."""
+    return {int(m.group("y")) for m in _YEAR.finditer(text)} | set(anniversary_years(text))
+
+
 def latest_year(text: str) -> int | None:
     """The latest year ``text`` is in: explicit years (not targets) and anniversaries."""
     years = [int(m.group("y")) for m in _YEAR.finditer(text)] + anniversary_years(text)
@@ -132,25 +175,82 @@ def header_date(page_text: str) -> str | None:
     return None
 
 
-def _with_year(month: int, day: int, year: int | None, header: str | None) -> str | None:
-    if header:
-        hy = int(header[:4])
-        iso = _iso(hy, month, day)
-        if iso and iso > header:  # after the page's date: the year before
-            iso = _iso(hy - 1, month, day)
-        return iso
-    return _iso(year, month, day) if year else None
+@dataclass(frozen=True)
+class Anchor:
+    """What a date written without its year (3月9日) or month (今(9)日,
+    9日下午) is read against: the page header's date, the file's own record
+    of its date (``record``, from ``record_source``: an HTML page's
+    publication meta, a document's creation date, a date in the file's
+    name), and the latest year the text is in."""
+
+    year: int | None = None
+    header: str | None = None
+    record: str | None = None
+    record_source: str | None = None
 
 
-def _dateline(opening: str, year: int | None, header: str | None) -> str | None:
-    mark = _DATELINE_MARK.match(opening)
+def _not_after(reference: str, month: int, day: int) -> str | None:
+    """``month``/``day`` in the year of ``reference``, or the year before
+    when that falls after it (a 12月30日 brief on a page of 2022年1月3日)."""
+    year = int(reference[:4])
+    iso = _iso(year, month, day)
+    if iso and iso > reference:
+        iso = _iso(year - 1, month, day)
+    return iso
+
+
+def _with_year(month: int, day: int, anchor: Anchor) -> tuple[str | None, bool]:
+    """The date of a month and day without a year, and whether the file's
+    record (not the text) decided it."""
+    if anchor.header:
+        return _not_after(anchor.header, month, day), False
+    by_text = _iso(anchor.year, month, day) if anchor.year else None
+    if anchor.record:
+        by_record = _not_after(anchor.record, month, day)
+        return by_record, by_record != by_text
+    return by_text, False
+
+
+def _agrees(record: str, years: set[int]) -> bool:
+    """Can a file's record of its date give the year of a date its text
+    gives without one? Yes if the text names that year or the one before
+    (reports cite last year's figures), or no year at all. A record of
+    another time is the date a tool stamped (a default creation date,
+    2000-01-01) or the file was saved, not the report's."""
+    year = int(record[:4])
+    return not years or year in years or year - 1 in years
+
+
+def _nearest_day(reference: str, day: int) -> str | None:
+    """The date with day of month ``day`` nearest to ``reference`` (its own
+    month, the one before or the one after)."""
+    ref = date.fromisoformat(reference[:10])
+    candidates = []
+    for shift in (-1, 0, 1):
+        y, m = divmod(ref.year * 12 + ref.month - 1 + shift, 12)
+        try:
+            candidates.append(date(y, m + 1, day))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: (abs((d - ref).days), d)).isoformat()
+
+
+# A wire dateline with its date: 新华社北京3月1日电, 中国经济网北京6月12日讯,
+# 科技日报兰州6月11日电 (an outlet and a place before the date, 电/讯 after).
+_WIRE_DATELINE = re.compile(r"^[^\s，。、“”：:（）()]{2,20}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*[电讯]")
+
+
+def _dateline(opening: str, anchor: Anchor) -> tuple[str | None, bool]:
+    mark = _DATELINE_MARK.match(opening) or _WIRE_DATELINE.match(opening)
     rest = opening[mark.end():] if mark else opening
     rest = _BRACKETED.sub("", rest)
     if mark:
         # 新华社北京3月1日电: the date is inside the mark.
         inside = _MONTH_DAY.search(mark.group(0))
         if inside:
-            return _dated(inside, year, header)
+            return _dated(inside, anchor)
         first_sentence = re.split(r"[。！？]", rest, maxsplit=1)[0]
         m = _MONTH_DAY.search(first_sentence)
     else:
@@ -159,13 +259,13 @@ def _dateline(opening: str, year: int | None, header: str | None) -> str | None:
         m = _MONTH_DAY.match(rest)
         if m and not re.match(r"\s*[，,]", rest[m.end():]):
             m = None
-    return _dated(m, year, header) if m else None
+    return _dated(m, anchor) if m else (None, False)
 
 
-def _dated(m: re.Match, year: int | None, header: str | None) -> str | None:
+def _dated(m: re.Match, anchor: Anchor) -> tuple[str | None, bool]:
     if m.group("y"):
-        return _iso(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-    return _with_year(int(m.group("m")), int(m.group("d")), year, header)
+        return _iso(int(m.group("y")), int(m.group("m")), int(m.group("d"))), False
+    return _with_year(int(m.group("m")), int(m.group("d")), anchor)
 
 
 def _only_date(line: str) -> str | None:
@@ -207,35 +307,67 @@ def _title_date(report: Report) -> str | None:
 
 
 # ``今(9)日`` - "today, the 9th": press releases date their news by the day of
-# the month the release went out (昨(8)日 the day before it, 明(10)日 after).
-_TODAY = re.compile(r"(?P<rel>今|昨|前|明)\s*[（(]\s*(?P<d>\d{1,2})\s*[)）]\s*日")
+# the month the release went out (昨(8)日 the day before it, 明(10)日 after);
+# 今天（6月12日） names the month too.
+_TODAY = re.compile(r"(?P<rel>今|昨|前|明)\s*[（(]\s*(?P<d>\d{1,2})\s*[)）]\s*(?:日|(?![年月时時\d]))")
+_TODAY_FULL = re.compile(r"(?:今天|今日)\s*[（(]\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*[)）]")
 _SHIFT = {"今": 0, "昨": 1, "前": 2, "明": -1}
 _DAY_MENTION = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]")
+# A day of the month with no month in a report's first sentence, as news
+# dates its lead (``市議會2日下午召開``, ``22日進行質詢``) - not a span of
+# days (``3日游``, ``7日内``, ``30日以上``) or a day of a named month.
+_BARE_DAY = re.compile(
+    r"(?<![\d月年./\-~～—、至到及和与與])(?P<d>[1-9]|[12]\d|3[01])\s*[日号](?![\d内內间間游遊以之期前后後左至到、)）]|[(（])"
+)
 
 
-def _today(text: str, year: int | None) -> str | None:
-    """The day of a release that says ``今(9)日``: its month from a mention of
-    that day (5月9日), else from the latest month the text names."""
+def _day_in_month(day: int, text: str, anchor: Anchor) -> tuple[str | None, bool]:
+    """The date of a day of the month the text names without its month
+    (``今(9)日``, ``9日下午``): the month of a mention of that day (5月9日)
+    near the page header's date or the file's record, else the month around
+    that date (whichever is nearest), else the first month the text names."""
+    reference = anchor.header or anchor.record
+    for x in _DAY_MENTION.finditer(text):
+        if int(x.group("d")) != day:
+            continue
+        if x.group("y"):
+            found, from_record = _iso(int(x.group("y")), int(x.group("m")), day), False
+        else:
+            found, from_record = _with_year(int(x.group("m")), day, anchor)
+        # 今(5)日 and a 3月5日 months away from the release: another day.
+        if found and (reference is None or abs((date.fromisoformat(found) - date.fromisoformat(reference[:10])).days) <= 31):
+            return found, from_record
+        break
+    if reference:
+        return _nearest_day(reference, day), not anchor.header
+    first = _DAY_MENTION.search(text)
+    if first and (first.group("y") or anchor.year):
+        return _iso(int(first.group("y") or anchor.year), int(first.group("m")), day), False
+    return None, False
+
+
+def _today(text: str, anchor: Anchor) -> tuple[str | None, bool]:
+    """The day a release says is today (``今(9)日``, ``昨(8)日`` the day
+    after the 8th, ``今天（6月12日）``)."""
+    full = _TODAY_FULL.search(text)
+    if full:
+        return _with_year(int(full.group("m")), int(full.group("d")), anchor)
     m = _TODAY.search(text)
     if not m:
-        return None
-    day = int(m.group("d")) + _SHIFT[m.group("rel")]
-    mentions = [(int(x.group("y")) if x.group("y") else None, int(x.group("m")), int(x.group("d")))
-                for x in _DAY_MENTION.finditer(text)]
-    same = [(y, mo) for y, mo, d in mentions if d == int(m.group("d"))]
-    if same:
-        y, month = same[0]
-    elif mentions:
-        y, month, _ = mentions[0]
-    else:
-        return None
-    y = y or year
-    if y is None:
-        return None
-    try:
-        return (date(y, month, 1) + timedelta(days=day - 1)).isoformat()
-    except (ValueError, OverflowError):
-        return None
+        return None, False
+    found, from_record = _day_in_month(int(m.group("d")), text, anchor)
+    if found is None:
+        return None, False
+    return (date.fromisoformat(found) + timedelta(days=_SHIFT[m.group("rel")])).isoformat(), from_record
+
+
+def _lead_day(opening: str, text: str, anchor: Anchor) -> tuple[str | None, bool]:
+    """The day of the month the report's first sentence names (``市議會2日
+    下午召開``): the day of its news, which a file's own record of its date
+    outranks (news of the 7th is broadcast on the 8th)."""
+    first_sentence = re.split(r"[。！？]", opening, maxsplit=1)[0]
+    m = _BARE_DAY.search(first_sentence)
+    return _day_in_month(int(m.group("d")), text, anchor) if m else (None, False)
 
 
 def report_text(report: Report) -> str:
@@ -252,9 +384,15 @@ def report_date(
     *,
     single_report: bool = True,
     metadata_date: str | None = None,
-    file_date: str | None = None,
+    name_date: str | None = None,
 ) -> tuple[str | None, str | None]:
-    """(date, source) of ``report`` (see module doc); (None, None) if undated."""
+    """(date, source) of ``report`` (see module doc); (None, None) if undated.
+
+    ``metadata_date`` is the date the file records about itself (an HTML
+    page's publication meta, a PDF's or Word file's creation date),
+    ``name_date`` a date written in the file's name (``file_name_date``).
+    A date the text gives whose year or month came from one of them has
+    the source ``<rung>+<record>`` (``today+file name``)."""
     if report.byline_date:
         return report.byline_date, "byline"
     text = report_text(report)
@@ -263,28 +401,66 @@ def report_date(
     page_text = gregorian(page_text, traditional)
     header = report.header_date or header_date(page_text)
     year = (_page_year(page_text) if page_text else latest_year(text)) or latest_year(text)
-    found = _dateline(gregorian(opening_paragraph(report)), year, header)
+    record, record_source = (metadata_date, "metadata") if metadata_date else (name_date, "file name")
+    if record and not _agrees(record, mentioned_years(text)):
+        record = None  # it dates the file, not the report: no context for the text's dates
+    anchor = Anchor(year, header, record, record_source if record else None)
+    opening = gregorian(opening_paragraph(report), traditional)
+    found, from_record = _dateline(opening, anchor)
     if found:
-        return found, "dateline"
+        return found, "dateline" + (f"+{record_source}" if from_record else "")
     for source, value in (
         ("closing", _closing(report, page_text, single_report)),
         ("title", _title_date(report)),
         ("header", header),
-        ("today", _today(text, year)),
     ):
         if value:
             return value, source
-    context = str(int(header[:4])) if header else (str(year) if year else "")
-    full = [d for d in extract_dates(f"{context}年\n{text}" if context else text) if len(d) == 10]
-    if header:
-        full = [d for d in full if d <= header] or full
-    if full:
-        return max(full), "text"
+    found, from_record = _today(text, anchor)
+    if found:
+        return found, "today" + (f"+{record_source}" if from_record else "")
+    # The file's own record of its date outranks what the text merely
+    # mentions: a release names the days of coming events, a report the
+    # dates of past ones, neither of which is its own.
     if metadata_date:
         return metadata_date, "metadata"
+    if name_date:
+        return name_date, "file name"
+    found, _ = _lead_day(opening, text, anchor)
+    if found:
+        return found, "day"
+    context = str(year) if year else ""
+    full = [d for d in extract_dates(f"{context}年\n{text}" if context else text) if len(d) == 10]
+    if full:
+        return max(full), "text"
     own_year = latest_year(text) or year
     if own_year:
         return str(own_year), "year"
-    if file_date:
-        return file_date, "file"
     return None, None
+
+
+# A date written in a file's name, as people name what they save
+# (``2024-05-09 市政新闻.pdf``, ``report_20240509.txt``, ``2024年5月9日通报.docx``,
+# ``113年5月9日新聞稿.txt`` in 民國 years): year, month and day with one
+# separator (- _ . or none) or in Chinese, not inside a longer number.
+_NAME_DATES = (
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<s>[-_.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?!\d)"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
+)
+
+
+def file_name_date(path: str | os.PathLike) -> str | None:
+    """The date written in a file's name (see ``_NAME_DATES``), else in the
+    name of its folder (``2024-05-09/头版.txt``); None if neither has one.
+    The file's modification time is no report's date: copying a file
+    changes it."""
+    p = Path(path)
+    for name in (p.stem, p.parent.name):
+        text = gregorian(name, True)
+        for pattern in _NAME_DATES:
+            for m in pattern.finditer(text):
+                found = _iso(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+                if found:
+                    return found
+    return None

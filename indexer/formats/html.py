@@ -13,6 +13,7 @@ until recently and without date extraction.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 
 from rsearch.indexer.formats import Document
@@ -54,14 +55,18 @@ def read(path: str | os.PathLike) -> Document:
             data, output_format="markdown", include_formatting=True, include_comments=False,
             include_tables=True, favor_recall=True, deduplicate=False, config=config,
         )
-        meta = trafilatura.extract_metadata(data)
+        # The date the page's markup states (meta tags, <time>, its URL), not
+        # htmldate's extensive search, which guesses from the visible text
+        # (``2021年度`` in a title gave 2021-01-01): the text's dates are the
+        # structure parser's to read, each with its source.
+        meta = trafilatura.extract_metadata(data, extensive=False)
     except Exception as exc:  # lxml/parser errors on malformed input
         raise UnreadableFile(path, f"unreadable HTML ({exc.__class__.__name__})") from exc
     # Fewer characters than a headline: what was left is a menu ("首页"),
     # not an article.
     if not body or len("".join(body.split())) < _MIN_ARTICLE:
         raise UnreadableFile(path, "HTML without article text")
-    title = _cms_title(data) or ((meta.title or "").strip() if meta else "")
+    title = _cms_title(data) or _without_site_name(data, (meta.title or "").strip() if meta else "")
     if title and not any(line.startswith("# ") for line in body.split("\n")):
         body = f"# {title}\n\n{body}"
     day = (meta.date or None) if meta else None
@@ -80,3 +85,27 @@ def _cms_title(data: bytes) -> str:
     except Exception:  # malformed markup: trafilatura's title stands
         return ""
     return found[0].strip() if found and found[0].strip() else ""
+
+
+# ``标题-新华网``, ``标题_某某网``, ``标题 | 某某``: a page's <title> with the
+# site's name after a separator.
+_SITE_SUFFIX = re.compile(r"\s*(?:[-_|｜—–]|\s-\s)\s*[^-_|｜—–]{1,20}$")
+
+
+def _without_site_name(data: bytes, title: str) -> str:
+    """``title`` without the site's name after it, where the page's own
+    heading (an ``<h1>``) is the title without it."""
+    m = _SITE_SUFFIX.search(title)
+    if not m or m.start() == 0:
+        return title
+    from lxml import html as lxml_html
+
+    try:
+        headings = lxml_html.fromstring(data).xpath("//h1")
+    except Exception:  # malformed markup: the title stands
+        return title
+    bare = title[: m.start()].strip()
+    squeezed = "".join(bare.split())
+    if any("".join(h.text_content().split()) == squeezed for h in headings):
+        return bare
+    return title

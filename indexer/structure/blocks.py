@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rsearch.indexer.structure.shapes import LONG, MARKDOWN_HEADING, ends_sentence, width
+from rsearch.indexer.structure.shapes import FIELD_LINE, LONG, MARKDOWN_HEADING, ends_sentence, width
 
 
 # --- 1. blocks -------------------------------------------------------------------
@@ -60,6 +60,7 @@ def wrap_samples(lines: list[str]) -> list[float]:
         width(line)
         for line, nxt in zip(lines, lines[1:])
         if not ends_sentence(line) and len(line) <= LONG and not MARKDOWN_HEADING.match(line) and nxt
+        and not (FIELD_LINE.match(line) and FIELD_LINE.match(nxt))  # fields, one per line
     ]
 
 

@@ -178,14 +178,18 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
         if m is not None:
             # fold keeps every character's place: the value in its own script.
             label, value = m.group("label"), lines[i].strip()[m.start("value"):].strip()
-            drop[i] = True
+            value_at = i
             if not value:
                 nxt = next((m2 for m2 in range(i + 1, len(lines)) if folded[m2]), None)
                 if nxt is not None and len(folded[nxt]) <= 30 and not _FIELD.match(folded[nxt]) and not (
                     top <= nxt <= bottom
                 ):
-                    value = lines[nxt].strip()
-                    drop[nxt] = True
+                    value, value_at = lines[nxt].strip(), nxt
+            if label in _DATE_FIELDS and value and field_date(value) is None:
+                # 時間：10月4日 星期二 中午12：30 地點：…: when and where an
+                # event is, the text of a notice - not the page's date.
+                continue
+            drop[i] = drop[value_at] = True
             if label in _DATE_FIELDS:
                 header.date = header.date or field_date(value)
             elif label in _SOURCE_FIELDS and value:

@@ -60,8 +60,8 @@ def join_continuations(units: list[Unit]) -> list[Unit]:
             and not prev.tail_byline
             and is_open(u)
             and u.block_start  # inside a block, the unit pass already decided
-            and not (prev.block.at_file_start and len(prev.lines) == 1 and prev.whole_block
-                     and "。" not in prev.text)  # a file's first line, set apart: its title
+            and not (prev.block.at_file_start and len(prev.lines) == 1 and u.block is not prev.block
+                     and ("。" not in prev.text or u.block.gap_before >= 2))  # a file's first line(s), set apart: its title block
             and not (u.whole_block and len(u.lines) == 1 and LABEL_LINE.match(u.text))
             and (u.text[0] in NEVER_STARTS or not ends_sentence(pieces[-1][-1]))
             and not (len(pieces[-1]) == 1 and _short_run(prev, u))

@@ -52,6 +52,9 @@ MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
 # A line of its own that opens with a label (附件：…, 联系人：…, 抄送：…) is an
 # item of its own, not the rest of a paragraph broken by a blank line.
 LABEL_LINE = re.compile(rf"^[{CJK}]{{2,6}}[：:]\S")
+# A field of a form or an official document's header, one per line:
+# 受文者： 如正、副本 / 發文日期：… / 主旨：… (a value may follow a space).
+FIELD_LINE = re.compile(rf"^[{CJK}]{{2,9}}[：:]\s*\S")
 
 # Short lines: headlines and captions are at most this wide (CJK = 1).
 HEADLINE_MAX = 40
@@ -152,7 +155,8 @@ def splits_word(left: str, right: str) -> bool:
     (``河南省重`` / ``点建设`` -> 重点): then the lines are one paragraph,
     whatever their shape. Uses rjieba's dictionary on a few characters."""
     global _SEGMENTER
-    a, b = left[-4:], right[:4]
+    # The dictionary is in simplified script: fold traditional (per character).
+    a, b = fold(left[-4:]), fold(right[:4])
     if not a or not b or not is_cjk(a[-1]) or not is_cjk(b[0]):
         return False
     if _SEGMENTER is None:

@@ -207,6 +207,13 @@ def title_from_lines(lines: list[str]) -> TitleParts:
     if first_dash is not None and before:
         parts.kicker += before[:-1]
         parts.title = before[-1]
+        # A line above that holds the whole title says it more fully (a
+        # page's ``2026年某省政府工作报告`` over the printed ``政府工作报告``):
+        # it is the title, not a kicker.
+        fuller = [k for k in parts.kicker if _squeezed(parts.title) in _squeezed(k)]
+        if fuller:
+            parts.kicker.remove(fuller[-1])
+            parts.title = fuller[-1]
     elif len(before) == 2 and not parts.kicker and len(before[1]) <= 6 and " " not in before[1]:
         # A title wrapped over two lines (a PDF dump): a second line that
         # short is the title's end, not a subtitle (老旧小区改造让居民 / 住得更舒心).
@@ -226,6 +233,18 @@ def title_from_lines(lines: list[str]) -> TitleParts:
     return parts
 
 
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+# A line that is only an office's or body's name: a few characters ending in
+# what names a government office, a court, a company.
+_OFFICE = re.compile(
+    r"^[\u4e00-\u9fff]{1,8}(?:办公室|办公厅|委员会|政府|法院|检察院|中心|集团|公司|协会|学会|商会|联合会"
+    r"|[办委部局厅署院])$"
+)
+
+
 # A column tag after a title: （人民时评）, （2025春运一线）.
 _COLUMN_TAG = re.compile(r"[（(][^（）()]{2,12}[）)]$")
 # Two phrases set apart by spaces, as papers set a title's parallel halves.
@@ -242,7 +261,9 @@ def _main_line(lines: list[str]) -> int:
     def rank(k: int) -> tuple:
         line = lines[k].strip()
         marked = bool(_COLUMN_TAG.search(line)) or bool(_SPACED.search(line))
-        return (not marked, width(line), -k)
+        # An office's name alone (国务院安委办 over what it did) says who,
+        # not what: a kicker, however short.
+        return (_OFFICE.match(line) is not None, not marked, width(line), -k)
 
     return min(range(len(lines)), key=rank)
 
@@ -266,37 +287,82 @@ def choose_title(units: list[Unit]) -> tuple[TitleParts, set[int]]:
     groups = [u for u in units if u.role == Role.TITLEGROUP]
     lead = units[0] if units else None
     if groups and groups[0] is not lead and lead is not None and lead.block.at_file_start and lead.block_start \
-            and _first_line_title(lead, units):
+            and _first_line_title(lead, units, sentence=False):
         return TitleParts(title=lead.text), {id(lead)}
     if groups:
         gid = groups[0].group
         members = [u for u in units if u.role == Role.TITLEGROUP and u.group == gid]
         lines = [line for u in members for line in u.lines]
         return title_from_lines(lines), {id(u) for u in members}
+    # The first line of a file, standing alone above the text: a press
+    # release or a saved web page heads its text with its title, however
+    # long and whatever its punctuation (！ ？ ，), even a whole sentence
+    # when a blank line sets it apart (a notice titled by its gist). Lines
+    # right under it in its block that read as headlines are its subtitles.
+    if lead is not None and lead.block.at_file_start and lead.block_start and _first_line_title(lead, units):
+        parts, ids = TitleParts(title=lead.text), {id(lead)}
+        for v in units[1:]:
+            if v.block is not lead.block or v.kind != "text" or len(v.lines) != 1 or ends_sentence(v.text):
+                break
+            if not parts.subtitle and len(v.text) <= 6 and " " not in v.text and not lead.text[-1] in "！？!?":
+                # A title wrapped over two lines (a PDF dump): a second line
+                # that short is its end (老旧小区改造让居民 / 住得更舒心).
+                parts.title = join_lines(parts.title, v.text)
+            else:
+                parts.subtitle.append(v.text)
+            ids.add(id(v))
+        return parts, ids
     # Fall back to a heading at the very top (or the heading that opened a
     # brief): a file with a title line and then plain text.
     if first is not None and first.role == Role.HEADING and not is_lede_label(first.text):
         return TitleParts(title=first.text), {id(first)}
-    # The first line of a file, standing alone above the text: a press
-    # release or a saved web page heads its text with its title, however
-    # long and whatever its punctuation (！ ？ ，) - but not a sentence.
-    lead = units[0] if units else None
-    if lead is not None and lead.block.at_file_start and lead.block_start and _first_line_title(lead, units):
-        return TitleParts(title=lead.text), {id(lead)}
     return TitleParts(), set()
 
 
 _TITLE_LINE_MAX = 120  # characters
+_LOOKED_AT = 5  # units after the first line
 
 
-def _first_line_title(u: Unit, units: list[Unit]) -> bool:
+def _unlike_its_paragraphs(text: str, rest: list[Unit]) -> bool:
+    """A first line that is a sentence heads the text as its title only when
+    it is not one of its paragraphs: what follows is not sentences (the
+    fields of an official document, numbered items), or its sentences run
+    much longer than the line. (A text of one-sentence paragraphs and no
+    title has a first paragraph like the others.)"""
+    after = [v.text for v in rest[:_LOOKED_AT]]
+    paragraphs = sorted(len(t) for t in after if ends_sentence(t))
+    if len(paragraphs) * 2 < len(after):
+        return True
+    return bool(paragraphs) and len(text) * 5 <= paragraphs[len(paragraphs) // 2] * 3
+_SENTENCE_TITLE_MAX = 300  # characters: a notice's gist as its title
+_SENTENCE_TITLE_SENTENCES = 3
+
+
+def _first_line_title(u: Unit, units: list[Unit], sentence: bool = True) -> bool:
+    """Is the file's first line its title? ``sentence``: may it be a whole
+    sentence (not where a title block stands below it: then a first
+    sentence is the summary set above the title, 内容提要 style)."""
     text = u.text
     if u.kind != "text" or len(u.lines) != 1 or u.role not in (Role.BODY, Role.CAPTION, Role.HEADING, Role.NONE):
         return False
-    if not 4 <= len(text) <= _TITLE_LINE_MAX or "。" in text or text[-1] in "，,、；;：:" or is_lede_label(text):
+    if len(text) < 4 or text[-1] in "，,、；;：:" or is_lede_label(text):
         return False
     if opens_with_dateline(text):
         return False
-    nxt = next((v for v in units[1:] if v.kind in ("text", "bullet") and v.role in (Role.BODY, Role.NONE)), None)
-    # Text follows, longer than the line (a title heads more than itself).
-    return nxt is not None and len(nxt.text) > len(text)
+    # The text under the title's block (not its subtitles).
+    rest = [v for v in units[1:] if v.kind in ("text", "bullet") and v.role in (Role.BODY, Role.NONE, Role.HEADING)
+            and v.block is not u.block]
+    # Set apart by a blank line over a text longer than itself.
+    set_apart = u.whole_block and u.block.gap_after >= 1 and sum(len(v.text) for v in rest) > len(text)
+    if "。" in text or len(text) > _TITLE_LINE_MAX:
+        # A sentence is a title only so, and at most three sentences long (a
+        # notice titled by its gist).
+        sentences = len([s for s in re.split(r"[。！？]", text) if s.strip()])
+        return (sentence and set_apart and len(text) <= _SENTENCE_TITLE_MAX
+                and sentences <= _SENTENCE_TITLE_SENTENCES and _unlike_its_paragraphs(text, rest))
+    body = [v for v in rest if v.role != Role.HEADING]
+    nxt = body[0] if body else (rest[0] if rest else None)
+    # Text follows, longer than the line (a title heads more than itself),
+    # or any text under a line that reads as a headline (a press
+    # conference's notice: 時間：… 地點：…), or it stands apart.
+    return nxt is not None and (len(nxt.text) > len(text) or headline_like(text) or set_apart)

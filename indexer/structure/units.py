@@ -9,7 +9,7 @@ from enum import StrEnum
 from rsearch.indexer.models import Byline
 from rsearch.indexer.structure.blocks import Block, median, wrap_samples
 from rsearch.indexer.structure.shapes import (
-    BULLETS, BYLINE_MARKS, LONG, MARKDOWN_HEADING, NEVER_STARTS, ends_sentence, headline_like, join_lines, splits_word, width,
+    BULLETS, BYLINE_MARKS, FIELD_LINE, LONG, MARKDOWN_HEADING, NEVER_STARTS, ends_sentence, headline_like, join_lines, splits_word, width,
 )
 
 
@@ -101,6 +101,18 @@ def lines_are_paragraphs(blocks: list[Block]) -> bool:
     return len(long) >= 3 and sum(map(ends_sentence, long)) >= 0.8 * len(long)
 
 
+_TOP_BLOCK_LINES = 4
+_TOP_LINE_MAX = 120  # characters
+
+
+def title_block_lines(lines: list[str]) -> bool:
+    """Lines that can only be a title block: two to four, short, none
+    ending a sentence or a clause."""
+    return 2 <= len(lines) <= _TOP_BLOCK_LINES and all(
+        len(line) <= _TOP_LINE_MAX and not ends_sentence(line) and line[-1] not in "，,、；;：:" for line in lines
+    )
+
+
 def make_units(blocks: list[Block], col_width: float | None, templates: list[Template]) -> list[Unit]:
     units: list[Unit] = []
     per_line = col_width is None and lines_are_paragraphs(blocks)
@@ -110,10 +122,15 @@ def make_units(blocks: list[Block], col_width: float | None, templates: list[Tem
         pending: list[str] = []  # text lines waiting to become units
         pending_no = block.start
 
+        # The file's first block, in text not set in a column, made of a few
+        # lines none of which ends a sentence: a title over its subtitles
+        # (``总统出席…`` under the title), one unit per line.
+        top = col_width is None and block.at_file_start and title_block_lines(block.lines)
+
         def flush() -> None:
             nonlocal first
             if pending:
-                for u in _text_units(pending, pending_no, block, first, col_width, templates, units, per_line):
+                for u in _text_units(pending, pending_no, block, first, col_width, templates, units, per_line or top):
                     units.append(u)
                     first = False
                 pending.clear()
@@ -290,6 +307,8 @@ def _matches_template(lines: list[str], templates: list[Template]) -> bool:
 
 def _ends_unit(line: str, nxt: str, wrapped: bool, col_width: float | None, full_width: float = 0.0) -> bool:
     """Does a paragraph end between ``line`` and ``nxt`` (same block)?"""
+    if FIELD_LINE.match(line) and FIELD_LINE.match(nxt):
+        return True  # 受文者：… / 發文日期：…: fields, one per line
     if wrapped:
         # In a column only a sentence end on a short line closes a paragraph
         # (a full line ending in 。 is often mid-paragraph).

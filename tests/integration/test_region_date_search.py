@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rsearch.indexer.report_date import SOURCES
+from rsearch.indexer.report_date import SOURCES, source_parts
 from rsearch.indexer.sync import index_paths
 from indexed import hit_ids as ids, search_in as run
 from paths import READABLE_FORMATS, REPORTS
@@ -97,9 +97,14 @@ def test_traditional_filter_value(es, alias):
 def test_every_report_has_one_date_on_every_chunk(chunks):
     by_report = defaultdict(set)
     for c in chunks.values():
-        assert c["date"] and c["date_source"] in SOURCES, file_of(c)
+        assert (c["date"] is None) == (c["date_source"] is None), file_of(c)
+        assert c["date"] is None or source_parts(c["date_source"])[0] in SOURCES, file_of(c)
         by_report[c["report_id"]].add((c["date"], c["date_source"]))
     assert all(len(v) == 1 for v in by_report.values())
+    # Only a report whose text names no date, in a file whose name names
+    # none, is undated (the file's modification time is no report's date).
+    undated = {file_of(c) for c in chunks.values() if c["date"] is None}
+    assert undated == {"000_a0a002071f58397a.txt", "traditional.txt"}
 
 
 def test_dates_and_sources_of_the_format_files(chunks):
@@ -115,7 +120,7 @@ def test_dates_and_sources_of_the_format_files(chunks):
 
 @pytest.mark.parametrize("value", ["2021", "2021-03", "2021-06", "2021-03-15", "2019"])
 def test_date_filter_uses_the_reports_date(es, alias, chunks, value):
-    expected = {i for i, c in chunks.items() if c["date"].startswith(value)}
+    expected = {i for i, c in chunks.items() if (c["date"] or "").startswith(value)}
     assert ids(run(es, alias, f"date:{value}", limit=1000)) == expected
     if value == "2019":
         # 003's third brief mentions 2019年5月, but it is dated 2021.
@@ -126,7 +131,8 @@ def test_date_histogram_facet(es, alias, chunks):
     facet = {f.value: f.count for f in run(es, alias).facets["date"]}
     counts = defaultdict(int)
     for c in chunks.values():
-        counts[c["date"][:7] if len(c["date"]) >= 7 else c["date"] + "-01"] += 1
+        if c["date"]:
+            counts[c["date"][:7] if len(c["date"]) >= 7 else c["date"] + "-01"] += 1
     assert facet == dict(counts)
     assert list(facet) == sorted(facet, reverse=True)
     selected = [f.value for f in run(es, alias, "date:2021-03").facets["date"] if f.selected]
@@ -135,5 +141,7 @@ def test_date_histogram_facet(es, alias, chunks):
 
 def test_sort_by_the_reports_date(es, alias):
     hits = run(es, alias, "党史", sort="date", limit=100).hits
-    assert [h.date for h in hits] == sorted((h.date for h in hits), key=lambda d: d.ljust(10, "0"), reverse=True)
-    assert all(h.date_source for h in hits)
+    dated = [h.date for h in hits if h.date]
+    assert dated == sorted(dated, key=lambda d: d.ljust(10, "0"), reverse=True)
+    assert [h.date for h in hits] == dated + [None] * (len(hits) - len(dated))  # undated last
+    assert all(bool(h.date_source) == bool(h.date) for h in hits)

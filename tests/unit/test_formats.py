@@ -164,6 +164,14 @@ def test_html_traditional_script_and_page_date():
     assert report.region == ["澳门特别行政区"]
 
 
+def test_html_page_date_is_what_its_markup_states():
+    # The notice states no date in its markup; the 2021年度 of its title is
+    # the text's to read (its closing date line dates it), not a page date.
+    doc, (report,) = reports_of("fmt_notice.html")
+    assert doc.date is None
+    assert (report.date, report.date_source) == ("2021-11-08", "closing")
+
+
 def test_html_without_article_is_unreadable(tmp_path):
     path = tmp_path / "nav.html"
     path.write_text("<html><body><nav><a href='/'>首页</a></nav></body></html>", encoding="utf-8")

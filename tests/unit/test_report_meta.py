@@ -11,7 +11,7 @@ from rsearch.indexer.metadata import extract_regions
 from rsearch.indexer.pipeline import recover_reports
 from rsearch.core.gazetteer import resolve
 from rsearch.indexer.reader import read_text
-from rsearch.indexer.report_date import SOURCES, anniversary_years, header_date
+from rsearch.indexer.report_date import SOURCES, anniversary_years, file_name_date, header_date, source_parts
 from paths import SEED_FILES as SEEDS
 
 
@@ -24,6 +24,15 @@ BODY = "活动现场气氛热烈，大家纷纷表示收获很大，要把学习
 
 
 # -- places: streets are not cities; autonomous short names -----------------------
+
+@pytest.mark.parametrize("text,places", [
+    ("三台北斗导航播种机正在作业", []),  # 三台 / 北斗: no 台北 in it
+    ("代表团前往台北参加交流活动", ["台北市", "台湾省"]),
+    ("河南洛阳的牡丹开了", ["河南省", "洛阳市"]),
+])
+def test_a_short_name_that_segmentation_cuts_in_two_is_no_place(text, places):
+    assert sorted(extract_regions(text).all) == sorted(places)
+
 
 @pytest.mark.parametrize("text", ["家住天津路的居民", "广州市场内商户", "南京东路步行街", "北京街社区居委会", "上海花园小区"])
 def test_street_market_community_names_are_not_places(text):
@@ -137,13 +146,76 @@ def test_text_date_is_the_latest_full_date():
     assert (r.date, r.date_source) == ("2021-05-13", "text")
 
 
-def test_metadata_then_year_then_file():
+def test_metadata_then_file_name_then_year():
     text = f"# 红色宣讲团\n\n宣讲团庆祝中国共产党成立100周年。{BODY}\n"
     assert (one(text, metadata_date="2021-06-25").date_source) == "metadata"
+    assert (one(text, name_date="2021-06-24").date, one(text, name_date="2021-06-24").date_source) == \
+        ("2021-06-24", "file name")
     assert (one(text).date, one(text).date_source) == ("2021", "year")
     bare = f"# 社区服务\n\n志愿者服务居民。{BODY}\n"
-    assert (one(bare, file_date="2024-01-02").date, one(bare, file_date="2024-01-02").date_source) == ("2024-01-02", "file")
-    assert one(bare).date is None
+    assert (one(bare, name_date="2024-01-02").date, one(bare, name_date="2024-01-02").date_source) == \
+        ("2024-01-02", "file name")
+    assert one(bare).date is None  # no modification-time fallback: undated
+
+
+def test_the_files_record_outranks_a_date_the_text_only_mentions():
+    text = f"# 文化节筹备会召开\n\n筹备会决定，文化节于2024年5月20日开幕，5月26日闭幕。{BODY}\n"
+    assert (one(text).date, one(text).date_source) == ("2024-05-26", "text")
+    assert (one(text, name_date="2024-05-09").date, one(text, name_date="2024-05-09").date_source) == \
+        ("2024-05-09", "file name")
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("2024-05-09 市政新闻.pdf", "2024-05-09"),
+    ("report_20240509.txt", "2024-05-09"),
+    ("2024年5月9日通报.docx", "2024-05-09"),
+    ("新聞稿113年5月9日.txt", "2024-05-09"),
+    ("2024.5.9-会议纪要.txt", "2024-05-09"),
+    ("2024-05-09/头版.txt", "2024-05-09"),  # the folder's name
+    ("case_201202080003.txt", None),  # a longer number is an id, not a date
+    ("2024-13-40 draft.txt", None),
+    ("notes.txt", None),
+])
+def test_file_name_date(name, expected):
+    assert file_name_date(name) == expected
+
+
+def test_today_takes_its_month_from_the_file_name():
+    text = f"# 市長視察農場\n\n市長今(18)日上午前往農場，關心作物生長情形。{BODY}\n"
+    assert one(text).date is None  # the day alone: no month, no year
+    r = one(text, name_date="2019-07-18")
+    assert (r.date, r.date_source) == ("2019-07-18", "today+file name")
+    # 昨(17)日: the release went out the day after.
+    r = one(text.replace("今(18)日", "昨(17)日"), name_date="2019-07-18")
+    assert r.date == "2019-07-18"
+    # Across a month's end: the 30th before a file of the 1st.
+    r = one(text.replace("今(18)日", "昨(30)日"), name_date="2019-08-01")
+    assert r.date == "2019-07-31"
+
+
+def test_a_day_of_the_month_in_the_lead():
+    text = f"# 議會召開程序委員會\n\n市議會2日下午召開程序委員會，會中編審提案。{BODY}\n"
+    r = one(text, name_date="2020-06-03")
+    assert (r.date, r.date_source) == ("2020-06-03", "file name")  # the record outranks the news's day
+    r = one(text.replace("會中", "113年6月1日公告，會中"))
+    assert (r.date, r.date_source) == ("2024-06-02", "day")
+    # Spans of days are no dates.
+    assert one(f"# 旅遊\n\n推出3日游路線，7日內報名。{BODY}\n").date is None
+
+
+def test_a_wire_dateline_of_any_outlet():
+    r = one(f"# 交易所发布新规\n\n中国经济网北京6月12日讯 交易所发布新规。2026年将全面实施。{BODY}\n")
+    assert (r.date, r.date_source) == ("2026-06-12", "dateline")
+
+
+def test_the_file_record_gives_the_year_of_a_dateline():
+    text = f"# 会议召开\n\n科技日报兰州6月11日电 会议召开，回顾2025年的工作。{BODY}\n"
+    assert one(text).date == "2025-06-11"  # the text's newest year
+    r = one(text, name_date="2026-06-12")
+    assert (r.date, r.date_source) == ("2026-06-11", "dateline+file name")
+    # A record of another time (a tool's default creation date) is no context.
+    r = one(text, metadata_date="2000-01-01")
+    assert (r.date, r.date_source) == ("2025-06-11", "dateline")
 
 
 @pytest.mark.parametrize("text,year", [
@@ -155,8 +227,8 @@ def test_anniversaries(text, year):
 
 def test_every_seed_report_has_a_date_and_region():
     for path in SEEDS:
-        for r in recover_reports(read_text(path), path.name, file_date="2030-01-01"):
-            assert r.date and r.date_source in SOURCES, (path.name, r.report_no)
+        for r in recover_reports(read_text(path), path.name, name_date="2021-03-20"):
+            assert r.date and source_parts(r.date_source)[0] in SOURCES, (path.name, r.report_no)
             assert r.region, (path.name, r.report_no)
             assert "贵州省" not in r.region and "遵义市" not in r.region
 
