@@ -107,7 +107,9 @@ def label_line(text: str) -> bool:
 
 
 def _title_candidate(u: Unit) -> bool:
-    return is_open(u) and (headline_like(u.text) or kicker_like(u.text) or dash_line(u.text))
+    # 央视网消息（新闻联播）： on a line of its own opens a story's text: no kicker.
+    return is_open(u) and (headline_like(u.text) or kicker_like(u.text) or dash_line(u.text)) \
+        and not opens_with_dateline(u.text)
 
 
 def mark_title_groups(units: list[Unit]) -> None:
