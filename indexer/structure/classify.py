@@ -33,7 +33,7 @@ def classify(
     mark_cited_title_blocks(units)
     mark_title_groups(units)
     for u in units:
-        if u.kind == "byline":
+        if u.kind in ("byline", "link"):
             u.role = Role.BYLINE
         elif u.kind == "md" and not u.role:
             u.role = Role.HEADING

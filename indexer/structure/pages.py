@@ -52,8 +52,10 @@ def split_reports(units: list[Unit]) -> list[list[Unit]]:
             seen_title = True
         if u.role == Role.BODY or u.kind == "bullet":
             has_body = True
-        elif u.role == Role.BYLINE and has_body and writer_byline(u):
-            closed = True  # an editor's credit (责任编辑) ends a web page's text, not an article
+        elif u.role == Role.BYLINE and has_body and (writer_byline(u) or u.kind == "link"):
+            # (an editor's credit, 责任编辑, ends a web page's text, not an article;
+            # a link to the story's source, [查看原文](…), ends the story)
+            closed = True
     return [r for r in reports if r]
 
 
