@@ -122,6 +122,8 @@ _SURNAMES = set(
     "苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练"
     "廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿"
     "鲜印逯隆茹诸战慕危玉银亢嵩寿揭琚但"
+    # Rarer surnames of the Hundred Family list (百家姓) that are no common word.
+    "颉郗逄昝仉阎暴隗鄂铁贲厍竺郦缑弓荀羿訾幸衡殳沃蔚夔乜蒯桓勾毋"
 )
 
 
@@ -450,3 +452,25 @@ def split_trailing_byline(paragraph: str) -> tuple[str, Byline | None]:
         if byline is not None:
             return text[:start].rstrip(), byline
     return paragraph, None
+
+
+# A release whose title opens with the office and name of the person it
+# speaks for, then a dash: ``議員林燕祝-「上品豚」專案報告…``,
+# ``副議長林炳利-關切…`` (a council's members' releases). The person is the
+# release's author, as the speaker under a report given at a meeting is
+# (indexer.doclayout). A title that quotes a person (``市長黃偉哲：…``,
+# ``總統：…``) names who said something the release reports, not who wrote
+# it: no credit.
+_TITLE_OFFICES = (
+    "副議長|副议长|議長|议长|市議員|市议员|議員|议员|立委|委員|委员|代表"
+    "|副市長|副市长|市長|市长|縣長|县长|區長|区长|局長|局长|主任|主席|書記|书记"
+)
+_TITLE_CREDIT = re.compile(rf"^(?P<office>{_TITLE_OFFICES})(?P<name>[\u4e00-\u9fff]{{2,4}})\s*[-－]\s*\S")
+
+
+def title_credit(title: str | None) -> Person | None:
+    """The person a title's ``<office><name>-`` prefix credits, else None."""
+    if not title:
+        return None
+    m = _TITLE_CREDIT.match(title.strip())
+    return Person(m.group("name"), "author") if m else None

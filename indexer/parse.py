@@ -3,7 +3,7 @@
 ``parse_file(path)`` reads one file exactly as the indexer does (the reader
 for its type, structure recovery, each report's region and date, chunking)
 and returns its reports with the kinds of their chunks. ``rsearch parse``
-prints it, and ``bench/bench_structure.py`` scores it against labels: users
+prints it (as text: ``rsearch.parse_view``), and ``bench/bench_structure.py`` scores it against labels: users
 and the benchmark see the same call, so a wrong title or person shown by the
 one is the wrong title or person measured by the other.
 """
@@ -21,7 +21,7 @@ from rsearch.indexer.pipeline import recover_reports
 from rsearch.indexer.report_date import file_name_date
 from rsearch.indexer.reader import UnreadableFile
 
-__all__ = ["ParsedFile", "parse_file", "parse_text", "report_dict", "format_parsed"]
+__all__ = ["ParsedFile", "parse_file", "parse_text", "report_dict"]
 
 
 @dataclass
@@ -82,37 +82,3 @@ def report_dict(report: Report, chunk_kinds: dict[str, int] | None = None) -> di
         ],
         "chunks": dict(chunk_kinds or {}),
     }
-
-
-def format_parsed(parsed: ParsedFile) -> str:
-    """Readable text of ``parse_file``'s result: one block per report."""
-    lines = [parsed.path]
-    if parsed.error is not None:
-        lines.append(f"  unreadable: {parsed.error}")
-        return "\n".join(lines)
-    if not parsed.reports:
-        lines.append("  no reports")
-    for report, kinds in zip(parsed.reports, parsed.chunk_kinds):
-        d = report_dict(report, kinds)
-        lines.append(f"  report {d['report_no']}")
-        for key in ("kicker", "title", "subtitle"):
-            if d[key] is not None or key == "title":
-                lines.append(f"    {key + ':':13}{_shown(d[key])}")
-        people = ", ".join(f"{p['name']} ({p['role']})" for p in d["people"])
-        lines.append(f"    {'people:':13}{people or '-'}")
-        for key in ("publication", "issuer"):
-            if d[key]:
-                lines.append(f"    {key + ':':13}{d[key]}")
-        lines.append(f"    {'region:':13}{' / '.join(d['region']) or '-'}")
-        when = f"{d['date']} ({d['date_source']})" if d["date"] else "-"
-        lines.append(f"    {'date:':13}{when}")
-        lines.append(f"    {'sections:':13}{len(d['sections'])}")
-        for s in d["sections"]:
-            lines.append(f"      {s['index']}. {_shown(s['title'])} ({s['paragraphs']} paragraphs)")
-        chunks = ", ".join(f"{k} {n}" for k, n in d["chunks"].items())
-        lines.append(f"    {'chunks:':13}{chunks or '-'}")
-    return "\n".join(lines)
-
-
-def _shown(value: str | None) -> str:
-    return "null" if value is None else value

@@ -386,8 +386,9 @@ def parse_cmd(paths, as_json):
     kicker, people and their roles, region, date and where it came from,
     sections and the kinds of its chunks. Exit code 1 if a file was unreadable.
     """
-    from rsearch.indexer.parse import format_parsed, parse_file
+    from rsearch.indexer.parse import parse_file
     from rsearch.indexer.pipeline import iter_files
+    from rsearch.parse_view import render_parsed
 
     ok = True
     for path in iter_files(paths):
@@ -398,7 +399,7 @@ def parse_cmd(paths, as_json):
         if as_json:
             click.echo(json.dumps(parsed.to_dict(), ensure_ascii=False))
         elif parsed.error is None:
-            click.echo(format_parsed(parsed))
+            click.echo(render_parsed(parsed))
     sys.exit(0 if ok else 1)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from rsearch.core.analysis import fold
-from rsearch.indexer.bylines import split_dateline_byline
+from rsearch.indexer.bylines import split_dateline_byline, title_credit
 from rsearch.indexer.doclayout import Layout
 from rsearch.indexer.models import Byline, Paragraph, Person, Report, Section
 from rsearch.indexer.structure.shapes import BULLETS, LEDE_LABEL_MAX, LEDE_LABELS
@@ -107,6 +107,10 @@ def build_report(
     for n, section in enumerate(sections, 1):
         section.index = n
 
+    credit = title_credit(parts.title)
+    if credit is not None:
+        # 議員林燕祝-…: the release speaks for the person its title names first.
+        bylines.insert(0, Byline(publication=None, people=[credit], raw=parts.title.split("-")[0].split("－")[0].strip()))
     people, publication = _people(bylines)
     byline_date = next((b.date for b in bylines if b.date), None)
     report_text = "\n".join(

@@ -83,7 +83,17 @@ def column_width(blocks: list[Block]) -> float | None:
 # converters write bylines and notes): the marker is layout, not text. A
 # lone ``>`` (a breadcrumb's separator) is left alone.
 _QUOTE = re.compile(r"^[ \t]*>[ \t]+(?=\S)")
+# Markdown bold around a run of text (``**央视网消息**``): emphasis, not text.
+_BOLD = re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*")
 
 
 def unquote(lines: list[str]) -> list[str]:
-    return [_QUOTE.sub("", line) if line[:1] in "> \t" else line for line in lines]
+    """Lines without markdown's quote markers and bold markers."""
+    out = []
+    for line in lines:
+        if line[:1] in "> \t":
+            line = _QUOTE.sub("", line)
+        if "**" in line:
+            line = _BOLD.sub(r"\1", line)
+        out.append(line)
+    return out

@@ -174,6 +174,12 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
     for i, text in enumerate(folded):
         if drop[i] or not text or len(text) > _FIELD_MAX or (top <= i <= bottom):
             continue
+        top_masthead = masthead(lines[i])
+        if top_masthead is not None:
+            drop[i] = True
+            header.source = header.source or top_masthead[0]
+            header.date = header.date or top_masthead[1]
+            continue
         m = _FIELD.match(text)
         if m is not None:
             # fold keeps every character's place: the value in its own script.
@@ -185,7 +191,7 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
                     top <= nxt <= bottom
                 ):
                     value, value_at = lines[nxt].strip(), nxt
-            if label in _DATE_FIELDS and value and field_date(value) is None:
+            if label in _DATE_FIELDS and value and field_date(value) is None and _more_than_a_time(value):
                 # 時間：10月4日 星期二 中午12：30 地點：…: when and where an
                 # event is, the text of a notice - not the page's date.
                 continue
@@ -204,7 +210,89 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
             if day:
                 drop[i] = True
                 header.date = header.date or day
+    _mark_contents(folded, drop)
     return [line for line, gone in zip(lines, drop) if not gone], header
+
+
+# A masthead: only a publication's name and a date (and time), maybe in
+# brackets: 《新闻联播》（20250612）, （《新闻联播》 20250612 19:00）,
+# 《某某日报》 2024年5月9日. (Not a paper's citation with its page:
+# 《人民日报》（2025年01月02日第 05 版） is a byline.)
+_MASTHEAD = re.compile(
+    r"^[（(]?\s*《(?P<name>[^《》]{2,20})》\s*[（(]?\s*(?P<date>(?:19|20)\d{2}(?:\d{4}|\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?))"
+    r"(?:\s*\d{1,2}[:：]\d{2})?\s*[）)]?\s*[）)]?$"
+)
+
+
+def masthead(line: str) -> tuple[str, str] | None:
+    """(publication, ISO date) of a masthead line, else None."""
+    m = _MASTHEAD.match(line.strip())
+    if not m:
+        return None
+    raw = m.group("date")
+    day = field_date(f"{raw[:4]}-{raw[4:6]}-{raw[6:8]}" if raw.isdigit() else raw)
+    return (m.group("name"), day) if day else None
+
+
+# A table of contents: numbered entries (1. / （1）) whose texts are the
+# titles of what follows in the file (a transcript's 新闻摘要, a magazine's
+# 目录). It is the file's navigation, as a page's menu is: every entry is
+# indexed where it heads its story, so the list is dropped with its intro
+# line (本期节目主要内容：) and its own heading (新闻摘要).
+_ENTRY = re.compile(r"^(?:\d{1,2}\s*[.．、]|[（(]\d{1,2}[)）])\s*(?P<text>\S.*?)[；;。，,：:]?$")
+_CONTENTS_MIN = 3  # entries
+_CONTENTS_SHARE = 0.6  # of the entries found again below the list
+_CONTENTS_HEAD = 12  # characters: the list's heading or intro line
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split()).rstrip("；;。，,：:")
+
+
+def _mark_contents(folded: list[str], drop: list[bool]) -> None:
+    entries = [i for i, text in enumerate(folded) if not drop[i] and _ENTRY.match(text)]
+    if len(entries) < _CONTENTS_MIN:
+        return
+    first = entries[0]
+    # The list: the run of entries from the first one on, with at most one
+    # other line between neighbours (an entry's second line).
+    run = [first]
+    for i in entries[1:]:
+        between = [k for k in range(run[-1] + 1, i) if folded[k] and not drop[k]]
+        if len(between) > 1:
+            break
+        run.append(i)
+    if len(run) < _CONTENTS_MIN:
+        return
+    last = run[-1]
+    below = {_squeeze(text) for text in folded[last + 1:] if text}
+    found = sum(1 for i in run if _squeeze(_ENTRY.match(folded[i]).group("text")) in below)
+    if found < _CONTENTS_SHARE * len(run):
+        return
+    for k in range(first, last + 1):
+        drop[k] = True
+    # Its intro (本期节目主要内容：) and heading (新闻摘要): short lines right above.
+    k, taken = first - 1, 0
+    while k >= 0 and taken < 2:
+        if not folded[k] or drop[k]:
+            k -= 1
+            continue
+        if len(folded[k]) > _CONTENTS_HEAD or any(c in folded[k] for c in "。，,；;"):
+            break
+        drop[k] = True
+        taken += 1
+        k -= 1
+
+
+# The parts of a date and time: 10 月 04 日, 星期二, 中午12：30, 14:00.
+_TIME_PARTS = re.compile(
+    r"\d+|[年月日时時分秒点點号號:：/\-.（）()]|星期.|週.|周.|上午|下午|中午|晚上|晚間|晚间|早上|凌晨|傍晚|起|止|至|到"
+)
+
+
+def _more_than_a_time(value: str) -> bool:
+    """Does a date field's value say more than a date and time (a place)?"""
+    return len("".join(_TIME_PARTS.sub("", value).split())) >= 2
 
 
 def _first_part(value: str) -> str:

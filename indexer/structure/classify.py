@@ -7,7 +7,7 @@ from rsearch.indexer.doclayout import Layout, speaker
 from rsearch.indexer.models import Byline, Person
 from rsearch.indexer.structure.paragraphs import join_continuations, mark_captions, mark_closing_captions
 from rsearch.indexer.structure.sections import mark_numbered_headings, mark_plain_headings
-from rsearch.indexer.structure.shapes import caption_like, dash_line, is_lede_label, width
+from rsearch.indexer.structure.shapes import caption_like, dash_line, ends_sentence, is_lede_label, opens_with_dateline, width
 from rsearch.indexer.structure.titles import mark_cited_title_blocks, mark_markdown_titles, mark_title_groups
 from rsearch.indexer.structure.units import Role, Template, Unit, is_open
 
@@ -33,12 +33,13 @@ def classify(
     mark_cited_title_blocks(units)
     mark_title_groups(units)
     for u in units:
-        if u.kind == "byline":
+        if u.kind in ("byline", "link"):
             u.role = Role.BYLINE
         elif u.kind == "md" and not u.role:
             u.role = Role.HEADING
         elif u.kind == "text" and not u.role and u.gap_isolated and u.whole_block and len(u.lines) == 1 and caption_like(u.text):
             u.role = Role.CAPTION
+    mark_story_titles(units)
     mark_plain_headings(units, uses_markdown, col_width, templates)
     mark_closing_captions(units)
     units = join_continuations(units)
@@ -79,3 +80,20 @@ def mark_document_layout(units: list[Unit], layout: Layout) -> None:
         if [u.text for u in tail] == layout.signature:
             for u in tail:
                 u.role = Role.SIGNATURE
+
+
+_STORY_TITLE_MAX = 120  # characters
+
+
+def mark_story_titles(units: list[Unit]) -> None:
+    """A line of its own right above a paragraph that opens with a dateline
+    (``央视网消息（新闻联播）：``, ``新华社北京3月1日电``) is the title of the
+    story the dateline opens, however long (a transcript's headlines run to
+    a sentence's length)."""
+    for u, nxt in zip(units, units[1:]):
+        if (
+            is_open(u) and u.whole_block and len(u.lines) == 1 and len(u.text) <= _STORY_TITLE_MAX
+            and not ends_sentence(u.text) and u.text[-1] not in "，,、；;：:"
+            and nxt.kind == "text" and nxt.block_start and opens_with_dateline(nxt.text)
+        ):
+            u.role = Role.HEADING

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rsearch.indexer.structure.credits import writer_byline
-from rsearch.indexer.structure.shapes import opens_with_dateline
+from rsearch.indexer.structure.shapes import LONG, ends_sentence, opens_with_dateline, width
 from rsearch.indexer.structure.titles import cited
 from rsearch.indexer.structure.units import Role, Unit
 
@@ -23,7 +23,7 @@ def split_reports(units: list[Unit]) -> list[list[Unit]]:
     if any(cited(u) for u in units):
         return _split_at_citations(units)
     reports: list[list[Unit]] = [[]]
-    has_body = False
+    has_body = has_paragraph = False
     closed = False
     seen_title = False
     for i, u in enumerate(units):
@@ -40,18 +40,22 @@ def split_reports(units: list[Unit]) -> list[list[Unit]]:
                 start = True  # a title with its own byline: the next article
             if u.role == Role.TITLEGROUP and i > 0 and units[i - 1].group == u.group:
                 start = False  # inside a title block
-        elif u.role == Role.BODY and has_body and opens_with_dateline(u.text):
+        elif u.role == Role.BODY and has_paragraph and opens_with_dateline(u.text):
             start = True  # 本报讯 …: a brief with no headline of its own
         if start:
             reports.append([])
-            has_body = closed = False
+            has_body = has_paragraph = closed = False
         reports[-1].append(u)
+        if u.role == Role.BODY and (ends_sentence(u.text) or (width(u.text) > LONG and ("，" in u.text or "。" in u.text))):
+            has_paragraph = True  # not a title line the title pass has yet to name
         if u.kind == "md" and u.level == 1:
             seen_title = True
         if u.role == Role.BODY or u.kind == "bullet":
             has_body = True
-        elif u.role == Role.BYLINE and has_body and writer_byline(u):
-            closed = True  # an editor's credit (责任编辑) ends a web page's text, not an article
+        elif u.role == Role.BYLINE and has_body and (writer_byline(u) or u.kind == "link"):
+            # (an editor's credit, 责任编辑, ends a web page's text, not an article;
+            # a link to the story's source, [查看原文](…), ends the story)
+            closed = True
     return [r for r in reports if r]
 
 

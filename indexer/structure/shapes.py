@@ -29,10 +29,16 @@ BULLETS = "▶►▷●◆◇■□★☆•※▲△"
 LEDE_LABELS = {"核心提示", "内容提要", "提要", "导读", "导语", "编者按", "摘要", "引言"}
 LEDE_LABEL_MAX = max(map(len, LEDE_LABELS))
 # A brief opens with a dateline: 本报讯 / 本报洛阳讯 / 新华社北京3月1日电.
-_DATELINE = re.compile(r"^[【\[（(]?(?:本报讯|本报[^\s，。]{1,10}讯|(?:新华社|中新社|中新网)[^\s，。]{0,16}电)")
-# No match of _DATELINE is longer (1 + 3 + 16 + 1): the head of a text is all
-# it needs to see, folded (fold is per character, so fold(t)[:n] == fold(t[:n])).
-_DATELINE_SPAN = 24
+_DATELINE = re.compile(
+    r"^[【\[（(]?(?:本报讯|本报[^\s，。]{1,10}讯|(?:新华社|中新社|中新网)[^\s，。]{0,16}电"
+    # 央视网消息（新闻联播）：, 新华社消息： - an outlet's "news from".
+    r"|[^\s，。：:（）()]{2,8}消息\s*(?:[（(][^（）()]{1,12}[）)])?\s*[：:]"
+    # 中国经济网北京6月12日讯 - any outlet, a place and the day.
+    r"|[^\s，。、“”：:（）()]{2,20}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*[电讯])"
+)
+# No match of _DATELINE is longer: the head of a text is all it needs to
+# see, folded (fold is per character, so fold(t)[:n] == fold(t[:n])).
+_DATELINE_SPAN = 40
 
 
 def opens_with_dateline(text: str) -> bool:

@@ -107,7 +107,9 @@ def label_line(text: str) -> bool:
 
 
 def _title_candidate(u: Unit) -> bool:
-    return is_open(u) and (headline_like(u.text) or kicker_like(u.text) or dash_line(u.text))
+    # 央视网消息（新闻联播）： on a line of its own opens a story's text: no kicker.
+    return is_open(u) and (headline_like(u.text) or kicker_like(u.text) or dash_line(u.text)) \
+        and not opens_with_dateline(u.text)
 
 
 def mark_title_groups(units: list[Unit]) -> None:
@@ -271,7 +273,7 @@ def _main_line(lines: list[str]) -> int:
 def choose_title(units: list[Unit]) -> tuple[TitleParts, set[int]]:
     """Pick the report's title; returns its parts and the ids of its units."""
     # A brief: the report starts with the heading that opened it.
-    first = next((u for u in units if u.role != Role.CAPTION), None)
+    first = next((u for u in units if u.role not in (Role.CAPTION, Role.BYLINE)), None)
     # Markdown title.
     for u in units:
         if u.role == Role.TITLE:
@@ -349,6 +351,10 @@ def _first_line_title(u: Unit, units: list[Unit], sentence: bool = True) -> bool
         return False
     if opens_with_dateline(text):
         return False
+    k = next((k for k, v in enumerate(units) if k and v.block is not u.block), None)
+    if k is not None and k + 1 < len(units) and units[k].role == Role.HEADING and units[k + 1].kind == "text" \
+            and opens_with_dateline(units[k + 1].text):
+        return False  # a line over a story's title (详细新闻 over the first story's): not the title
     # The text under the title's block (not its subtitles).
     rest = [v for v in units[1:] if v.kind in ("text", "bullet") and v.role in (Role.BODY, Role.NONE, Role.HEADING)
             and v.block is not u.block]

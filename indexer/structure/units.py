@@ -3,6 +3,7 @@ text paragraphs (wrapped column lines joined) and headings set in a column."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -35,7 +36,7 @@ class Role(StrEnum):
 
 @dataclass
 class Unit:
-    kind: str  # "text" | "md" | "byline" | "bullet"
+    kind: str  # "text" | "md" | "byline" | "bullet" | "link"
     text: str
     lines: list[str]
     line_no: int
@@ -60,7 +61,14 @@ class Unit:
         return self.block_start and self.block.gap_before >= 2 and not self.block.at_file_start
 
 
+# A markdown link alone on a line (``[查看原文](https://…)``): where a story
+# came from, set after it as a credit - not text, never a title.
+_LINK_LINE = re.compile(r"^\[[^\[\]]{1,30}\]\(\S+\)$")
+
+
 def line_kind(line: str) -> tuple[str, object]:
+    if line[0] == "[" and _LINK_LINE.match(line):
+        return "link", Byline(publication=None, people=[], raw=line)
     m = MARKDOWN_HEADING.match(line)
     if m and m.group(2):
         return "md", (len(m.group(1)), m.group(2))
@@ -147,6 +155,8 @@ def make_units(blocks: list[Block], col_width: float | None, templates: list[Tem
             if kind == "md":
                 level, text = data
                 units.append(Unit("md", text, [text], no, block, first, level=level))
+            elif kind == "link":
+                units.append(Unit("link", line, [line], no, block, first, byline=data))
             elif kind == "byline":
                 prev = units[-1] if units else None
                 if prev is not None and prev.kind == "byline" and prev.block is block:

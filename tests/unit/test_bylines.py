@@ -329,3 +329,24 @@ def test_dateline_with_place_and_date_before_the_brackets():
     rest, byline = split_dateline_byline("本报宜昌3月4日电  （记者林晓）记者4日从市里获悉：")
     assert people(byline) == [("林晓", "reporter")]
     assert rest.startswith("本报宜昌3月4日电") and "林晓" not in rest
+
+
+@pytest.mark.parametrize("title,name", [
+    ("議員林小明-關心社區公園改善進度", "林小明"),
+    ("副議長王大同－要求改善學童通學步道", "王大同"),
+    ("议员陈晓-建议增设社区食堂", "陈晓"),
+    ("市長黃大明：強化防災能力", None),  # a quote names who spoke, not who wrote
+    ("總統：徵詢各界意見", None),
+    ("府城製鞋工藝特展-嘉年華記者會", None),  # a dash, but no office and name before it
+    ("議員林小明市政總質詢-關心西區發展", None),  # more than a name before the dash
+])
+def test_a_title_credits_the_person_it_speaks_for(title, name):
+    from rsearch.indexer.bylines import title_credit
+
+    credit = title_credit(title)
+    assert (credit.name, credit.role) == (name, "author") if name else credit is None
+
+
+def test_a_rarer_surname_written_close_to_its_role():
+    byline = parse_byline("记者颉小斌 通讯员余小怡", tight=True)
+    assert [(p.name, p.role) for p in byline.people] == [("颉小斌", "reporter"), ("余小怡", "correspondent")]

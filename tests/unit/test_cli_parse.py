@@ -54,10 +54,14 @@ def test_an_unreadable_file_is_one_error_line_and_exit_1(tmp_path):
     assert "河畔新栽一片林" in out.stdout  # the other file is still shown
 
 
-def test_a_document_without_a_title_says_null(tmp_path):
+def test_a_document_without_a_title_says_so(tmp_path):
     path = tmp_path / "notitle.txt"
     path.write_text("今年春天，河畔的志愿者种下了一片新树。\n\n树苗长势良好，居民们常来散步。\n", encoding="utf-8")
     out = CliRunner().invoke(cli, ["parse", "--json", str(path)])
-    assert json.loads(out.output)["reports"][0]["title"] is None
+    report = json.loads(out.output)["reports"][0]
+    assert report["title"] is None and report["sections"][0]["title"] is None
     out = CliRunner().invoke(cli, ["parse", str(path)])
-    assert "title:       null" in out.output
+    assert "title:       (no title)" in out.output
+    # The untitled section (text before any heading) is named in words.
+    assert "1. (before the first heading) (2 paragraphs)" in out.output
+    assert "null" not in out.output and "date:        (no date)" in out.output

@@ -84,3 +84,11 @@ def test_an_official_documents_fields_stay_one_per_line():
     assert r.title == title
     texts = [p.text for p in r.paragraphs()]
     assert "受文者： 如正、副本" in texts and "地址：略" in texts
+
+
+def test_a_members_release_credits_the_member():
+    r = title_of(f"議員林小明-關心社區公園改善進度\n\n林小明今日表示，社區公園設施老舊。{BODY}\n")
+    assert [(p.name, p.role) for p in r.people] == [("林小明", "author")]
+    assert r.bylines == ["議員林小明"]
+    r = title_of(f"市長黃大明：強化防災能力\n\n市長今日表示，將強化防災能力。{BODY}\n")
+    assert r.people == []
