@@ -313,19 +313,50 @@ def _is_scan(page, raw) -> bool:
     return any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE]))
 
 
+# An image XObject's dictionary. A stream is never inside an object stream,
+# so this is in the file's bytes as written, compressed or not (only an
+# inline image, inside a content stream, is not: rare, and meant for small
+# images; a page scanned as one is still read by OCR, by the reader).
+_IMAGE_XOBJECT = re.compile(rb"/Subtype\s*/Image\b")
+
+
+def has_images(path: str | os.PathLike) -> bool:
+    """Does the file hold any image XObject? A search of its bytes: about a
+    thousandth of what opening its pages costs."""
+    tail = b""
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            if _IMAGE_XOBJECT.search(tail + block):
+                return True
+            tail = block[-32:]
+    return False
+
+
 def scanned_pages(path: str | os.PathLike) -> list[int]:
-    """The pages (0-based) that have images and no text layer."""
+    """The pages (0-based) that have images and no text. A PDF without
+    images has none, found without opening it; in one with images, a page's
+    objects are looked at until a text object shows (building its text
+    page, as the reader does, costs twice that). A page whose text objects
+    hold no printable character is a scan to the reader but not here: the
+    reader then reads it by OCR itself."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
+    if not has_images(path):
+        return []
     pdf = pdfium.PdfDocument(os.fspath(path))
+    kinds = [raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_IMAGE]
     try:
         out = []
         for n, page in enumerate(pdf):
-            textpage = page.get_textpage()
-            if textpage.count_chars() == 0 and _is_scan(page, raw):
+            image = False
+            for obj in page.get_objects(filter=kinds):
+                if obj.type == raw.FPDF_PAGEOBJ_TEXT:
+                    image = False
+                    break
+                image = True
+            if image:
                 out.append(n)
-            textpage.close()
             page.close()
         return out
     finally:
