@@ -68,8 +68,6 @@ from .text.normalize import normalize, replace_surrogates
 from .text.segment import HMM
 from .text.tokens import (
     HARD_WRAP,
-    Analyzed,
-    analyze,
     bigram_tokens,
     char_tokens,
     clear_caches,
@@ -80,7 +78,7 @@ from .text.tokens import (
 )
 
 __all__ = [
-    "CJK", "HARD_WRAP", "HMM", "SHIPPED_DICT", "STOPWORDS_FILE", "Analyzed", "DictionaryError", "analyze",
+    "CJK", "HARD_WRAP", "HMM", "SHIPPED_DICT", "STOPWORDS_FILE", "DictionaryError",
     "bigram_tokens",
     "char_tokens", "check_user_dict", "compact", "dictionary_version", "fold", "is_cjk", "is_junk",
     "normalize", "parse_dict", "query_units", "query_words", "replace_surrogates", "reset", "segmenter",

@@ -7,7 +7,10 @@ over HTTPS with the standard library's http.client, over plain HTTP (the
 local node) as one HTTP/1.1 exchange on a socket, because importing
 http.client (the email package for its header parser, and ssl) costs more
 than the rest of the request. Same settings (URL, API key, basic auth, CA
-file) as Settings.client(); everything else uses the official client.
+file) as Settings.client(); everything else uses the official client. Given
+several nodes of a cluster it asks them in turn, going on to the next when
+one cannot be reached (the request never got an answer, so asking again is
+safe); an answer, even an error, is final.
 """
 
 from __future__ import annotations
@@ -80,22 +83,31 @@ def http_exchange(host: str, port: int, request_head: str, body: bytes, timeout:
     return int(code), reason, payload
 
 
-class QuickClient:
-    def __init__(self, url: str, *, api_key: str | None = None, username: str | None = None,
-                 password: str | None = None, ca_certs: str | None = None, timeout: float = 30.0):
+class _Node:
+    """One node's URL, split once."""
+
+    def __init__(self, url: str, ca_certs: str | None):
         parts = urlsplit(url)
         self.url = url
-        self._https = parts.scheme == "https"
-        self._host = parts.hostname or "127.0.0.1"
-        self._port = parts.port or (443 if self._https else 80)
-        self._netloc = parts.netloc.rpartition("@")[2] or self._host
-        self._base = parts.path.rstrip("/")
-        self._timeout = timeout
-        self._context = None
-        if self._https:
+        self.https = parts.scheme == "https"
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or (443 if self.https else 80)
+        self.netloc = parts.netloc.rpartition("@")[2] or self.host
+        self.base = parts.path.rstrip("/")
+        self.context = None
+        if self.https:
             import ssl
 
-            self._context = ssl.create_default_context(cafile=ca_certs)
+            self.context = ssl.create_default_context(cafile=ca_certs)
+
+
+class QuickClient:
+    def __init__(self, url: str | list[str], *, api_key: str | None = None, username: str | None = None,
+                 password: str | None = None, ca_certs: str | None = None, timeout: float = 30.0):
+        urls = [url] if isinstance(url, str) else list(url)
+        self.url = ",".join(urls)
+        self._nodes = [_Node(u, ca_certs) for u in urls]
+        self._timeout = timeout
         self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if api_key:
             self._headers["Authorization"] = f"ApiKey {api_key}"
@@ -103,10 +115,10 @@ class QuickClient:
             token = base64.b64encode(f"{username}:{password or ''}".encode()).decode()
             self._headers["Authorization"] = f"Basic {token}"
 
-    def _post_https(self, path: str, body: bytes) -> tuple[int, str, bytes]:
+    def _post_https(self, node: _Node, path: str, body: bytes) -> tuple[int, str, bytes]:
         from http.client import HTTPSConnection
 
-        conn = HTTPSConnection(self._host, self._port, timeout=self._timeout, context=self._context)
+        conn = HTTPSConnection(node.host, node.port, timeout=self._timeout, context=node.context)
         try:
             conn.request("POST", path, body=body, headers=self._headers)
             resp = conn.getresponse()
@@ -114,16 +126,33 @@ class QuickClient:
         finally:
             conn.close()
 
-    def _post_http(self, path: str, body: bytes) -> tuple[int, str, bytes]:
-        head = [f"POST {path} HTTP/1.1", f"Host: {self._netloc}", f"Content-Length: {len(body)}",
+    def _post_http(self, node: _Node, path: str, body: bytes) -> tuple[int, str, bytes]:
+        head = [f"POST {path} HTTP/1.1", f"Host: {node.netloc}", f"Content-Length: {len(body)}",
                 "Connection: close", *(f"{k}: {v}" for k, v in self._headers.items())]
-        return http_exchange(self._host, self._port, "\r\n".join(head) + "\r\n\r\n", body, self._timeout)
+        return http_exchange(node.host, node.port, "\r\n".join(head) + "\r\n\r\n", body, self._timeout)
+
+    def _post(self, path: str, body: bytes) -> tuple[int, str, bytes]:
+        """POST to the first node that answers. A node that could not be
+        reached (refused, reset, timed out: a search is safe to ask again) is
+        asked last from then on; TLS and certificate failures are final, as
+        every node would give them. The last error when no node answers."""
+        last: OSError | None = None
+        for node in list(self._nodes):
+            try:
+                return (self._post_https if node.https else self._post_http)(node, node.base + path, body)
+            except OSError as err:
+                if type(err).__module__ == "ssl" or len(self._nodes) == 1:
+                    raise
+                last = err
+                self._nodes.remove(node)
+                self._nodes.append(node)
+        raise last
 
     def search(self, *, index: str, body: dict) -> dict:
-        path = f"{self._base}/{quote(index, safe=',*')}/_search"
+        path = f"/{quote(index, safe=',*')}/_search"
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         try:
-            status, reason, data = (self._post_https if self._https else self._post_http)(path, data)
+            status, reason, data = self._post(path, data)
         except Exception as err:  # OSError, ssl's and http.client's errors
             translated = from_elasticsearch(err, self.url, socket_level=True)
             if translated is None:

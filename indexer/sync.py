@@ -41,7 +41,7 @@ from rsearch.core import analysis
 from rsearch.indexer import index_admin
 from rsearch.indexer.bulk import bulk_write
 from rsearch.indexer.documents import to_document
-from rsearch.indexer.merge import limit_merges_while_building, merge_for_search
+from rsearch.indexer.merge import merge_for_search, settings_while_building
 from rsearch.indexer.pipeline import load_file
 from rsearch.indexer.reader import UnreadableFile
 from rsearch.indexer.walk import source_key, walk  # noqa: F401  (source_key: the stored name)
@@ -74,6 +74,11 @@ class IndexSummary:
     # A rebuild force-merges the new index to one segment before the alias
     # moves (fewer segments: a smaller store and faster searches); its time.
     merge_seconds: float | None = None
+    # The index's shards and replicas (core.layout) and its health at the
+    # end: yellow when a replica asked for has no node to go to.
+    shards: int | None = None
+    replicas: str | None = None
+    health: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -121,21 +126,25 @@ def index_paths(
     prune: bool = True,
     progress: bool | None = None,
     bulk_options: dict | None = None,
+    shards: int | None = None,
+    replicas: str | None = None,
 ) -> IndexSummary:
     """Index ``paths`` (files and directories) into the index behind ``alias``.
 
+    ``shards`` and ``replicas`` (core.layout; None: keep, else the defaults)
+    are given to an index this run creates; ``replicas`` also to a live one.
     Holds the alias's write lock (indexer.write_lock) for the whole run;
     raises IndexLocked when another run holds it.
     """
     with WriteLock(es, alias) as lock:
         summary = _index_locked(es, alias, paths, rebuild=rebuild, prune=prune, progress=progress,
-                                bulk_options=bulk_options)
+                                bulk_options=bulk_options, shards=shards, replicas=replicas)
         if lock.lost:
             summary.errors.append({"path": "", "error": lock.lost})
         return summary
 
 
-def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -> IndexSummary:
+def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options, shards, replicas) -> IndexSummary:
     started = time.monotonic()
     summary = IndexSummary()
     dict_version = analysis.dictionary_version()
@@ -149,12 +158,20 @@ def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -
     summary.files = len(files)
     summary.orphans_deleted = index_admin.delete_orphans(es, alias)
 
+    input_bytes = sum(_size(path) for path in files)
     if rebuild:
-        target = index_admin.create_physical(es, alias, dict_version)
-        limit_merges_while_building(es, target)
+        layout = index_admin.choose_layout(es, shards, replicas, replacing=index_admin.current(es, alias).physical,
+                                           input_bytes=input_bytes)
+        target = index_admin.create_physical(es, alias, dict_version, layout)
+        es.indices.put_settings(index=target, settings=settings_while_building())
         held: dict[str, set[str]] = {}
     else:
-        info = index_admin.ensure(es, alias, dict_version)
+        info = index_admin.current(es, alias)
+        if info.exists:
+            index_admin.apply_layout(es, info.physical, shards, replicas)
+        else:
+            info = index_admin.ensure(es, alias, dict_version,
+                                      index_admin.choose_layout(es, shards, replicas, input_bytes=input_bytes))
         stale = info.stale_because(dict_version)
         if stale:
             raise IndexOutdated(f"{stale}: rebuild it from the files")
@@ -250,8 +267,26 @@ def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options) -
             summary.merge_seconds = merge_for_search(es, target)
             for old in index_admin.point_alias(es, alias, target):
                 es.options(ignore_status=404).indices.delete(index=old)
+    _describe_layout(es, target, summary)
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
+
+
+def _size(path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _describe_layout(es, index: str, summary: IndexSummary) -> None:
+    """Shards, replicas and health of the index written, when it can still be asked."""
+    try:
+        now = index_admin.layouts.of_index(es, index)
+        summary.shards, summary.replicas = now.shards, now.replicas
+        summary.health = es.cluster.health(index=index, wait_for_status="green", timeout="5s")["status"]
+    except (ApiError, TransportError):
+        pass  # deleted (an incomplete rebuild) or the cluster is gone: the errors say so
 
 
 def prepare_file(task: tuple[Path, str, frozenset]) -> tuple[list | None, str | None]:

@@ -18,8 +18,7 @@ side. Three modes:
   the question rather than its topic and are left out of matching.
 
 Ranking: BM25 over those character phrases, plus clauses that only add
-score: whole jieba words (``*_words``), CJK bigrams (``*_bigrams``, what
-``cjk_bigram`` makes), neighbouring units close together, the whole term as
+score: character bigrams (``*_bigrams``), neighbouring units close together, the whole term as
 an exact phrase, and the whole query as a sloppy phrase (proximity). Fields
 weigh title > section heading > text; chunk kinds weigh lede > body >
 caption > byline (function_score, built-in, no scripts). The weights are
@@ -44,7 +43,7 @@ from rsearch.core import facets
 from rsearch.core.analysis import char_tokens
 from rsearch.core.errors import QueryError
 from rsearch.core.gazetteer import resolve as resolve_place
-from rsearch.core.schema import CHARS_ANALYZER, SOURCE_EXCLUDES, bigrams_field, chars_field, words_field
+from rsearch.core.schema import CHARS_ANALYZER, SOURCE_EXCLUDES, bigrams_field, chars_field
 
 from .analysed import AnalysedQuery, AnalysedTerm
 from .options import SearchOptions
@@ -52,7 +51,6 @@ from .options import SearchOptions
 # Field weights (title > section heading > text). The benchmark has body
 # passages only, so it does not exercise the field and kind weights.
 FIELD_WEIGHTS = {"title": 3.0, "section": 2.0, "text": 1.0}
-W_WORDS = 2.0  # whole-word matches, on top of the character phrase
 W_TERM_PHRASE = 1.0  # the whole term exactly as typed
 W_PROXIMITY = 0.5  # all terms close together
 PROXIMITY_SLOP = 20
@@ -98,14 +96,6 @@ def phrase_any_field(folded: str, slop: int = 0) -> dict:
     ]}}
 
 
-def words_any_field(words: tuple[str, ...]) -> dict:
-    query = " ".join(words)
-    return {"dis_max": {"tie_breaker": TIE_BREAKER, "queries": [
-        {"match": {words_field(f): {"query": query, "boost": w * W_WORDS}}}
-        for f, w in FIELD_WEIGHTS.items()
-    ]}}
-
-
 def bigrams_any_field(bigrams, weight: float = W_BIGRAMS) -> dict | None:
     """BM25 over CJK bigrams in title, section and text, or None."""
     query = " ".join(bigrams)
@@ -121,7 +111,7 @@ def unit_pairs(units: list[str]) -> dict | None:
     """Neighbouring units near each other (sequential dependence), scoring only."""
     if len(units) < 2 or not W_PAIRS:
         return None
-    pairs = [phrase_any_field(a + b, PAIR_SLOP) for a, b in zip(units, units[1:])][:MAX_PAIRS]
+    pairs = [phrase_any_field(f"{a} {b}", PAIR_SLOP) for a, b in zip(units, units[1:])][:MAX_PAIRS]
     return {"bool": {"should": pairs, "boost": W_PAIRS}}
 
 
@@ -152,15 +142,12 @@ def all_words_tier(aq: AnalysedQuery, one_unit: bool = False) -> dict | None:
 
 def term_clause(term: AnalysedTerm, operator: str, tiered: bool = False) -> dict:
     """The term's units (all, or any with operator "or") plus scoring-only
-    clauses: whole words, bigrams, neighbouring units, the whole term as a
-    phrase. ``tiered`` (the fewer-words tier of the default mode): a
+    clauses: bigrams, neighbouring units, the whole term as a phrase. ``tiered`` (the fewer-words tier of the default mode): a
     one-character unit next to longer ones is left to the all-words tier, so
     会 alone does not bring in every meeting."""
     units = list(term.units)
-    words = list(term.words)
     if operator == "or":
         units = [u for u in units if u not in QUESTION_WORDS] or units
-        words = [w for w in words if w not in QUESTION_WORDS] or words
     unit_clauses = [phrase_any_field(u) for u in units]
     scoring = []
     if tiered and any(len(u) > 1 for u in units):
@@ -171,8 +158,6 @@ def term_clause(term: AnalysedTerm, operator: str, tiered: bool = False) -> dict
         required = unit_clauses[0] if len(unit_clauses) == 1 else {"bool": {"must": unit_clauses}}
     else:
         required = {"bool": {"should": unit_clauses, "minimum_should_match": 1}}
-    if words:
-        scoring.append(words_any_field(tuple(words)))
     bigrams = bigrams_any_field(term.bigrams)
     if bigrams:
         scoring.append(bigrams)
@@ -203,7 +188,7 @@ def scoring_query(aq: AnalysedQuery, operator: str = "and", strict: bool = False
     should = []
     positive = aq.positive_terms
     if len(positive) > 1:
-        joined = "".join(t.compact for t in positive)
+        joined = " ".join(t.compact for t in positive)
         should.append({"match_phrase": {chars_field("text"): {
             "query": char_tokens(joined), "analyzer": CHARS_ANALYZER, "slop": PROXIMITY_SLOP,
             "boost": W_PROXIMITY}}})

@@ -169,12 +169,12 @@ def test_strict_mode_requires_every_unit_as_a_character_phrase():
     fields = [[next(iter(c["match_phrase"])) for c in unit["dis_max"]["queries"]] for unit in required]
     assert fields == [["title_chars", "section_chars", "text_chars"]] * 3
     phrases = [c["dis_max"]["queries"][2]["match_phrase"]["text_chars"]["query"] for c in required]
-    assert phrases == ["洛 阳", "西 工 区", "志 愿 者"]
-    # Whole words and the whole term only add score.
-    words = term["bool"]["should"][0]["dis_max"]["queries"][2]["match"]["text_words"]["query"]
-    assert words == "洛阳 西工 工区 西工区 志愿 愿者 志愿者"
+    assert phrases == ["洛阳", "西工区", "志愿者"]
+    # Bigrams and the whole term only add score.
+    bigrams = term["bool"]["should"][0]["dis_max"]["queries"][2]["match"]["text_bigrams"]["query"]
+    assert bigrams == "洛阳 阳西 西工 工区 区志 志愿 愿者"
     assert term["bool"]["should"][-1] == {"match_phrase": {"text_chars": {
-        "query": "洛 阳 西 工 区 志 愿 者", "analyzer": "whitespace", "boost": 1.0}}}
+        "query": "洛阳西工区志愿者", "analyzer": "standard", "boost": 1.0}}}
 
 
 def test_any_word_mode_needs_one_unit_of_one_term():
@@ -192,7 +192,7 @@ def test_paging_sorting_grouping_and_source():
     filtered = body("x", {"kind": "body"}, group_by_report=True)["aggs"][COUNTS]["aggs"]["_reports"]
     assert filtered == {"filter": filtered["filter"], "aggs": {"n": {"cardinality": {"field": "report_id"}}}}
     assert filtered["filter"] == {"bool": {"filter": [{"terms": {"kind": ["body"]}}]}}
-    assert b["_source"] == {"excludes": ["*_chars", "*_words", "*_bigrams"]}
+    assert b["_source"] == {"excludes": ["*_folded"]}  # the index's folded copies of traditional text
 
 
 def test_empty_query_browses_everything_but_the_exclusions():

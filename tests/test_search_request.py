@@ -41,9 +41,9 @@ def first_term(body: dict, strict: bool = False) -> dict:
 def phrase(folded: str, slop: int = 0) -> dict:
     chars = char_tokens(folded)
     return {"dis_max": {"tie_breaker": 0.3, "queries": [
-        {"match_phrase": {"title_chars": {"query": chars, "analyzer": "whitespace", "slop": slop, "boost": W_TITLE}}},
-        {"match_phrase": {"section_chars": {"query": chars, "analyzer": "whitespace", "slop": slop, "boost": W_SECTION}}},
-        {"match_phrase": {"text_chars": {"query": chars, "analyzer": "whitespace", "slop": slop, "boost": W_TEXT}}},
+        {"match_phrase": {"title_chars": {"query": chars, "analyzer": "standard", "slop": slop, "boost": W_TITLE}}},
+        {"match_phrase": {"section_chars": {"query": chars, "analyzer": "standard", "slop": slop, "boost": W_SECTION}}},
+        {"match_phrase": {"text_chars": {"query": chars, "analyzer": "standard", "slop": slop, "boost": W_TEXT}}},
     ]}}
 
 
@@ -66,7 +66,10 @@ def test_bigram_clause_is_scoring_only_in_every_mode():
 def test_neighbouring_units_are_scored_as_sloppy_phrases():
     units = ["马祖", "列岛", "面积"]
     assert R.unit_pairs(units) == {"bool": {"should": [
-        phrase("马祖列岛", R.PAIR_SLOP), phrase("列岛面积", R.PAIR_SLOP)], "boost": R.W_PAIRS}}
+        phrase("马祖 列岛", R.PAIR_SLOP), phrase("列岛 面积", R.PAIR_SLOP)], "boost": R.W_PAIRS}}
+    # Neighbours of letters or digits stay two words, as the index reads them.
+    assert R.unit_pairs(["machine", "learning"])["bool"]["should"][0]["dis_max"]["queries"][2][
+        "match_phrase"]["text_chars"]["query"] == "machine learning"
     assert R.unit_pairs(["马祖"]) is None
     many = [f"词{i}" for i in range(100)]
     assert len(R.unit_pairs(many)["bool"]["should"]) == R.MAX_PAIRS
@@ -141,15 +144,13 @@ def test_interrogatives_leave_any_unit_matching_but_not_strict_matching():
     assert phrase("什么") in list(walk(only))
 
 
-def test_bigram_tokens_of_the_query_are_the_index_side_tokens():
-    # The query side must analyse exactly as indexer.documents does.
-    from rsearch.core.analysis import analyze
-
+def test_bigram_clause_sends_the_bigram_tokens_of_the_term():
+    # The index makes them of the same folded text (tests/test_indexing.py
+    # checks that its char_pairs analyzer gives the tokens bigram_tokens does).
     text = "2021年西工區推動黨史學習教育"
     clause = R.term_clause(q(text).groups[0][0], "and")
     bigram_clause = next(c for c in clause["bool"]["should"] if "text_bigrams" in str(c))
-    assert bigram_clause["dis_max"]["queries"][2]["match"]["text_bigrams"]["query"] == analyze(text).bigrams
-    assert analyze(text).bigrams == " ".join(bigram_tokens(text))
+    assert bigram_clause["dis_max"]["queries"][2]["match"]["text_bigrams"]["query"] == " ".join(bigram_tokens(text))
 
 
 def test_strict_and_any_together_are_one_query_error():

@@ -24,14 +24,13 @@ indexer's side with the loaded dictionary.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from operator import add
 
 from .cjk import CJK
 from .dictionary import compiled, segmenter, stopwords
 from .fold import fold
 
-__all__ = ["Analyzed", "analyze", "bigram_tokens", "char_tokens", "clear_caches", "is_junk", "query_units",
+__all__ = ["bigram_tokens", "char_tokens", "clear_caches", "is_junk", "query_units",
            "query_words", "word_tokens"]
 
 
@@ -73,44 +72,37 @@ HARD_WRAP = rf"(?<=[{CJK}])[ \t]*\n[ \t]*(?=[{CJK}])"
 
 
 def char_tokens(text: str) -> str:
-    """The characters of ``fold(text)``, whitespace dropped, space-joined."""
-    return " ".join("".join(fold(text).split()))
+    """``fold(text)`` with its white space runs made single spaces: the text
+    of a phrase over the ``*_chars`` fields, which Elasticsearch's
+    ``standard`` analyzer reads as one token per Chinese character and per
+    run of letters or digits (white space matters only between those runs)."""
+    return " ".join(fold(text).split())
 
 
-# Scripts Lucene's CJKBigramFilter pairs up: Han (with extension A,
-# compatibility and supplementary ideographs), hiragana, katakana, hangul.
-BIGRAM_SCRIPT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff"
-# One CJK run, or one run of other letters/digits (a Latin word, a number).
-_BIGRAM_RUN = rf"([{BIGRAM_SCRIPT}]+)|(?:(?![{BIGRAM_SCRIPT}])[^\W_])+"
+# The standard tokenizer (Unicode word breaks) makes one token of each Han
+# ideograph and each hiragana (with extension A, compatibility and
+# supplementary ideographs); other letters and digits run together into one
+# token (a Latin word, a number, a katakana or hangul word). Punctuation,
+# symbols and white space make no token.
+PER_CHARACTER = "\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_LETTER = rf"(?:(?![{PER_CHARACTER}])[^\W_])"
+# A word may hold . , ' : · between two of its letters or digits (1.5, don't).
+_WORD_TOKEN = rf"[{PER_CHARACTER}]|{_LETTER}+(?:[.,'’:·]{_LETTER}+)*"
 
 
 def bigram_tokens(text: str) -> list[str]:
-    """Overlapping character bigrams of each CJK run of ``fold(text)``.
+    """Each two neighbouring tokens of ``fold(text)``, joined: what the
+    ``*_bigrams`` fields hold (mappings/chunks.json: the ``standard``
+    tokenizer, lower case, then ``shingle`` pairs with no separator).
 
-    What Lucene's CJKAnalyzer / Elasticsearch's ``cjk_bigram`` filter make
-    (the test distribution lacks that filter, so it is done here): every two
-    adjacent CJK characters are one token (党史学习 -> 党史 史学 学习), a CJK
-    character with no CJK neighbour is a token of its own, and other runs of
-    letters or digits are whole tokens (lower case, as fold makes them).
-    Punctuation and white space end a run, except a hard line wrap between
-    two Chinese characters, which is joined as for :func:`word_tokens`.
+    党史学习 -> 党史 史学 学习; 使用Python -> 使用 用python. A text of one
+    token has no pair (the index keeps no single tokens either). The index
+    pairs tokens across punctuation and white space too; a query's pairs are
+    a subset of those it would make of the same string.
     """
-    return _bigrams_of_folded(fold(text))
-
-
-def _bigrams_of_folded(folded: str) -> list[str]:
-    return _bigrams_of_joined(compiled(HARD_WRAP).sub("", folded))
-
-
-def _bigrams_of_joined(joined: str) -> list[str]:
-    out: list[str] = []
-    for m in compiled(_BIGRAM_RUN).finditer(joined):
-        run = m.group(1)
-        if run is None or len(run) == 1:
-            out.append(m.group(0))
-        else:
-            out += map(add, run, run[1:])  # each character with the next, in C
-    return out
+    # İ: fold keeps it (its lower case is two characters), Java's lower case is i.
+    tokens = compiled(_WORD_TOKEN).findall(fold(text).replace("\u0130", "i"))
+    return list(map(add, tokens, tokens[1:]))
 
 
 def word_tokens(text: str) -> list[str]:
@@ -153,21 +145,3 @@ def query_units(term: str) -> list[str]:
     words = [t for t in tokens if not is_junk(t)]
     sw = stopwords()
     return [t for t in words if t not in sw] or words or tokens
-
-
-@dataclass(frozen=True)
-class Analyzed:
-    """What the indexer stores for one text field besides the text itself."""
-
-    chars: str  # -> <field>_chars
-    words: str  # -> <field>_words
-    bigrams: str  # -> <field>_bigrams
-
-
-def analyze(text: str) -> Analyzed:
-    """Char, word and bigram tokens of one field, each space-joined."""
-    folded = fold(text)  # once for all three (fold is idempotent)
-    joined = compiled(HARD_WRAP).sub("", folded)  # hard wraps joined once for words and bigrams
-    return Analyzed(chars=" ".join("".join(folded.split())), words=" ".join(_words_of_joined(joined)),
-                    bigrams=" ".join(_bigrams_of_joined(joined)))
-
