@@ -2,7 +2,7 @@
 
 The query string is normalised once, parsed (search.query_language), and
 each term analysed once with core.analysis: its units (which must all
-occur), its character bigrams as the index pairs them (which only score),
+occur), its text for the character bigram fields (which only score),
 its compact form (folded, no white space). Filters from the
 query (``people:张磊``) and from the caller are merged by facet name and
 checked against the facet registry.
@@ -30,7 +30,7 @@ class AnalysedTerm:
     text: str  # normalised, as typed
     phrase: bool  # typed in "quotes"
     units: tuple[str, ...]  # folded strings that must all occur for the term to match
-    bigrams: tuple[str, ...]  # character bigrams of the term, as the index pairs them (scoring only)
+    bigrams: tuple[str, ...]  # text the *_bigrams fields pair up, as the index does (scoring only)
     compact: str  # folded, no white space: the term as one phrase
 
 
@@ -74,7 +74,10 @@ def analyse_term(term: Term) -> AnalysedTerm:
         units = (analysis.char_tokens(term.text),) if compact else ()
     else:
         units = tuple(u for u in analysis.query_units(term.text) if u.strip())
-    return AnalysedTerm(term.text, term.phrase, units, tuple(analysis.bigram_tokens(term.text)), compact)
+    # The bigram fields pair the tokens of what they are sent (their analyzer,
+    # mappings/chunks.json), so the term goes whole: one token has no pair.
+    bigrams = (analysis.char_tokens(term.text),) if len(compact) > 1 else ()
+    return AnalysedTerm(term.text, term.phrase, units, bigrams, compact)
 
 
 def _merge_filters(parsed: dict[str, list[str]],

@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rsearch.core import analysis as A
-from rsearch.core.text.tokens import PER_CHARACTER
 from rsearch.core import settings as core_settings
 from rsearch.core.analysis import normalize
 from paths import REPO as ROOT, SEED_FILES as SEEDS
@@ -94,36 +93,6 @@ def test_char_tokens():
 def test_char_tokens_are_fold_with_single_spaces(s):
     assert A.char_tokens(s).split() == A.fold(s).split()
     assert "  " not in A.char_tokens(s)
-
-
-# -------------------------------------------------------- bigram tokens
-
-
-def test_bigram_tokens_pair_neighbouring_tokens_as_the_index_does():
-    assert A.bigram_tokens("黨史學習教育") == ["党史", "史学", "学习", "习教", "教育"]
-    assert A.bigram_tokens("党") == []  # one token: no pair (the index keeps none either)
-    assert A.bigram_tokens("我，你 他") == ["我你", "你他"]  # punctuation and space make no token
-    assert A.bigram_tokens("使用Python检索QQ群") == ["使用", "用python", "python检", "检索", "索qq", "qq群"]
-    assert A.bigram_tokens("2021年3月") == ["2021年", "年3", "3月"]
-    assert A.bigram_tokens("COVID-19疫情") == ["covid19", "19疫", "疫情"]
-    assert A.bigram_tokens("1.5万人") == ["1.5万", "万人"]  # a decimal number is one token
-    assert A.bigram_tokens("西\n关办事处") == ["西关", "关办", "办事", "事处"]
-    assert A.bigram_tokens("𠮷野家") == ["𠮷野", "野家"]  # outside the BMP too
-    assert A.bigram_tokens("İstanbul") == []  # one token, lower case as Java makes it
-    assert A.bigram_tokens("") == A.bigram_tokens(" ，。 ") == []
-
-
-@settings(max_examples=300, deadline=None)
-@given(MIXED)
-def test_bigram_tokens_pair_every_ideograph_with_its_neighbour(s):
-    toks = A.bigram_tokens(s)
-    assert A.bigram_tokens(A.fold(s)) == toks  # folded text in, same tokens
-    assert all(t and " " not in t for t in toks)
-    per_char = re.compile(f"[{PER_CHARACTER}]")
-    ideographs = [c for c in A.fold(s) if per_char.match(c)]
-    if len(ideographs) == len([c for c in A.fold(s) if not c.isspace()]) and len(ideographs) >= 2:
-        # Only ideographs: each with the next, whatever white space lies between.
-        assert toks == [a + b for a, b in zip(ideographs, ideographs[1:])]
 
 
 # ---------------------------------------------------------- query units

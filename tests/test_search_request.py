@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from rsearch.core.analysis import bigram_tokens, char_tokens, query_units
+from rsearch.core.analysis import char_tokens, query_units
 from rsearch.search import request as R
 from rsearch.search import QueryError, search
 from rsearch.search.analysed import analyse as q
@@ -48,18 +48,22 @@ def phrase(folded: str, slop: int = 0) -> dict:
 
 
 def test_bigram_clause_matches_the_bigram_fields_with_field_weights():
-    assert R.bigrams_any_field(bigram_tokens("黨史學習")) == {"dis_max": {"tie_breaker": 0.3, "queries": [
-        {"match": {"title_bigrams": {"query": "党史 史学 学习", "boost": W_TITLE * R.W_BIGRAMS}}},
-        {"match": {"section_bigrams": {"query": "党史 史学 学习", "boost": W_SECTION * R.W_BIGRAMS}}},
-        {"match": {"text_bigrams": {"query": "党史 史学 学习", "boost": W_TEXT * R.W_BIGRAMS}}},
+    # The fields' own analyzer pairs the term's characters, as it did the text's.
+    [term] = q("黨史學習").positive_terms
+    assert term.bigrams == ("党史学习",)
+    assert R.bigrams_any_field(term.bigrams) == {"dis_max": {"tie_breaker": 0.3, "queries": [
+        {"match": {"title_bigrams": {"query": "党史学习", "boost": W_TITLE * R.W_BIGRAMS}}},
+        {"match": {"section_bigrams": {"query": "党史学习", "boost": W_SECTION * R.W_BIGRAMS}}},
+        {"match": {"text_bigrams": {"query": "党史学习", "boost": W_TEXT * R.W_BIGRAMS}}},
     ]}}
-    assert R.bigrams_any_field(bigram_tokens("，。")) is None
+    assert q("党").positive_terms[0].bigrams == ()  # one character: no pair
+    assert R.bigrams_any_field(()) is None
 
 
 def test_bigram_clause_is_scoring_only_in_every_mode():
     for operator, strict in (("and", False), ("and", True), ("or", False)):
         term = first_term(build_query(q("马祖列岛"), operator, strict)[0], strict)
-        assert R.bigrams_any_field(bigram_tokens("马祖列岛")) in term["bool"]["should"]
+        assert R.bigrams_any_field(("马祖列岛",)) in term["bool"]["should"]
         assert all("bigrams" not in str(key) for c in walk(term["bool"]["must"]) for key in c)
 
 
@@ -97,9 +101,9 @@ def test_default_is_the_any_unit_query_plus_an_all_words_tier():
     assert default["bool"]["should"] == [tier]
     # Below it, the any-unit query with one more way in: any bigram, weakly scored.
     fallback = {"dis_max": {"tie_breaker": 0.3, "boost": R.W_BIGRAM_FALLBACK, "queries": [
-        {"match": {"title_bigrams": {"query": "马祖 祖列 列岛 面积", "boost": W_TITLE}}},
-        {"match": {"section_bigrams": {"query": "马祖 祖列 列岛 面积", "boost": W_SECTION}}},
-        {"match": {"text_bigrams": {"query": "马祖 祖列 列岛 面积", "boost": W_TEXT}}},
+        {"match": {"title_bigrams": {"query": "马祖列岛 面积", "boost": W_TITLE}}},
+        {"match": {"section_bigrams": {"query": "马祖列岛 面积", "boost": W_SECTION}}},
+        {"match": {"text_bigrams": {"query": "马祖列岛 面积", "boost": W_TEXT}}},
     ]}}
     core = anyword["function_score"]["query"]["bool"]["must"][0]["bool"]
     core["should"].append(fallback)
@@ -144,13 +148,11 @@ def test_interrogatives_leave_any_unit_matching_but_not_strict_matching():
     assert phrase("什么") in list(walk(only))
 
 
-def test_bigram_clause_sends_the_bigram_tokens_of_the_term():
-    # The index makes them of the same folded text (tests/test_indexing.py
-    # checks that its char_pairs analyzer gives the tokens bigram_tokens does).
+def test_bigram_clause_sends_the_folded_term():
     text = "2021年西工區推動黨史學習教育"
     clause = R.term_clause(q(text).groups[0][0], "and")
     bigram_clause = next(c for c in clause["bool"]["should"] if "text_bigrams" in str(c))
-    assert bigram_clause["dis_max"]["queries"][2]["match"]["text_bigrams"]["query"] == " ".join(bigram_tokens(text))
+    assert bigram_clause["dis_max"]["queries"][2]["match"]["text_bigrams"]["query"] == char_tokens(text)
 
 
 def test_strict_and_any_together_are_one_query_error():

@@ -1,36 +1,31 @@
-"""Tokens of a text, the same on both sides: what the indexer stores and the
-query side asks for.
+"""Tokens of a text, the same on both sides.
 
-* :func:`char_tokens` -- one token per non-space character of ``fold(text)``,
-  space-joined, for the ``*_chars`` fields (ES ``whitespace``). A phrase
-  query over these tokens finds ANY verbatim substring, whatever the
-  dictionary says: the never-miss guarantee.
-* :func:`word_tokens` -- jieba search-mode words of the folded text, for the
-  ``*_words`` fields; BM25 over these makes whole-word matches rank above
-  mere character matches.
-* :func:`bigram_tokens` -- overlapping CJK character bigrams of the folded
-  text (what Elasticsearch's ``cjk_bigram`` makes), for the ``*_bigrams``
-  fields: a ranking signal that does not depend on the dictionary.
+* :func:`char_tokens` -- ``fold(text)`` with single spaces: the text of a
+  phrase over the ``*_chars`` fields (and of a match on ``*_bigrams``),
+  whose ``standard`` analyzer makes the same tokens of it as of the indexed
+  text. A phrase over them finds any verbatim Chinese substring, whatever
+  the dictionary says: the never-miss guarantee.
+* :func:`word_tokens` -- jieba search-mode words of the folded text (the
+  benchmarks' and the query units' segmentation).
 * :func:`query_units` -- precise-mode segments of one query word, each a
   contiguous substring of ``fold(term)``: if the query occurs verbatim in a
   chunk, every unit does too.
 * :func:`query_words` -- :func:`word_tokens` of a query word.
 
 The query side cuts with core.text.wordcache.query_segmenter (the same
-tokens, without loading the whole dictionary in a fresh process); the
-indexer's side with the loaded dictionary.
+tokens, without loading the whole dictionary in a fresh process);
+word_tokens with the loaded dictionary.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from operator import add
 
 from .cjk import CJK
 from .dictionary import compiled, segmenter, stopwords
 from .fold import fold
 
-__all__ = ["bigram_tokens", "char_tokens", "clear_caches", "is_junk", "query_units",
+__all__ = ["char_tokens", "clear_caches", "is_junk", "query_units",
            "query_words", "word_tokens"]
 
 
@@ -77,32 +72,6 @@ def char_tokens(text: str) -> str:
     ``standard`` analyzer reads as one token per Chinese character and per
     run of letters or digits (white space matters only between those runs)."""
     return " ".join(fold(text).split())
-
-
-# The standard tokenizer (Unicode word breaks) makes one token of each Han
-# ideograph and each hiragana (with extension A, compatibility and
-# supplementary ideographs); other letters and digits run together into one
-# token (a Latin word, a number, a katakana or hangul word). Punctuation,
-# symbols and white space make no token.
-PER_CHARACTER = "\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-_LETTER = rf"(?:(?![{PER_CHARACTER}])[^\W_])"
-# A word may hold . , ' : · between two of its letters or digits (1.5, don't).
-_WORD_TOKEN = rf"[{PER_CHARACTER}]|{_LETTER}+(?:[.,'’:·]{_LETTER}+)*"
-
-
-def bigram_tokens(text: str) -> list[str]:
-    """Each two neighbouring tokens of ``fold(text)``, joined: what the
-    ``*_bigrams`` fields hold (mappings/chunks.json: the ``standard``
-    tokenizer, lower case, then ``shingle`` pairs with no separator).
-
-    党史学习 -> 党史 史学 学习; 使用Python -> 使用 用python. A text of one
-    token has no pair (the index keeps no single tokens either). The index
-    pairs tokens across punctuation and white space too; a query's pairs are
-    a subset of those it would make of the same string.
-    """
-    # İ: fold keeps it (its lower case is two characters), Java's lower case is i.
-    tokens = compiled(_WORD_TOKEN).findall(fold(text).replace("\u0130", "i"))
-    return list(map(add, tokens, tokens[1:]))
 
 
 def word_tokens(text: str) -> list[str]:
