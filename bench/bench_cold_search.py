@@ -11,20 +11,16 @@ node's directory, e.g. a temporary node's), or use --es-url. Each run is one new
 (``rsearch search QUERY -n 10``), cycling through QUERIES; wall time is
 measured around the process, CPU time (user + system) from its rusage.
 With --baseline-rev the same runs are made, alternating, with that commit's
-code (``git archive`` into a temporary directory, put first on PYTHONPATH),
-so old and new are compared under the same machine load.
-
-Cache states of the dictionary's word table (core.text.wordcache) timed:
-``warm`` (the table is there: the normal case), ``unwritable`` (no table can
-be written: every search loads the whole dictionary, the fallback), and one
-``first`` search into an empty cache directory (loads the dictionary, then
-writes the table).
+code (bench/baseline.py: put first on PYTHONPATH), so old and new are
+compared under the same machine load. Older commits kept caches in
+RSEARCH_CACHE_DIR: the baseline gets a directory of its own, warmed by one
+search first (its normal case).
 
 Breakdown (medians over separate processes of each variant): the
 interpreter alone (``python -c pass``, site and the install's path hooks
 included), then inside one process: imports (the CLI and everything its
-search command imports), fold (OpenCC), dictionary (a segmenter ready for the
-query and the query cut), the rest of the query analysis and the response
+search command imports), fold (OpenCC), dictionary (the segmenter loaded and
+the query cut), the rest of the query analysis and the response
 (highlighting), the HTTP request (the round trip, Elasticsearch's time
 included) and rendering.
 
@@ -45,6 +41,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from baseline import extract
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ["党史", "党史学习教育", "西工区 为民办实事", "黨史學習教育", "文明城市", "乡村振兴 产业", "covid-19",
@@ -93,8 +91,7 @@ def phases(query: str) -> dict:
     def mark(name):
         marks.append((name, perf_counter(), process_time()))
 
-    import rsearch.cli  # noqa: F401  (click, settings, facets)
-    from rsearch.core.quickclient import QuickClient  # noqa: F401
+    import rsearch.cli  # noqa: F401  (click, settings, the search library)
     from rsearch.core.settings import Settings
     from rsearch.render import render_result
     from rsearch.search import search
@@ -104,17 +101,12 @@ def phases(query: str) -> dict:
 
     analysis.fold(query)
     mark("fold")
-    try:
-        from rsearch.core.text.wordcache import query_segmenter
-    except ImportError:  # code from before the word table
-        query_segmenter = analysis.segmenter
-    seg = query_segmenter()
     for term in query.split():
-        seg.cut(analysis.fold(term))
-        seg.cut_for_search(analysis.fold(term))
+        analysis.query_units(term)
+        analysis.query_words(term)
     mark("dictionary")
     settings = Settings.from_env()
-    client = settings.quick_client()
+    client = settings.quick_client() if hasattr(settings, "quick_client") else settings.client()
     inner = client.search
     request = [0.0, 0.0]
 
@@ -143,18 +135,11 @@ def phases(query: str) -> dict:
 # ---------------------------------------------------------------- driver
 
 def _variant_env(base: dict, code: Path | None, cache: Path) -> dict:
+    if code is None:
+        return dict(base)
     env = dict(base, RSEARCH_CACHE_DIR=str(cache))
-    if code is not None:
-        env["PYTHONPATH"] = str(code) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONPATH"] = str(code) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
-
-
-def _baseline(rev: str, into: Path) -> Path:
-    code = into / f"baseline-{rev}"
-    code.mkdir()
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, *PACKAGES], check=True, capture_output=True)
-    subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
-    return code
 
 
 def _compile(root: Path) -> None:
@@ -181,21 +166,12 @@ def bench(url: str | None, node_dir: Path | None, index: str, runs: int, baselin
             base_env["RSEARCH_ES_URL"] = url
             where = url
         _compile(ROOT)
-        warm_cache = tmp / "cache"
-        blocker = tmp / "not-a-directory"
-        blocker.write_text("x")
-        variants: dict[str, dict] = {}
-        # One search into an empty cache: the dictionary is loaded, then the table written.
-        first_env = _variant_env(base_env, None, warm_cache)
-        wall, cpu, _ = _run([rsearch, "search", QUERIES[0], "-n", "10"], first_env)
-        first = (wall, cpu)
-        variants["new, warm cache"] = first_env
-        variants["new, unwritable cache (full dictionary)"] = _variant_env(base_env, None, blocker / "cache")
+        variants: dict[str, dict] = {"this checkout": _variant_env(base_env, None, tmp)}
         if baseline_rev:
-            code = _baseline(baseline_rev, tmp)
+            code = extract(baseline_rev, tmp)
             _compile(code)
             variants[f"baseline {baseline_rev}"] = _variant_env(base_env, code, tmp / "baseline-cache")
-        # Warm the OS file cache for every variant once.
+        # Warm the OS file cache (and a baseline's own caches) for every variant once.
         for env in variants.values():
             _run([rsearch, "search", QUERIES[1], "-n", "10"], env)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
@@ -204,6 +180,7 @@ def bench(url: str | None, node_dir: Path | None, index: str, runs: int, baselin
             for name, env in variants.items():  # alternating: the same load for each
                 wall, cpu, _ = _run([rsearch, "search", q, "-n", "10"], env)
                 times[name].append((wall, cpu))
+        load = os.getloadavg()
         breakdown: dict[str, dict[str, list[tuple[float, float]]]] = {name: {} for name in variants}
         for i in range(max(5, runs // 2)):
             q = QUERIES[i % len(QUERIES)]
@@ -215,9 +192,8 @@ def bench(url: str | None, node_dir: Path | None, index: str, runs: int, baselin
                     breakdown[name].setdefault(phase, []).append((w, c))
 
     print(f"cold `rsearch search QUERY -n 10`, {runs} processes per variant, alternating; "
-          f"queries cycle through {len(QUERIES)} (index {index}, {where})")
-    print(f"first search into an empty cache (loads the dictionary, writes the table): "
-          f"{first[0] * 1000:.0f} ms wall, {first[1] * 1000:.0f} ms CPU")
+          f"queries cycle through {len(QUERIES)} (index {index}, {where}); "
+          f"load average after the runs {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
     width = max(map(len, variants))
     print(f"{'variant':<{width}}  median wall   median CPU   (min wall, min CPU)")
     for name, values in times.items():

@@ -158,8 +158,8 @@ def against(rev: str, corpus: list[str], rounds: int) -> int:
 # Stage -> the functions whose inclusive time is that stage (module, name).
 STAGES = {
     "read (formats, decode, normalise)": [("indexer/formats", "read_document")],
-    "structure recovery (parse_reports)": [("indexer/structure.py", "parse_reports")],
-    "  of which places (extract_regions in _build_report)": [("indexer/metadata.py", "extract_regions")],
+    "structure recovery (parse_reports)": [("indexer/structure/__init__.py", "parse_reports")],
+    "  of which places (extract_regions in build_report)": [("indexer/metadata.py", "extract_regions")],
     "  of which dates (extract_dates)": [("indexer/metadata.py", "extract_dates")],
     "region (report_region)": [("indexer/report_region.py", "report_region")],
     "report date (report_date)": [("indexer/report_date.py", "report_date")],
@@ -174,7 +174,7 @@ STAGES = {
 # sub-stage ("  of which") is counted in it and also in its parent stage.
 SPY_STAGES = [
     ("read (formats, decode, normalise)", "read_document (indexer/formats", None),
-    ("structure recovery (parse_reports)", "parse_reports (indexer/structure.py", None),
+    ("structure recovery (parse_reports)", "parse_reports (indexer/structure/__init__.py", None),
     ("  places in structure (extract_regions)", "extract_regions (indexer/metadata.py", "parse_reports"),
     ("  dates in structure (extract_dates)", "extract_dates (indexer/metadata.py", "parse_reports"),
     ("places again (traditional/upper case: pipeline)", "extract_regions (indexer/metadata.py", "!parse_reports"),

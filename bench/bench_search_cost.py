@@ -1,7 +1,7 @@
 """What a search costs inside Elasticsearch, and where: facets, clauses, matches.
 
     .venv/bin/python bench/bench_search_cost.py --es-url URL --index ALIAS
-        [--queries 200] [--baseline DIR] [--profile] [--json FILE]
+        [--queries 200] [--baseline REV [--baseline-index ALIAS]] [--profile] [--json FILE]
 
 ALIAS is an existing index (e.g. one bench/bench_scale.py or ``rsearch index
 --rebuild`` built: merged). Query sets as in bench_scale.py: random 2-6
@@ -10,10 +10,11 @@ character strings cut from the indexed texts (seed 11) and common words.
 * timing: for each query the request bodies of every variant are sent one
   after the other (variants alternate, so load drifts hit all alike):
   ``default`` (the default facets) and ``none`` (no facets), each built by
-  this checkout and, with ``--baseline DIR`` (another checkout, e.g.
-  ``git archive <commit> | tar -x -C DIR``), by that code too. Printed:
-  Elasticsearch ``took`` and the client round trip (send, wait, parse),
-  median and p95, and ``search.search`` end to end for this checkout.
+  this checkout and, with ``--baseline REV``, by that commit's code too
+  (bench/baseline.py), sent to ``--baseline-index`` when given (an index
+  that code built, when the analysis differs). Printed: Elasticsearch
+  ``took`` and the client round trip (send, wait, parse), median and p95,
+  and ``search.search`` end to end for this checkout.
 * ``--profile``: Elasticsearch's search profile of the default request,
   medians over the queries: the query's top clauses, each aggregation, the
   collector; and how many chunks match (hits total) against how many match
@@ -27,10 +28,12 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,47 +41,66 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from baseline import extract  # noqa: E402
 from bench_scale import COMMON_WORDS, all_texts, pct, random_strings  # noqa: E402
 
 FACET_CHOICES = {"default": None, "none": []}
 
-# Run inside a checkout (cwd): prints the request bodies of the queries on stdin.
+# Prints the request bodies of the queries on stdin, built by the rsearch
+# first on the path (this checkout, or a baseline's code on PYTHONPATH).
 BODIES_SCRIPT = """
 import json, sys
-sys.path.insert(0, ".")
 from rsearch.search.analysed import analyse
 from rsearch.search.options import SearchOptions
-from rsearch.search.request import build_request
+try:
+    from rsearch.search.request import ReportSearch
+    def build(aq, options):
+        return ReportSearch(aq, options).build_search().to_dict()
+except ImportError:  # code from before elasticsearch.dsl built the request
+    from rsearch.search.request import build_request as build
 job = json.load(sys.stdin)
 facets = None if job["facets"] is None else tuple(job["facets"])
-print(json.dumps([build_request(analyse(q, None), SearchOptions(facets=facets)) for q in job["queries"]]))
+print(json.dumps([build(analyse(q, None), SearchOptions(facets=facets)) for q in job["queries"]]))
 """
 
 
-def bodies(checkout: Path, queries: list[str], facets) -> list[dict]:
-    out = subprocess.run([sys.executable, "-c", BODIES_SCRIPT], cwd=checkout, check=True, text=True,
-                         input=json.dumps({"queries": queries, "facets": facets}), capture_output=True)
+def bodies(code: Path | None, queries: list[str], facets) -> list[dict]:
+    env = None if code is None else {**os.environ, "PYTHONPATH": str(code)}
+    out = subprocess.run([sys.executable, "-c", BODIES_SCRIPT], cwd=tempfile.gettempdir(), check=True, text=True,
+                         env=env, input=json.dumps({"queries": queries, "facets": facets}), capture_output=True)
     return json.loads(out.stdout)
+
+
+def _meaning(node):
+    """A request without its empty clause lists (``"should": []`` means what leaving it out means)."""
+    if isinstance(node, dict):
+        return {k: _meaning(v) for k, v in node.items() if v != []}
+    if isinstance(node, list):
+        return [_meaning(v) for v in node]
+    return node
 
 
 def summary(values: list[float]) -> dict:
     return {"median": round(statistics.median(values), 2), "p95": round(pct(values, 95), 2)}
 
 
-def time_variants(es, index: str, queries: list[str], variants: dict[str, list[dict]], rounds: int = 1) -> dict:
+def time_variants(es, index: str, queries: list[str], variants: dict[str, list[dict]], rounds: int = 1,
+                  indices: dict[str, str] | None = None) -> dict:
+    """``indices``: variant -> the index its bodies go to (default ``index``)."""
     from rsearch.search import search
 
+    indices = indices or {}
     took = {v: [] for v in variants}
     trip = {v: [] for v in variants}
     e2e = {v: [] for v in FACET_CHOICES}
     for i, q in enumerate(queries[:10]):  # warm-up
         for v, b in variants.items():
-            es.search(index=index, body=b[i])
+            es.search(index=indices.get(v, index), body=b[i])
     for _ in range(rounds):
         for i, q in enumerate(queries):
             for v, b in variants.items():
                 t0 = time.perf_counter()
-                r = es.search(index=index, body=b[i])
+                r = es.search(index=indices.get(v, index), body=b[i])
                 trip[v].append((time.perf_counter() - t0) * 1000)
                 took[v].append(r["took"])
             for choice, facets in FACET_CHOICES.items():
@@ -100,19 +122,17 @@ def _walk(node: dict, depth: int, acc: dict, path: str = "") -> None:
 def profile(es, index: str, queries: list[str]) -> dict:
     from rsearch.search.analysed import analyse
     from rsearch.search.options import SearchOptions
-    from rsearch.search.request import all_words_tier, build_request
+    from rsearch.search.request import ReportSearch, all_words
 
     clauses, aggs = collections.defaultdict(list), collections.defaultdict(list)
     totals, tiers, collector, query_copies = [], [], [], []
     for q in queries:
         aq = analyse(q, None)
-        body = build_request(aq, SearchOptions())
-        body["profile"] = True
+        body = ReportSearch(aq, SearchOptions()).build_search().extra(profile=True).to_dict()
         r = es.search(index=index, body=body)
         totals.append(r["hits"]["total"]["value"])
-        tier = all_words_tier(aq, one_unit=True)
-        tiers.append(es.count(index=index, query=tier["constant_score"]["filter"])["count"] if tier
-                     else totals[-1])
+        tier = all_words(aq, one_unit=True)
+        tiers.append(es.count(index=index, query=tier[0].to_dict())["count"] if tier else totals[-1])
         shard = r["profile"]["shards"][0]
         for s in shard["searches"]:
             query_copies.append(len(s["query"]))  # the query, plus one per filter-by-filter aggregation
@@ -138,7 +158,8 @@ def main() -> None:
     parser.add_argument("--index", required=True)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=1, help="passes over the queries")
-    parser.add_argument("--baseline", type=Path, help="another checkout whose request bodies to compare")
+    parser.add_argument("--baseline", metavar="REV", help="a commit whose request bodies to compare")
+    parser.add_argument("--baseline-index", metavar="ALIAS", help="where the baseline's bodies go (default --index)")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--json")
     args = parser.parse_args()
@@ -151,17 +172,21 @@ def main() -> None:
             "common": [COMMON_WORDS[i % len(COMMON_WORDS)] for i in range(max(20, args.queries // 4))]}
     out = {"index": args.index, "chunks": len(texts)}
     print(f"{args.index}: {len(texts)} chunks")
+    tmp = tempfile.TemporaryDirectory(prefix="bench-cost-")
+    code = extract(args.baseline, Path(tmp.name)) if args.baseline else None
     for name, queries in sets.items():
-        variants = {}
+        variants, indices = {}, {}
         for choice, facets in FACET_CHOICES.items():
-            variants[f"{choice}"] = bodies(REPO, queries, facets)
+            variants[f"{choice}"] = bodies(None, queries, facets)
             if args.baseline:
-                variants[f"baseline {choice}"] = bodies(args.baseline, queries, facets)
-        res = out[name] = time_variants(es, args.index, queries, variants, args.rounds)
+                variants[f"baseline {choice}"] = bodies(code, queries, facets)
+                indices[f"baseline {choice}"] = args.baseline_index or args.index
+        res = out[name] = time_variants(es, args.index, queries, variants, args.rounds, indices)
         print(f"== {name} (n={res['n']})")
         if args.baseline:
             # Same scoring query: the same hits in the same order (relevance unchanged).
-            same = sum(a["query"] == b["query"] for a, b in zip(variants["default"], variants["baseline default"]))
+            same = sum(_meaning(a["query"]) == _meaning(b["query"])
+                       for a, b in zip(variants["default"], variants["baseline default"]))
             res["same_scoring_query"] = same
             print(f"  scoring query identical to the baseline's for {same} of {len(queries)} queries")
         for v in variants:

@@ -13,6 +13,5 @@ on:
                      package data) and the staleness check
 * core.analysis   -- Chinese text analysis: normalise, fold, segment, tokens,
                      dictionary version (pieces in core.text)
-* core.facets     -- the facet and filter registry
 * core.gazetteer  -- administrative places and the names people write for them
 """

@@ -29,30 +29,25 @@ Query side: :func:`query_units` splits one query word into precise-mode
 segments, each a contiguous substring of ``fold(term)``, so if the query
 occurs verbatim in a chunk, every unit does too.
 
-Segmenter: jieba's dictionary and algorithm, run by ``rjieba`` (the Rust
-port, default) or by ``jieba`` (pure Python); ``RSEARCH_SEGMENTER=jieba|rjieba``
-selects. rjieba's output is corrected where jieba-rs differs from jieba (see
-the comment above ``_py_split``), and both backends are given the same words
-with the same frequencies, so they give identical ``cut`` and
-``cut_for_search`` tokens: checked on the seeds, the 256 CMRC 2018 trial
-passages and 20,000 random mixed strings by ``bench/bench_segmenter.py``,
-and by the tests. The shipped domain dictionary ``data/user_dict.txt`` is
-loaded first, then the user's own file named by ``RSEARCH_USER_DICT`` (same
-format: ``word [freq] [tag]`` per line, ``#`` starts a comment).
-:func:`dictionary_version` hashes everything that changes the tokens, so the
-index can record it and the CLI can ask for a rebuild when it changes.
+Segmenter: jieba's dictionary and algorithm, run by ``rjieba`` (jieba-rs,
+about ten times faster than the pure-Python jieba; core.text.dictionary says
+why there is one backend). The shipped domain dictionary
+``data/user_dict.txt`` is loaded first, then the user's own file named by
+``RSEARCH_USER_DICT`` (same format: ``word [freq] [tag]`` per line, ``#``
+starts a comment). :func:`dictionary_version` hashes everything that changes
+the tokens, so the index can record it and the CLI can ask for a rebuild when
+it changes.
 
-The pieces live in core.text (normalize, fold, segment, dictionary, tokens);
-this module is their public face for the indexer, the query side, tests and
-benchmarks. Everything heavy (OpenCC, the segmenter and its dictionary) loads
-on first use, so importing it costs only the standard library;
-bench/bench_segmenter.py measures the backends, the HMM and the cold start.
+The pieces live in core.text (normalize, fold, dictionary, tokens); this
+module is their public face for the indexer, the query side, tests and
+benchmarks. The segmenter's dictionary and OpenCC's tables load on first use.
 """
 
 from __future__ import annotations
 
 from .text.cjk import CJK, is_cjk
 from .text.dictionary import (
+    SEGMENTER,
     SHIPPED_DICT,
     STOPWORDS_FILE,
     DictionaryError,
@@ -60,13 +55,11 @@ from .text.dictionary import (
     dictionary_version,
     parse_dict,
     segmenter,
-    segmenter_name,
     stopwords,
 )
 from .text.dictionary import reset as _reset_dictionaries
 from .text.fold import fold
 from .text.normalize import normalize, replace_surrogates
-from .text.segment import HMM
 from .text.tokens import (
     HARD_WRAP,
     char_tokens,
@@ -78,10 +71,9 @@ from .text.tokens import (
 )
 
 __all__ = [
-    "CJK", "HARD_WRAP", "HMM", "SHIPPED_DICT", "STOPWORDS_FILE", "DictionaryError",
-    "char_tokens", "check_user_dict", "compact", "dictionary_version", "fold", "is_cjk", "is_junk",
-    "normalize", "parse_dict", "query_units", "query_words", "replace_surrogates", "reset", "segmenter",
-    "segmenter_name", "stopwords", "word_tokens",
+    "CJK", "HARD_WRAP", "SEGMENTER", "SHIPPED_DICT", "STOPWORDS_FILE", "DictionaryError", "char_tokens",
+    "check_user_dict", "compact", "dictionary_version", "fold", "is_cjk", "is_junk", "normalize", "parse_dict", "query_units", "query_words", "replace_surrogates", "reset",
+    "segmenter", "stopwords", "word_tokens",
 ]
 
 

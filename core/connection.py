@@ -1,13 +1,14 @@
 """Connection settings checked before any client is built.
 
-The official client and the stdlib quick client fail on a bad URL or CA file
-with a ValueError or ssl.SSLError raised deep inside (and at different
-moments); checking here gives one ``Error:`` line that names the setting and
-the fix, the same for every command and for the Python API.
+The official client fails on a bad URL or CA file with a ValueError or
+ssl.SSLError raised deep inside (and at different moments); checking here
+gives one ``Error:`` line that names the setting and the fix, the same for
+every command and for the Python API.
 """
 
 from __future__ import annotations
 
+import ssl
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,8 +49,6 @@ def check_ca_file(ca_certs: str, url: str) -> None:
     path = Path(ca_certs)
     if not path.is_file():
         raise ConfigError(f"CA certificate file {ca_certs} ({CA_OPTION}) does not exist or is not a file")
-    import ssl
-
     try:
         ssl.create_default_context(cafile=str(path))
     except (ssl.SSLError, OSError, ValueError) as err:

@@ -3,18 +3,18 @@ saying what is wrong. The front ends turn them into messages (the CLI adds
 what to type next: rsearch.cli) and status codes (the HTTP service); no
 traceback ever reaches a user.
 
-:func:`from_elasticsearch` is the one translation of a failed request --
-official client (``elasticsearch`` / ``elastic_transport``) or the stdlib
-quick client (``core.quickclient``) -- into such an error. The library
-(search.engine), the quick client and the CLI all use it, so a refused
-certificate or a root cause reads the same whichever path met it. Nothing
-here imports the official client unless one of its exceptions is in hand
-(importing it is a large part of a command-line search: bench/bench_query.py).
+:func:`from_elasticsearch` is the one translation of a failed request of
+the official client (``elasticsearch`` / ``elastic_transport``) into such an
+error. The library (search.engine, search.documents) and the CLI both use it,
+so a refused certificate or a root cause reads the same whichever path met it.
 """
 
 from __future__ import annotations
 
 import re
+
+import elastic_transport
+from elasticsearch import ApiError, UnsupportedProductError
 
 
 class RsearchError(Exception):
@@ -62,16 +62,6 @@ class IndexOutdated(RsearchError):
 
 class NotFound(RsearchError):
     """A chunk or report id that the index does not hold."""
-
-
-class HttpAnswer(Exception):
-    """An error answer as the quick client received it (status, parsed body)."""
-
-    def __init__(self, status: int, body, reason: str = ""):
-        super().__init__(f"{status} {reason}")
-        self.status = status
-        self.body = body
-        self.reason = reason
 
 
 CA_OPTION = "--ca-certs / RSEARCH_ES_CA_CERTS"
@@ -172,53 +162,27 @@ def _from_answer(status: int, body, url: str | None) -> ElasticsearchError:
     return ElasticsearchError(message, status_code=status, error_type=error_type)
 
 
-def from_elasticsearch(exc: BaseException, url: str | None = None, *,
-                       socket_level: bool = False) -> RsearchError | None:
+def from_elasticsearch(exc: BaseException, url: str | None = None) -> RsearchError | None:
     """The project's error for a failed Elasticsearch request, or None when
-    ``exc`` is not one (a bug elsewhere stays a bug with its traceback).
-
-    ``socket_level``: ``exc`` was raised by a stdlib request (the quick
-    client), so an OSError or ssl.SSLError is the network's; elsewhere an
-    OSError is a local file problem and not translated here.
-    """
+    ``exc`` is not one (a bug elsewhere stays a bug with its traceback)."""
     where = url or "the configured URL"
     if isinstance(exc, RsearchError):
         return exc
-    if isinstance(exc, HttpAnswer):
-        return _from_answer(exc.status, exc.body or exc.reason, url)
-    module = type(exc).__module__
-    if module.startswith(("elasticsearch", "elastic_transport")):
-        import elastic_transport
-        from elasticsearch import ApiError, UnsupportedProductError
-
-        if isinstance(exc, UnsupportedProductError):
-            return ElasticsearchError(
-                f"the server at {where} is not Elasticsearch ({one_line(exc.message, 200)}): "
-                "check RSEARCH_ES_URL / --es-url")
-        if isinstance(exc, ApiError):
-            return _from_answer(exc.meta.status, exc.body, url)
-        if isinstance(exc, elastic_transport.TlsError):
-            return _tls_failure(where, str(exc))
-        if isinstance(exc, elastic_transport.ConnectionTimeout):
-            return ElasticsearchError(f"Elasticsearch at {where} did not answer in time: it may be "
-                                      "overloaded; retry, or check the node with `rsearch es status`")
-        if isinstance(exc, elastic_transport.ConnectionError):
-            return unreachable(where, _connection_detail(str(exc)))
-        if isinstance(exc, elastic_transport.TransportError):
-            return ElasticsearchError(f"talking to Elasticsearch at {where} failed: {one_line(exc, 300)}")
-        return None
-    if not socket_level:
-        return None
-    import ssl
-    from http.client import HTTPException
-
-    if isinstance(exc, ssl.SSLError):  # before OSError: it is one
+    if isinstance(exc, UnsupportedProductError):
+        return ElasticsearchError(
+            f"the server at {where} is not Elasticsearch ({one_line(exc.message, 200)}): "
+            "check RSEARCH_ES_URL / --es-url")
+    if isinstance(exc, ApiError):
+        return _from_answer(exc.meta.status, exc.body, url)
+    if isinstance(exc, elastic_transport.TlsError):
         return _tls_failure(where, str(exc))
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, elastic_transport.ConnectionTimeout):
         return ElasticsearchError(f"Elasticsearch at {where} did not answer in time: it may be "
                                   "overloaded; retry, or check the node with `rsearch es status`")
-    if isinstance(exc, (OSError, HTTPException)):
-        return unreachable(where, str(exc))
+    if isinstance(exc, elastic_transport.ConnectionError):
+        return unreachable(where, _connection_detail(str(exc)))
+    if isinstance(exc, elastic_transport.TransportError):
+        return ElasticsearchError(f"talking to Elasticsearch at {where} failed: {one_line(exc, 300)}")
     return None
 
 

@@ -15,6 +15,9 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
+
+from elasticsearch import NotFoundError
 
 from .errors import RsearchError
 
@@ -44,8 +47,6 @@ def folded_field(field: str) -> str:
 @lru_cache(maxsize=1)
 def definition() -> dict:
     """mappings/chunks.json, parsed."""
-    from importlib.resources import files  # here: importing it is a good part of a cold search's imports
-
     return json.loads((files(__package__) / "mappings" / "chunks.json").read_text(encoding="utf-8"))
 
 
@@ -78,8 +79,6 @@ class IndexInfo:
 
 def current(es, alias: str) -> IndexInfo:
     """Which physical index the alias points at, and what built it."""
-    from elasticsearch import NotFoundError
-
     try:
         found = es.indices.get_alias(name=alias)
     except NotFoundError:

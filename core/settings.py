@@ -25,10 +25,6 @@ CLI options override environment variables, which override the defaults.
                           taken by another program, ``rsearch es start`` picks a
                           free port and says which)
     RSEARCH_USER_DICT     the user's own segmentation dictionary (core.text.dictionary)
-    RSEARCH_SEGMENTER     rjieba (default) or jieba
-    RSEARCH_CACHE_DIR     where derived files are kept (the dictionary's word table
-                          for fast cold searches); default $XDG_CACHE_HOME/rsearch,
-                          else ~/.cache/rsearch. Safe to delete at any time.
 """
 
 from __future__ import annotations
@@ -36,6 +32,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psutil
+from elasticsearch import Elasticsearch
+
+from .connection import check_connection, split_urls
+from .errors import NoCluster
+from .nodestate import node_directory, read_state
 
 # The one place the Elasticsearch version is pinned. 8.19.x runs on Java 17 and
 # matches the elasticsearch 8.x Python client (which carries elasticsearch.dsl).
@@ -64,8 +67,6 @@ ENV_HOME = "RSEARCH_HOME"
 ENV_HEAP = "RSEARCH_ES_HEAP"
 ENV_ES_PORT = "RSEARCH_ES_PORT"
 ENV_USER_DICT = "RSEARCH_USER_DICT"
-ENV_SEGMENTER = "RSEARCH_SEGMENTER"
-ENV_CACHE_DIR = "RSEARCH_CACHE_DIR"
 ENV_MAVEN_REPOSITORY = "RSEARCH_MAVEN_REPOSITORY"  # HTTPS fallback for the distribution
 ENV_KIBANA_URL = "RSEARCH_KIBANA_URL"
 ENV_KIBANA_SPACE = "RSEARCH_KIBANA_SPACE"
@@ -75,6 +76,7 @@ ENV_KIBANA_API_KEY = "RSEARCH_KIBANA_API_KEY"
 ENV_KIBANA_CA_CERTS = "RSEARCH_KIBANA_CA_CERTS"
 ENV_KIBANA_LINK_URL = "RSEARCH_KIBANA_LINK_URL"
 ENV_API_TOKEN = "RSEARCH_API_TOKEN"  # bearer token `rsearch serve` asks callers for
+ENV_SERVE_PORT = "RSEARCH_SERVE_PORT"  # the port of `rsearch serve`
 
 
 def env(name: str) -> str | None:
@@ -90,19 +92,6 @@ def user_dict_setting() -> str | None:
 def api_token_setting() -> str | None:
     """``RSEARCH_API_TOKEN``: the token ``rsearch serve`` requires, if any."""
     return env(ENV_API_TOKEN)
-
-
-def segmenter_setting() -> str | None:
-    """``RSEARCH_SEGMENTER``: the segmenter backend asked for, if any."""
-    return env(ENV_SEGMENTER)
-
-
-def cache_dir() -> Path:
-    """``RSEARCH_CACHE_DIR``, else the user's cache directory (XDG) + ``rsearch``."""
-    if env(ENV_CACHE_DIR):
-        return Path(env(ENV_CACHE_DIR)).expanduser()
-    base = env("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "rsearch"
 
 
 def heap_setting() -> str:
@@ -162,13 +151,9 @@ class Settings:
         guess, which would answer from some other server on port 9200."""
         if self.url:
             return self.url
-        from .nodestate import node_directory, read_state
-
         state = read_state(self.home)
         if state and _running(state["pid"]):
             return state["url"]
-        from .errors import NoCluster
-
         raise NoCluster(
             f"no Elasticsearch URL is configured and the local node (state in {node_directory(self.home)}) "
             "is not running: start it with `rsearch es start`, or set --es-url / RSEARCH_ES_URL")
@@ -176,14 +161,10 @@ class Settings:
     @property
     def urls(self) -> list[str]:
         """The node URLs: resolved_url split at commas (one cluster's nodes)."""
-        from .connection import split_urls
-
         return split_urls(self.resolved_url)
 
     def check(self) -> None:
         """ConfigError (one line naming the setting) for a URL, CA file or name no client could use."""
-        from .connection import check_connection
-
         check_connection(self.resolved_url, self.ca_certs, index=self.index, api_key=self.api_key,
                          user=self.username, password=self.password)
 
@@ -194,21 +175,11 @@ class Settings:
 
         return parse_shards(self.shards), parse_replicas(self.replicas)
 
-    def quick_client(self):
-        """A stdlib-only client that can only search (see core.quickclient)."""
-        from .quickclient import QuickClient
-
-        self.check()
-        return QuickClient(self.urls, api_key=self.api_key, username=self.username,
-                           password=self.password, ca_certs=self.ca_certs, timeout=self.request_timeout)
-
-    def client(self):
+    def client(self) -> Elasticsearch:
         """An Elasticsearch client for these settings: given several nodes, it
         sends each request to the next live one and retries a request whose
         node did not answer on another (elastic_transport's node pool)."""
         self.check()
-        from elasticsearch import Elasticsearch
-
         kwargs: dict = {"request_timeout": self.request_timeout}
         if self.api_key:
             kwargs["api_key"] = self.api_key
@@ -220,32 +191,12 @@ class Settings:
 
 
 def _running(pid) -> bool:
-    """Is the process that the node's state file names still running?
-
-    Read from /proc where there is one: importing psutil would be a good
-    part of a cold ``rsearch search``.
-    """
+    """Is the process that the node's state file names still running?"""
     try:
         pid = int(pid)
-    except (TypeError, ValueError):
-        return False
-    if pid <= 0:
-        return False
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            stat = fh.read()
-    except FileNotFoundError:
-        return False
-    except OSError:
-        pass  # no procfs: psutil knows the platform's way
-    else:
-        # "pid (command) state ...": the state letter follows the last ')'.
-        end = stat.rfind(b")")
-        return stat[end + 2 : end + 3] not in (b"Z", b"X", b"")
-    import psutil
-
-    try:
-        proc = psutil.Process(int(pid))
+        if pid <= 0:  # 0 is the kernel's scheduler, never a node
+            return False
+        proc = psutil.Process(pid)
         return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
     except (psutil.Error, TypeError, ValueError):
         return False

@@ -36,6 +36,7 @@ appear more than once):
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from rsearch.core.analysis import CJK, fold
 from rsearch.indexer.models import Byline, Person
@@ -51,7 +52,9 @@ _LEAD_MARKS = "□■◇◆○●▲△▶►▷★☆※"
 _STAFF = rf"(?:特约|见习|实习|首席|驻[{CJK}]{{1,4}}?)?(?:摄影)?(?:记者|通讯员)"
 # Other credited roles: editors (责任编辑, 编辑, 校对, 审核 ...), writers
 # (作者, 撰稿), interns (实习生: reporting staff).
-_OTHER_ROLE = r"(?:责任编辑|执行编辑|值班编辑|责编|编辑|校对|审校|审核|终审|初审|二审|三审|作者|撰稿|撰文|实习生)"
+_OTHER_ROLE = (
+    r"(?:本版责编|本版编辑|责任编辑|执行编辑|值班编辑|责编|编辑|校对|审校|审核|终审|初审|二审|三审|作者|撰稿|撰文|发稿人|实习生)"
+)
 _ROLE = rf"(?:{_STAFF}|{_OTHER_ROLE})"
 
 # Outlet named before the first role word. 本报 & co. mean "this paper".
@@ -80,7 +83,9 @@ def _token_pattern(tight: bool) -> re.Pattern:
     dateline or at the end of a paragraph (``（记者王建军 通讯员赵丽）``,
     ``（孙伟摄）``), where papers often leave out the spaces: there a name may
     end right before ``摄`` or ``报道`` at the end."""
-    name_end = _BOUNDARY[:-1] + (r"|摄影?(?=\s|$)|报道$|报导$)" if tight else ")")
+    # A name may run into 摄 (本报记者 罗阳奇摄): the parse checks it starts
+    # with a surname, so a word ending in 摄 (航拍摄) is not taken for one.
+    name_end = _BOUNDARY[:-1] + (r"|摄影?(?=\s|$)|报道$|报导$)" if tight else r"|摄影?(?=\s|$))")
     return re.compile(
         rf"""
         (?P<role>{_ROLE})
@@ -130,8 +135,11 @@ _EDITOR_WORDS = ("编", "校", "审")
 def _role_of(word: str) -> str:
     if "摄影" in word:
         return "photographer"
-    if word in ("作者", "撰稿", "撰文"):
+    if word in ("作者", "撰稿", "撰文", "发稿人"):
         return "author"
+    if word.startswith("本版"):
+        # 本版责编: the editor of the whole page, not of the article beside it.
+        return "page_editor"
     if any(w in word for w in _EDITOR_WORDS):
         return "editor"
     return "correspondent" if word.endswith("通讯员") else "reporter"
@@ -206,9 +214,16 @@ def parse_byline(line: str, tight: bool = False, bare_need_surname: bool = False
     """
     raw = " ".join(line.split())
     text = _strip_decoration(fold(raw))
+    cited = _CITATION.search(text)
+    if cited is not None and (cited.group("date") or cited.group("page")):
+        return _cited_byline(text[:cited.start()].strip(), cited, raw, tight)
     if not text or len(text) > MAX_BYLINE_CHARS:
         return None
+    return _credits(_join_padded(text), raw, tight, bare_need_surname)
 
+
+def _credits(text: str, raw: str, tight: bool, bare_need_surname: bool) -> Byline | None:
+    """The Byline if the whole of (folded, decoration-free) ``text`` is credits."""
     publication = None
     m = _PUBLICATION.match(text)
     if m:
@@ -248,6 +263,8 @@ def parse_byline(line: str, tight: bool = False, bare_need_surname: bool = False
                 return None
             if text[end:end + 1] in ("摄", "报") and not _surname_first(value):
                 return None  # 航拍摄 / 资料报道: a word, not a name + credit
+            if not tight and text[end:end + 1] == "摄" and role is None:
+                return None  # 全景拍摄: out of brackets, only 记者 张三摄 runs a name into 摄
             if prefix is not None:
                 people.credit([value], *prefix)
             elif role is not None:
@@ -284,10 +301,76 @@ def parse_byline(line: str, tight: bool = False, bare_need_surname: bool = False
     return Byline(publication=publication, people=people.people(), raw=raw)
 
 
+# A citation of the printed page after a byline, as newspapers' digital
+# editions print it: 《人民日报》（2025年01月02日第 05 版）, 《光明日报》（2025年01月02日 01版）,
+# 《经济日报》（2025-01-02 第5版）. It names the paper, its date and page.
+_CITATION = re.compile(
+    r"《(?P<pub>[^《》\s]{2,20})》\s*[（(]\s*"
+    r"(?P<date>(?P<y>(?:19|20)\d{2})\s*[年\-./]\s*(?P<m>\d{1,2})\s*[月\-./]\s*(?P<d>\d{1,2})\s*日?)?\s*"
+    r"(?:第?\s*(?P<page>[0-9A-Za-z]{1,4})\s*版)?\s*[）)]$"
+)
+# Names padded to the width of three characters: 常  钦 (two characters set
+# apart by spaces, each standing alone) is the name 常钦.
+_PADDED = re.compile(rf"(?<!\S)([{CJK}])[ \u3000]+([{CJK}])(?!\S)")
+_MARK_CHARS = set("文图摄")
+# What a byline may name besides people: where they work (河南省漯河市, 某某大学).
+_AFFILIATION = re.compile(
+    rf"^[{CJK}]{{2,}}(?:省|市|县|区|州|旗|盟|镇|乡|村|大学|学院|研究院|研究所|研究中心|中心|委员会|协会|学会)$"
+)
+_BARE_NAME = re.compile(rf"^[{CJK}]{{2,4}}(?:·[{CJK}]{{1,8}})?$")
+
+
+def _join_padded(text: str) -> str:
+    def join(m: re.Match) -> str:
+        a, b = m.group(1), m.group(2)
+        return m.group(0) if {a, b} <= _MARK_CHARS else a + b
+
+    return _PADDED.sub(join, text)
+
+
+def _cited_byline(head: str, cited: re.Match, raw: str, tight: bool) -> Byline | None:
+    """A byline closed by a citation (``本报记者  常  钦《人民日报》（…）``): the
+    citation makes it certain, so bare names count (邱超奕《人民日报》（…）),
+    with their workplace (河南省漯河市  张玉胜), and a line of nothing but the
+    citation is a byline that names no one."""
+    day = None
+    if cited.group("date"):
+        try:
+            day = date(int(cited.group("y")), int(cited.group("m")), int(cited.group("d"))).isoformat()
+        except ValueError:
+            day = None
+    publication = cited.group("pub")
+    head = _join_padded(head)
+    people: list[Person] = []
+    if head:
+        if len(head) > MAX_BYLINE_CHARS or any(mark in head for mark in "。！？；，"):
+            return None  # a sentence that ends by citing a paper
+        byline = _credits(head, raw, tight, False)
+        if byline is not None:
+            people = byline.people
+            publication = byline.publication or publication
+        else:
+            names = _bare_names(head)
+            people = [Person(name, "author") for name in names or []]
+    return Byline(publication=publication, people=people, raw=raw, date=day, cited=True)
+
+
+def _bare_names(text: str) -> list[str] | None:
+    """Names set apart by spaces, workplaces skipped; None if a part is neither."""
+    names = []
+    for token in text.split():
+        if _AFFILIATION.match(token):
+            continue
+        if not _BARE_NAME.match(token) or _NOT_IN_NAMES & set(token):
+            return None
+        names.append(token)
+    return names
+
+
 # A dateline opening a brief: 本报讯, 本报洛阳讯, 洛阳日报讯, 新华社北京5月8日电.
 # ``pub`` is the outlet when it is named (本报 & co. are "this paper").
 _DATELINE = re.compile(
-    rf"^(?:(?P<home>本报|本刊|本台|本网)[^\s，。（(]{{0,10}}?讯"
+    rf"^(?:(?P<home>本报|本刊|本台|本网)[^\s，。（(]{{0,10}}?[讯电]"
     rf"|(?P<pub>[{CJK}A-Za-z·]{{2,12}}?(?:日报|晚报|报|社|网|台|客户端|融媒体?中心))"
     rf"[^\s，。（(]{{0,14}}?(?:讯|电))"
 )
@@ -320,7 +403,7 @@ def split_dateline_byline(paragraph: str) -> tuple[str, Byline | None]:
 _TAIL_START = re.compile(r"[。！？!?；;…”’）)\s]")
 # Every byline holds one of these (simplified or traditional): a cheap test
 # before the full parse, which most paragraphs never need.
-_MARKS = re.compile(r"记者|記者|通讯员|通訊員|摄|攝|[/／|｜]|编|編|校对|校對|审|審|作者|撰|实习生|實習生")
+_MARKS = re.compile(r"记者|記者|通讯员|通訊員|摄|攝|[/／|｜]|编|編|校对|校對|审|審|作者|撰|实习生|實習生|发稿|發稿|》[（(]")
 _TRAILING_BRACKET = re.compile(r"[（(](?P<inner>[^（）()]{2,60})[）)]$")
 
 

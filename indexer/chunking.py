@@ -32,12 +32,17 @@ chunk text):
 
 Ids are stable: report_id = first 16 hex digits of
 sha1("{source_path}#{report_no}"); chunk id = first 20 hex digits of sha1 over
-report_id, section_index, chunk_index, kind and text. Same content, same id.
+report_id, section_index, chunk_index, kind, text, the section title and every
+report-level field the chunk carries (title, people, places, date, ...). Same
+document, same id: the indexer writes only ids the index lacks, so a field
+left out of the hash would keep its old value in the index after an edit
+(a place added to a report: its unchanged chunks kept the old ``places``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -91,8 +96,10 @@ def report_id(source_path: str, report_no: int) -> str:
     return hashlib.sha1(f"{source_path}#{report_no}".encode("utf-8")).hexdigest()[:16]
 
 
-def chunk_id(rid: str, section_index: int, chunk_index: int, kind: str, text: str) -> str:
-    key = "\x1f".join((rid, str(section_index), str(chunk_index), kind, text))
+def chunk_id(rid: str, section_index: int, chunk_index: int, kind: str, text: str, fields: str = "") -> str:
+    """``fields``: everything else the chunk's document holds, serialised
+    (``chunk_report`` passes the section title and the report's fields)."""
+    key = "\x1f".join((rid, str(section_index), str(chunk_index), kind, text, fields))
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
@@ -210,11 +217,13 @@ def chunk_report(report: Report) -> list[Chunk]:
         content_hash=report.content_hash,
         report_no=report.report_no,
     )
+    # Every report-level field goes into each chunk's id (see the module doc).
+    report_fields = json.dumps(common, ensure_ascii=False, sort_keys=True)
     chunks = []
     for n, (section_index, section_title, kind, text) in enumerate(pieces):
         chunks.append(
             Chunk(
-                id=chunk_id(rid, section_index, n, kind, text),
+                id=chunk_id(rid, section_index, n, kind, text, f"{section_title}\x1f{report_fields}"),
                 section_title=section_title,
                 section_index=section_index,
                 chunk_index=n,

@@ -65,7 +65,7 @@ _DATE_LINE = re.compile(
 )
 # 主送机关: "区人大常委会：", "各中小学、幼儿园：", "各位代表：".
 _ADDRESSEE = re.compile(rf"^[{CJK}、，,（）()]{{2,40}}[：:]$")
-# Sentence-final marks (as in structure.py).
+# Sentence-final marks (as in indexer.structure.shapes).
 _FINAL = "。！？!?；;…"
 
 
@@ -86,8 +86,13 @@ _SPEAKER = re.compile(
 )
 
 
+# A two-character name padded to three characters' width: 龚 正.
+_PADDED_NAME = re.compile(rf"(?<=\s)([{CJK}])[ \u3000]+([{CJK}])$")
+
+
 def speaker(line: str) -> str | None:
     """The name on a speaker line (office, space, name), else None."""
+    line = _PADDED_NAME.sub(r"\1\2", line.strip())
     m = _SPEAKER.match(fold(line))
     return line[m.start("name"):m.end("name")] if m else None
 

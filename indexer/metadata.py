@@ -299,7 +299,7 @@ def extract_dates(text: str) -> list[str]:
     """
     out: set[str] = set()
     year: int | None = None  # latest explicit year so far
-    for m in _DATE_RE.finditer(text):
+    for m in _DATE_RE.finditer(gregorian(text)):
         if m.group("y"):
             year = max(year or 0, int(m.group("y")))
             if m.group("m"):
@@ -317,3 +317,49 @@ def extract_dates(text: str) -> list[str]:
             if iso:
                 out.add(iso)
     return sorted(out)
+
+
+# 民國 (Republic of China) years, as Taiwan writes dates: 113年5月9日 is
+# 2024-05-09 (113 + 1911). Only a full year-month-day with a 2-3 digit year
+# is read so (10年3月 is "ten years and three months" in mainland text), and
+# 民國113年 / 民国113年 with the era named.
+ROC_OFFSET = 1911
+_ROC_DATE = re.compile(r"(?<![\d.])(?P<y>\d{2,3})(?P<sep>\s*年\s*)(?=\d{1,2}\s*月\s*\d{1,2}\s*[日号])")
+_ROC_ERA = re.compile(r"民[國国]\s*(?P<y>\d{1,3})(?=\s*年)")
+
+
+def _roc_year(m: re.Match) -> str:
+    year = int(m.group("y"))
+    # From 民國34年 (1945), since when Taiwan dates so.
+    return str(year + ROC_OFFSET) + m.group("sep") if 34 <= year <= 200 else m.group(0)
+
+
+def gregorian(text: str) -> str:
+    """``text`` with 民國 years written as Gregorian ones (113年5月9日 ->
+    2024年5月9日, 民國113年 -> 2024年), so that every date reader reads them."""
+    if "年" not in text:
+        return text
+    text = _ROC_ERA.sub(lambda m: str(int(m.group("y")) + ROC_OFFSET), text)
+    return _ROC_DATE.sub(_roc_year, text)
+
+
+_FIELD_DATE = re.compile(
+    r"(?P<y>\d{2,4})\s*[年\-./]\s*(?P<m>\d{1,2})\s*[月\-./]\s*(?P<d>\d{1,2})(?!\d)"
+)
+
+
+def field_date(value: str) -> str | None:
+    """The day a header field or timestamp gives (``2026-02-09 09:45:30``,
+    ``2026年02月10日 07时41分``, ``113年05月09日14:00``), ISO; None if none."""
+    m = _FIELD_DATE.search(value)
+    if not m:
+        return None
+    year = int(m.group("y"))
+    if len(m.group("y")) < 4:
+        year += ROC_OFFSET
+    if not 1900 <= year <= 2100:
+        return None
+    try:
+        return date(year, int(m.group("m")), int(m.group("d"))).isoformat()
+    except ValueError:
+        return None

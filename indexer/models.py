@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 @dataclass
 class Person:
     name: str
-    role: str  # "reporter" | "correspondent" | "photographer" | "author" | "editor"
+    role: str  # "reporter" | "correspondent" | "photographer" | "author" | "editor" | "page_editor"
 
 
 @dataclass
@@ -16,6 +16,10 @@ class Byline:
     publication: str | None
     people: list[Person]
     raw: str
+    # The day a citation after the byline prints (``《人民日报》（2025年01月02日第 05 版）``):
+    # the paper's own date of the report, ISO.
+    date: str | None = None
+    cited: bool = False  # closed by such a citation: the head of an article in the paper's archive
 
 
 @dataclass
@@ -73,6 +77,9 @@ class Report:
     region: list[str] = field(default_factory=list)  # where the report is from, with parents
     date: str | None = None  # the report's own date (YYYY-MM-DD, YYYY-MM or YYYY)
     date_source: str | None = None  # which part of the report gave it (report_date.SOURCES)
+    # Dates the structure pass read off the report's frame (ISO), for report_date:
+    byline_date: str | None = None  # printed with a byline (《人民日报》（2025年01月02日第 05 版）)
+    header_date: str | None = None  # a header field of the page (时间：, 發稿時間：) or a timestamp line
 
     @property
     def places(self) -> list[str]:

@@ -31,14 +31,14 @@ an anniversary year. A date is ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
-from rsearch.indexer.metadata import extract_dates
+from rsearch.indexer.metadata import extract_dates, gregorian
 from rsearch.indexer.models import Report
 from rsearch.indexer.report_region import opening_paragraph
 
-SOURCES = ("dateline", "closing", "title", "header", "text", "metadata", "year", "file")
+SOURCES = ("byline", "dateline", "closing", "title", "header", "today", "text", "metadata", "year", "file")
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "О": 0}
 
@@ -200,6 +200,38 @@ def _title_date(report: Report) -> str | None:
     return _iso(int(m.group("y")), int(m.group("m")), int(m.group("d")) if m.group("d") else None)
 
 
+# ``今(9)日`` - "today, the 9th": press releases date their news by the day of
+# the month the release went out (昨(8)日 the day before it, 明(10)日 after).
+_TODAY = re.compile(r"(?P<rel>今|昨|前|明)\s*[（(]\s*(?P<d>\d{1,2})\s*[)）]\s*日")
+_SHIFT = {"今": 0, "昨": 1, "前": 2, "明": -1}
+_DAY_MENTION = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]")
+
+
+def _today(text: str, year: int | None) -> str | None:
+    """The day of a release that says ``今(9)日``: its month from a mention of
+    that day (5月9日), else from the latest month the text names."""
+    m = _TODAY.search(text)
+    if not m:
+        return None
+    day = int(m.group("d")) + _SHIFT[m.group("rel")]
+    mentions = [(int(x.group("y")) if x.group("y") else None, int(x.group("m")), int(x.group("d")))
+                for x in _DAY_MENTION.finditer(text)]
+    same = [(y, mo) for y, mo, d in mentions if d == int(m.group("d"))]
+    if same:
+        y, month = same[0]
+    elif mentions:
+        y, month, _ = mentions[0]
+    else:
+        return None
+    y = y or year
+    if y is None:
+        return None
+    try:
+        return (date(y, month, 1) + timedelta(days=day - 1)).isoformat()
+    except (ValueError, OverflowError):
+        return None
+
+
 def report_text(report: Report) -> str:
     return "\n".join(
         [report.kicker or "", report.title or "", report.subtitle or ""]
@@ -217,16 +249,20 @@ def report_date(
     file_date: str | None = None,
 ) -> tuple[str | None, str | None]:
     """(date, source) of ``report`` (see module doc); (None, None) if undated."""
-    text = report_text(report)
-    header = header_date(page_text)
+    if report.byline_date:
+        return report.byline_date, "byline"
+    text = gregorian(report_text(report))
+    page_text = gregorian(page_text)
+    header = report.header_date or header_date(page_text)
     year = (_page_year(page_text) if page_text else latest_year(text)) or latest_year(text)
-    found = _dateline(opening_paragraph(report), year, header)
+    found = _dateline(gregorian(opening_paragraph(report)), year, header)
     if found:
         return found, "dateline"
     for source, value in (
         ("closing", _closing(report, page_text, single_report)),
         ("title", _title_date(report)),
         ("header", header),
+        ("today", _today(text, year)),
     ):
         if value:
             return value, source

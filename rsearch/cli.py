@@ -10,6 +10,7 @@ exit; no tracebacks.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import os
 import sys
@@ -17,12 +18,15 @@ import time
 
 import click
 
-from rsearch.core import facets, settings as env
+from rsearch.core import settings as env
 from rsearch.core.errors import RsearchError, from_elasticsearch
 from rsearch.core.settings import Settings
+from rsearch.search import facets, search
+from rsearch.search.documents import chunk_in_context, index_stats
 from rsearch.search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, SORTS
 
 from .messages import message
+from .render import render_chunk, render_result, render_stats
 
 
 class Context:
@@ -109,6 +113,8 @@ def _group_connection_options(command):
 @click.pass_context
 def cli(ctx, url, index, api_key, username, password, ca_certs):
     """Full-text search for Chinese reports, backed by Elasticsearch."""
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: no colour codes, even on a terminal
+        ctx.color = False
     ctx.obj = Context(Settings.from_env(
         url=url, index=index, api_key=api_key, username=username,
         password=password, ca_certs=ca_certs,
@@ -243,7 +249,6 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress, shards, replicas):
         if summary.health not in (None, "green"):
             click.echo(f"index {summary.index} is {summary.health}: a replica asked for ({summary.replicas}) "
                        "has no node to go to; `rsearch stats` shows where the copies are")
-    _keep_word_table(after_query=False)
     sys.exit(0 if summary.ok else 1)
 
 
@@ -282,15 +287,33 @@ def _facet_names(value: str | None) -> list[str] | None:
     return [] if names in ([], ["none"]) else names
 
 
-# ignore_unknown_options: `rsearch search 党史 -西工区` passes -西工区 as query text.
-@cli.command("search", context_settings={"ignore_unknown_options": True})
+class QueryCommand(click.Command):
+    """A command whose arguments are query text, where ``-word`` excludes a
+    word (``rsearch search 党史 -西工区``): a single-dash word that is no short
+    option is passed through as text (click's ignore_unknown_options), but an
+    unknown ``--option`` is an error with click's own suggestion (``--limt``:
+    did you mean --limit?), never a search word. After ``--`` everything is text."""
+
+    def parse_args(self, ctx, args):
+        known = [o for p in self.get_params(ctx) for o in (*p.opts, *p.secondary_opts) if o.startswith("--")]
+        for arg in args:
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            if name.startswith("--") and name not in known:
+                raise click.NoSuchOption(name, possibilities=difflib.get_close_matches(name, known), ctx=ctx)
+        return super().parse_args(ctx, args)
+
+
+@cli.command("search", cls=QueryCommand, context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, callback=_utf8_text)
 @click.option("--filter", "-f", "filters", multiple=True, metavar="NAME=VALUE", callback=_utf8_text,
               help=f"Facet filter ({', '.join(facets.names())}); repeat for several.")
-@click.option("--limit", "-n", type=int, default=DEFAULT_LIMIT, show_default=True)
-@click.option("--page", "-p", type=int, default=1, show_default=True)
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=DEFAULT_LIMIT, show_default=True)
+@click.option("--page", "-p", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--group-by-report", is_flag=True, help="Best chunk per report, with its number of matching chunks.")
-@click.option("--sort", type=click.Choice(SORTS), default="score", show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default=SORTS[0], show_default=True,
+              help="relevance, or date: the report's date, newest first.")
 @click.option("--any", "any_word", is_flag=True, help="Match any word, in one ranking.")
 @click.option("--strict", is_flag=True, help="Only chunks that match every word (default: those first, then fewer).")
 @click.option("--fragment-size", type=click.IntRange(min=1), default=DEFAULT_FRAGMENT_SIZE, show_default=True)
@@ -309,13 +332,11 @@ def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word
     """Search the reports. Chunks that match every word come first, then those
     that match fewer (--strict: every word must match); "exact phrases", OR,
     -word, NOT word and field:value filters (region:西工区) are understood."""
-    from rsearch.search import search
-
     result = search(" ".join(query), filters=_parse_filters(filters), limit=limit, page=page,
                     group_by_report=group_by_report, sort=sort, operator="or" if any_word else "and",
                     strict=strict, fragment_size=fragment_size, fragments=fragments, whole_text=whole,
                     explain=explain, facets=_facet_names(facet_names),
-                    client=ctx.settings.quick_client(), index=ctx.settings.index)
+                    client=ctx.settings.client(), index=ctx.settings.index)
     if as_json:
         data = result.to_dict()
         for hit in data["hits"]:
@@ -323,25 +344,7 @@ def search_cmd(ctx, query, filters, limit, page, group_by_report, sort, any_word
                 hit.pop("explanation")
         click.echo(json.dumps(data, ensure_ascii=False))
     else:
-        from .render import render_result
-
         click.echo(render_result(result, explain=explain))
-    _keep_word_table(after_query=True)
-    _finished.append(True)
-
-
-def _keep_word_table(after_query: bool) -> None:
-    """Write the dictionary's word table and fold's table for the next cold
-    search if they are missing or stale (core.text.wordcache): after a
-    search only when that search missed one, after indexing always (the
-    dictionary may have changed). Output is flushed first, so the answer
-    never waits for it."""
-    from rsearch.core.text import wordcache
-
-    if after_query and not wordcache.cache_wanted():
-        return
-    sys.stdout.flush()
-    wordcache.ensure_cache()
 
 
 @cli.command("show")
@@ -351,14 +354,10 @@ def _keep_word_table(after_query: bool) -> None:
 @pass_ctx
 def show_cmd(ctx, chunk_id, as_json):
     """Print one chunk with its report's context."""
-    from rsearch.search.documents import chunk_in_context
-
     found = chunk_in_context(ctx.settings.client(), ctx.settings.index, chunk_id)
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False))
         return
-    from .render import render_chunk
-
     click.echo(render_chunk(found))
 
 
@@ -368,21 +367,18 @@ def show_cmd(ctx, chunk_id, as_json):
 @pass_ctx
 def stats_cmd(ctx, as_json):
     """Alias, physical index, document counts, dictionary version."""
-    from rsearch.search.documents import index_stats
-
     stats = index_stats(ctx.settings.client(), ctx.settings.index)
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False))
         return
-    from .render import render_stats
-
     click.echo(render_stats(stats))
 
 
 # -- serve ---------------------------------------------------------------------
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless --public).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port; 0 picks a free one.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, envvar=env.ENV_SERVE_PORT,
+              show_envvar=True, help="Port; 0 picks a free one.")
 @click.option("--public", is_flag=True, help="Allow a non-loopback --host (set RSEARCH_API_TOKEN to require a token).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="warning",
               show_default=True, help="uvicorn's log level (info logs every request).")
@@ -476,26 +472,8 @@ def kibana_export(ctx, output, link_url):
         click.echo(text, nl=False)
 
 
-# Set by a search that has written all its output (see main).
-_finished: list[bool] = []
-
-
 def main():
-    try:
-        cli(prog_name="rsearch")
-    except SystemExit as stop:
-        if _finished and stop.code in (0, None):
-            # A finished search holds nothing that needs cleaning up (no
-            # files open for writing, no threads, no atexit work): ending
-            # here skips the interpreter's module-by-module teardown, a
-            # good part of a cold search's CPU (bench/bench_cold_search.py).
-            try:
-                sys.stdout.flush()
-                sys.stderr.flush()
-            except OSError:
-                raise stop from None
-            os._exit(0)
-        raise
+    cli(prog_name="rsearch")
 
 
 if __name__ == "__main__":

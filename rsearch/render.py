@@ -1,12 +1,19 @@
-"""Terminal rendering of results: readable text, matches in colour.
+"""Terminal rendering of results: readable text that fits the terminal.
 
-click.echo drops the colour codes when the output is not a terminal.
+Each hit is its title (bold, matches in colour) with section, kind and
+score, then its fragments, wrapped to the terminal's width and indented
+under the title, with ``…`` where a fragment starts or ends inside the
+chunk's text. Widths count display cells (a Chinese character takes two).
+click.echo drops the colour codes when the output is not a terminal, and the
+CLI turns them off for NO_COLOR.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import shutil
+import unicodedata
 
 import click
 
@@ -14,56 +21,179 @@ from rsearch.search.results import SearchResult
 
 _EM = re.compile(r"<em>(.*?)</em>", re.S)
 FACETS_SHOWN = 6
+INDENT = 5  # fragments and ids sit under the title, after "  1. "
+MIN_WIDTH = 40
+ELLIPSIS = "…"
+# Styles of the pieces of a line (click.style arguments).
+STYLES = {"plain": {}, "title": {"bold": True}, "mark": {"fg": "red", "bold": True}, "dim": {"dim": True}}
 
 
-def _colour(marked: str) -> str:
-    """Highlights are HTML (escaped text, <em> marks): the terminal shows the
-    text as it is in the report, with the marks as colour."""
-    return html.unescape(_EM.sub(lambda m: click.style(m.group(1), fg="red", bold=True), marked))
+def terminal_width() -> int:
+    """The terminal's columns (COLUMNS overrides; 80 when not a terminal)."""
+    return max(MIN_WIDTH, shutil.get_terminal_size((80, 24)).columns)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split("\n"))
+def cells(ch: str) -> int:
+    """Display cells of one character: 2 for wide (CJK) ones, 0 for combining marks."""
+    if unicodedata.combining(ch) or ch in "\u200b\u200c\u200d\ufeff":
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
-def _explain_lines(node: dict, depth: int = 0, max_depth: int = 3) -> list[str]:
-    line = f"{'  ' * depth}{node.get('value', 0):.3f}  {node.get('description', '')[:110]}"
-    lines = [line]
+def width_of(text: str) -> int:
+    return sum(cells(ch) for ch in text)
+
+
+def _pieces(marked: str, style: str = "plain", mark: str = "mark") -> list[tuple[str, str]]:
+    """A highlight (escaped text, <em> marks) as (text, style) pieces, the text
+    as it is in the report; line breaks become spaces."""
+    out, at = [], 0
+    for m in _EM.finditer(marked):
+        out.append((marked[at:m.start()], style))
+        out.append((m.group(1), mark))
+        at = m.end()
+    out.append((marked[at:], style))
+    return [(" ".join(html.unescape(t).split("\n")), st) for t, st in out if t]
+
+
+# Chinese typesetting: these never start a line (the character before them moves down with them).
+NO_LINE_START = set("，。、；：！？）》」』”’…,.;:!?)]}")
+NO_LINE_END = set("（《「『“‘([{")  # and these never end one
+
+
+def wrap(pieces: list[tuple[str, str]], width: int, indent: int = INDENT, first: int | None = None) -> list[str]:
+    """Styled lines of at most ``width`` cells, continuation lines indented by
+    ``indent`` spaces; the first line is returned without indentation, to
+    stand after ``first`` cells (default: ``indent``) of the caller's. Lines
+    break anywhere in Chinese text (never before a closing punctuation mark)
+    and between words in Latin text."""
+    chars = [(ch, st) for text, st in pieces for ch in text]
+    lines: list[list[tuple[str, str]]] = [[]]
+    used = indent if first is None else first
+    for ch, st in chars:
+        w = cells(ch)
+        if used + w > width and lines[-1]:
+            line = lines[-1]
+            cut = len(line)
+            if ch.isascii() and not ch.isspace():
+                # A Latin word (or a number) moves down whole.
+                j = cut
+                while j > 0 and line[j - 1][0].isascii() and not line[j - 1][0].isspace():
+                    j -= 1
+                if 0 < j and cut - j < 24:
+                    cut = j
+            elif ch in NO_LINE_START:
+                cut -= 1  # the character before it moves down too, and the marks before that
+                while cut > 1 and line[cut][0] in NO_LINE_START:
+                    cut -= 1
+            while cut > 1 and line[cut - 1][0] in NO_LINE_END:
+                cut -= 1
+            carried = line[cut:]
+            del line[cut:]
+            while line and line[-1][0] == " ":
+                line.pop()
+            lines.append(carried)
+            used = indent + sum(cells(c) for c, _ in carried)
+        if ch == " " and not lines[-1] and len(lines) > 1:
+            continue  # no space at the start of a continued line
+        lines[-1].append((ch, st))
+        used += w
+    return [(" " * indent if n else "") + _styled(line) for n, line in enumerate(lines)]
+
+
+def _styled(line: list[tuple[str, str]]) -> str:
+    out, run, style = [], "", None
+    for ch, st in line + [("", None)]:
+        if st != style and run:
+            out.append(click.style(run, **STYLES[style]) if STYLES[style] else run)
+            run = ""
+        run, style = run + ch, st
+    return "".join(out)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def fragment_pieces(marked: str, text: str | None) -> list[tuple[str, str]]:
+    """A fragment's pieces with ``…`` where it starts or ends inside the chunk's text."""
+    pieces = _pieces(marked.strip())
+    if not pieces:
+        return pieces
+    plain, whole = _flat("".join(t for t, _ in pieces)), _flat(text or "")
+    if whole and plain:
+        probe = min(len(plain), 12)
+        if not whole.startswith(plain[:probe]):
+            pieces.insert(0, (ELLIPSIS, "dim"))
+        if not whole.endswith(plain[-probe:]):
+            pieces.append((ELLIPSIS, "dim"))
+    return pieces
+
+
+def number(value: float) -> str:
+    """A score or boost: three decimals, or three figures where that is huge
+    (Lucene's maxBoost is 3.4e38, not a 39-digit number)."""
+    return f"{value:.3f}" if abs(value) < 1e6 else f"{value:.3g}"
+
+
+def _explain_lines(node: dict, width: int, depth: int = 0, max_depth: int = 3) -> list[str]:
+    line = f"{'  ' * depth}{number(node.get('value', 0))}  {node.get('description', '')}"
+    lines = [_cut(line, width)]
     if depth < max_depth:
         for child in node.get("details", [])[:6]:
-            lines += _explain_lines(child, depth + 1, max_depth)
+            lines += _explain_lines(child, width, depth + 1, max_depth)
     return lines
 
 
-def render_result(result: SearchResult, explain: bool = False) -> str:
+def _cut(text: str, width: int) -> str:
+    """One line of at most ``width`` cells, ``…`` where it was cut."""
+    if width_of(text) <= width:
+        return text
+    out, used = "", 0
+    for ch in text:
+        if used + cells(ch) > width - 1:
+            break
+        out, used = out + ch, used + cells(ch)
+    return out + ELLIPSIS
+
+
+def render_result(result: SearchResult, explain: bool = False, width: int | None = None) -> str:
+    width = width or terminal_width()
     out = []
     unit = "reports" if result.grouped else "chunks"
     first = (result.page - 1) * result.limit + 1
     shown = f"{first}-{first + len(result.hits) - 1}" if result.hits else "none"
-    out.append(click.style(f"{result.total} matching {unit} ({shown} shown, "
-                           f"{result.took} ms in Elasticsearch, {result.elapsed_ms:.0f} ms in all)", dim=True))
+    out += wrap([(f"{result.total} matching {unit} ({shown} shown, {result.took} ms in Elasticsearch, "
+                  f"{result.elapsed_ms:.0f} ms in all)", "dim")], width, indent=0)
     for i, hit in enumerate(result.hits, first):
-        title = _colour(hit.title_highlight or hit.title or "(untitled)")
-        where = f" › {hit.section}" if hit.section else ""
-        extra = f"  [{hit.report_matches} matching chunks]" if hit.report_matches else ""
+        head = [(f"{i:>3}. ", "plain")]
+        if hit.title_highlight:
+            head += _pieces(hit.title_highlight, "title")
+        else:
+            head.append((hit.title or "(untitled)", "title"))
+        if hit.section:
+            head.append((f" › {hit.section}", "plain"))
+        head.append((f"  ({hit.kind}, score {hit.score or 0:.2f})", "dim"))
+        if hit.report_matches:
+            head.append((f"  [{hit.report_matches} matching chunks]", "dim"))
         out.append("")
-        out.append(f"{i:>3}. {click.style('', bold=True)}{title}{where}  "
-                   + click.style(f"({hit.kind}, score {hit.score or 0:.2f}){extra}", dim=True))
+        out += wrap(head, width, first=0)
         for fragment in hit.highlights:
-            out.append("     " + _colour(_one_line(fragment)))
-        out.append(click.style(f"     id {hit.id}", dim=True))
+            out.append(" " * INDENT + "\n".join(wrap(fragment_pieces(fragment, hit.text), width)))
+        out.append(" " * INDENT + click.style(f"id {hit.id}", dim=True))
         if explain and hit.explanation:
-            out += ["       " + l for l in _explain_lines(hit.explanation)]
+            out += ["       " + line for line in _explain_lines(hit.explanation, width - 7)]
     facets = [(name, values) for name, values in result.facets.items() if values]
     if facets:
         out.append("")
         if result.facets_over == "all_words":
             out.append(click.style("facet counts: the chunks that match every word", dim=True))
-        width = max(len(n) for n, _ in facets)
+        label = max(len(n) for n, _ in facets)
         for name, values in facets:
-            cells = [f"{'*' if v.selected else ''}{v.value} {v.count}" for v in values[:FACETS_SHOWN]]
+            cells_ = [f"{'*' if v.selected else ''}{v.value} {v.count}" for v in values[:FACETS_SHOWN]]
             more = f" +{len(values) - FACETS_SHOWN}" if len(values) > FACETS_SHOWN else ""
-            out.append(click.style(f"{name:>{width}}", bold=True) + "  " + " · ".join(cells) + more)
+            pieces = [(" · ".join(cells_) + more, "plain")]
+            out.append(click.style(f"{name:>{label}}", bold=True) + "  " + "\n".join(wrap(pieces, width, label + 2)))
     return "\n".join(out)
 
 

@@ -39,13 +39,42 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+# What a client gets for a request uvicorn cannot parse. Most often it is a
+# URL with raw (not percent-encoded) Chinese in it: h11 (and httptools too)
+# refuse any byte outside ASCII in the request line, as RFC 9112 says.
+UNPARSABLE = ("invalid HTTP request: a URL must be ASCII, so percent-encode other characters "
+              "(a browser does; with curl: curl -G URL --data-urlencode 'q=党史学习教育')")
+
+
+def http_protocol():
+    """uvicorn's h11 protocol, answering a request it cannot parse with the
+    service's JSON error ({"status": 400, "message": ...}) instead of its
+    plain-text "Invalid HTTP request received."."""
+    import json
+
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class Protocol(H11Protocol):
+        def send_400_response(self, msg: str) -> None:
+            body = json.dumps({"status": 400, "message": UNPARSABLE}, ensure_ascii=False).encode("utf-8")
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                       (b"connection", b"close")]
+            for event in (h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+                          h11.Data(data=body), h11.EndOfMessage()):
+                self.transport.write(self.conn.send(event))
+            self.transport.close()
+
+    return Protocol
+
+
 def run(settings, sock: socket.socket, *, token: str | None = None, log_level: str = "warning") -> None:
     import uvicorn
 
     from .service import create_app
 
     config = uvicorn.Config(create_app(settings, token=token), log_level=log_level, access_log=log_level == "info",
-                            timeout_graceful_shutdown=5)
+                            timeout_graceful_shutdown=5, http=http_protocol())
     uvicorn.Server(config).run(sockets=[sock])
 
 
@@ -57,15 +86,15 @@ def wait_until_healthy(base: str, proc, timeout: float = 60) -> None:
     does not answer in time.
     """
     import time
-
-    import httpx
+    import urllib.request
 
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
+            with urllib.request.urlopen(f"{base}/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:  # refused, reset, timed out, or an HTTP error status
             pass
         if proc.poll() is not None:
             raise RuntimeError(f"rsearch serve exited: {proc.stdout.read() if proc.stdout else ''}")

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Create .venv and install rsearch with its test tools. Re-running is cheap:
-# it reinstalls only when pyproject.toml changed.
+# Create .venv and install rsearch with its test tools, at the versions in
+# constraints.txt (the Docker image installs with the same file). The pip that
+# comes with the interpreter does the install, as on a user's machine: no
+# upgrade that could hide what a plain `pip install` gets. Re-running is
+# cheap: it reinstalls only when pyproject.toml or constraints.txt changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -8,10 +11,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.rsearch-installed
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"
   echo "$want" > "$stamp"
 fi
 # The browser tests drive Debian's Chromium through Playwright (Playwright's

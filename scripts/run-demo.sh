@@ -32,12 +32,17 @@ $rs search '"为民办实事"' --filter people=张改华 -n 2
 
 # Last, the search page and the JSON API, in the background so this script
 # ends (and nothing above waits for it). Its log: .venv/rsearch-serve.log.
+# The URL it serves on is kept in the state directory, so the next run finds
+# it there even when it had to take another port than 8000.
+home=$(.venv/bin/python -c 'from rsearch.core.settings import Settings; print(Settings.from_env().home)')
+record="$home/demo-page.url"
 port=${RSEARCH_DEMO_PORT:-8000}
 url="http://127.0.0.1:$port/"
 # An rsearch service answers /health with "service": "ok".
-answers() { .venv/bin/python -c 'import json, sys, urllib.request; assert json.load(urllib.request.urlopen(sys.argv[1], timeout=2))["service"] == "ok"' "${url}health" 2>/dev/null; }
+answers() { .venv/bin/python -c 'import json, sys, urllib.request; assert json.load(urllib.request.urlopen(sys.argv[1], timeout=2))["service"] == "ok"' "${1}health" 2>/dev/null; }
 port_free() { .venv/bin/python -c 'import socket, sys; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null; }
-if answers; then
+if [ -f "$record" ] && answers "$(cat "$record")"; then
+  url=$(cat "$record")
   echo; echo "rsearch serve is already running at $url"
 else
   if [ -z "${RSEARCH_DEMO_PORT:-}" ] && ! port_free "$port"; then
@@ -49,11 +54,15 @@ else
   nohup $rs serve --port "$port" > .venv/rsearch-serve.log 2>&1 &
   serve_pid=$!
   for _ in $(seq 1 60); do
-    answers && break
+    answers "$url" && break
     kill -0 "$serve_pid" 2>/dev/null || { echo "Error: rsearch serve did not start:"; tail -n 5 .venv/rsearch-serve.log; exit 1; }
     sleep 0.5
   done
+  mkdir -p "$home" && echo "$url" > "$record"
   echo; echo "rsearch serve is running (pid $serve_pid; stop it with \`kill $serve_pid\`)."
 fi
-echo "Search page: ${url}?q=党史学习教育    API docs: ${url}docs"
+# Percent-encoded, so the URL works pasted into curl as well as into a browser
+# (which shows it decoded): a URL must be ASCII.
+query=$(.venv/bin/python -c 'import urllib.parse; print(urllib.parse.quote("党史学习教育"))')
+echo "Search page (党史学习教育): ${url}?q=${query}    API docs: ${url}docs"
 echo "The node keeps running: try \`.venv/bin/rsearch search ...\`; stop it with \`.venv/bin/rsearch es stop\`."

@@ -7,13 +7,12 @@
     print(result.total, result.facets["people"])
 
 See search.engine.search for every option, search.results for the types,
-search.query_language for the query syntax and core.facets for the facets.
+search.query_language for the query syntax and search.facets for the facets.
 """
 
 from rsearch.core.errors import IndexMissing, QueryError
-from rsearch.core.facets import REGISTRY as FACET_REGISTRY
-
 from .engine import search
+from .facets import REGISTRY as FACET_REGISTRY
 from .results import FacetValue, Hit, SearchResult
 
 __all__ = ["search", "SearchResult", "Hit", "FacetValue", "QueryError", "IndexMissing", "FACET_REGISTRY"]

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from rsearch.core import analysis, facets
+from rsearch.core import analysis
 from rsearch.core.errors import QueryError
 
+from . import facets
 from .query_language import DEFAULT_FIELDS, QuerySyntaxError, Term, parse
 
 # Longest query string (and filter value) accepted, in characters. Each

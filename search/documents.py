@@ -100,7 +100,7 @@ def index_stats(es: Elasticsearch, alias: str) -> dict:
         "current_mapping_version": schema.mapping_version(),
         "dictionary_version": info.dictionary_version,
         "current_dictionary_version": current_dict,
-        "segmenter": analysis.segmenter_name(),
+        "segmenter": analysis.SEGMENTER,
         "up_to_date": info.stale_because(current_dict) is None,
         # left by a killed rebuild; the next `rsearch index` deletes them
         "orphan_indices": schema.orphans(es, alias),

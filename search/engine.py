@@ -3,7 +3,8 @@ Elasticsearch -> results.
 
   search.analysed   the query string parsed and analysed once
   search.options    what else a caller may ask, with the shared defaults
-  search.request    the request body (pure; matching, ranking, facets)
+  search.request    the request, built with elasticsearch.dsl (matching, ranking, facets)
+  search.facets     the facets, one class per kind
   search.response   hits with highlights, facet counts
 """
 
@@ -13,22 +14,25 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 
+from elasticsearch import Elasticsearch
+from elasticsearch.dsl import Search
+
 from rsearch.core.errors import IndexMissing, QueryError, from_elasticsearch
 from rsearch.core.settings import Settings
 
 from .analysed import MAX_QUERY_CHARS, analyse
 from .options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, SearchOptions
-from .request import build_request, facets_request, needs_counts_over_all
+from .request import ReportSearch
 from .response import read_response
 from .results import SearchResult
 
 __all__ = ["MAX_QUERY_CHARS", "QueryError", "client_for", "search"]
 
-_clients: dict[Settings, object] = {}
+_clients: dict[Settings, Elasticsearch] = {}
 _clients_lock = threading.Lock()
 
 
-def client_for(settings: Settings):
+def client_for(settings: Settings) -> Elasticsearch:
     """One official client per settings, reused across calls (it pools connections)."""
     with _clients_lock:
         client = _clients.get(settings)
@@ -37,15 +41,12 @@ def client_for(settings: Settings):
         return client
 
 
-def _client_url(es) -> str | None:
-    """The URL a client talks to, for messages (quick client or official client)."""
-    url = getattr(es, "url", None)
-    if url is None:
-        try:
-            url = str(es.transport.node_pool.all()[0].base_url)
-        except Exception:  # any client shape: the message just names no URL
-            return None
-    return url
+def _client_url(es: Elasticsearch) -> str | None:
+    """The URL the client talks to, for messages."""
+    try:
+        return str(es.transport.node_pool.all()[0].base_url)
+    except Exception:  # the message just names no URL
+        return None
 
 
 def search(
@@ -55,7 +56,7 @@ def search(
     limit: int = DEFAULT_LIMIT,
     page: int = 1,
     group_by_report: bool = False,
-    sort: str = "score",
+    sort: str = "relevance",
     fragment_size: int = DEFAULT_FRAGMENT_SIZE,
     fragments: int = DEFAULT_FRAGMENTS,
     whole_text: bool = False,
@@ -79,7 +80,7 @@ def search(
     ``name:value`` filters. ``filters`` adds facet filters by name
     (``{"people": ["张再行"], "region": ["西工区", "老城区"]}``): values of one
     name are OR-ed, names AND-ed. ``facets`` names the facets to count
-    (default: the registry's defaults, core.facets); in the default mode
+    (default: the registry's defaults, search.facets); in the default mode
     they count the chunks that match every word when the query has several
     units and any chunk has them all, else every match (``facets_over`` of
     the result says which); the total counts every match. Returns a
@@ -96,26 +97,26 @@ def search(
         highlight_pre_tag=highlight_pre_tag, highlight_post_tag=highlight_post_tag,
     )
     analysed = analyse(query, filters)
-    body = build_request(analysed, options)
+    request = ReportSearch(analysed, options)
 
     if client is None or index is None:
         settings = settings or Settings.from_env()
     es = client or client_for(settings)
     alias = index or settings.index
-    resp = _send(es, alias, body)
+    resp = _execute(request.build_search(), es, alias)
     facets_resp = None
-    if needs_counts_over_all(resp.get("aggregations", {})):
+    if request.needs_facets_search(resp.get("aggregations", {})):
         # No chunk has every word: the facets count every match instead.
-        facets_resp = _send(es, alias, facets_request(analysed, options))
-    return read_response(resp, analysed, options, round((time.perf_counter() - started) * 1000, 2),
-                         facets_resp)
+        facets_resp = _execute(request.build_facets_search(), es, alias)
+    return read_response(resp, request, round((time.perf_counter() - started) * 1000, 2), facets_resp)
 
 
-def _send(es, alias: str, body: dict) -> dict:
+def _execute(s: Search, es: Elasticsearch, alias: str) -> dict:
+    """Send ``s`` with the official client (``Search.execute``: its ``to_dict()``
+    is the body); the answer as a dict, errors translated (core.errors)."""
     try:
-        return es.search(index=alias, body=body)
+        return s.using(es).index(alias).execute().to_dict()
     except Exception as err:
-        # Official client or core.quickclient: one translation for both.
         translated = from_elasticsearch(err, _client_url(es))
         if translated is None:
             raise

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rsearch.core import facets
 from rsearch.core.errors import QueryError
+
+from . import facets
 
 DEFAULT_LIMIT = 10
 DEFAULT_FRAGMENT_SIZE = 100
 DEFAULT_FRAGMENTS = 2
 MAX_WINDOW = 10000  # Elasticsearch's index.max_result_window
-SORTS = ("score", "date")
+SORTS = ("relevance", "date")  # one name for each order in the CLI, the API, the page and Python
 OPERATORS = ("and", "or")
 
 
@@ -22,7 +23,7 @@ class SearchOptions:
     limit: int = DEFAULT_LIMIT
     page: int = 1
     group_by_report: bool = False
-    sort: str = "score"  # or "date": the report's date, newest first
+    sort: str = "relevance"  # or "date": the report's date, newest first
     operator: str = "and"  # "and": chunks with every word first, then fewer; "or": any word, one ranking
     strict: bool = False  # with "and": only chunks that match every word
     fragment_size: int = DEFAULT_FRAGMENT_SIZE

@@ -43,7 +43,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from rsearch.core import facets
+from . import facets
 
 # Filter name -> the key filters are collected under: by default the names of
 # the facet registry, each under its own name.

@@ -1,15 +1,13 @@
 """Reading Elasticsearch's answer: hits with highlights drawn on the original
-text (search.highlight), facet counts with the selected values marked."""
+text (search.highlight), facet counts with the selected values marked
+(search.facets)."""
 
 from __future__ import annotations
 
-from rsearch.core import facets
-
 from . import highlight
-from .analysed import AnalysedQuery
 from .options import SearchOptions
-from .request import facet_buckets, facet_scope, place_values, reports_total
-from .results import FacetValue, Hit, SearchResult
+from .request import ReportSearch
+from .results import Hit, SearchResult
 
 
 def read_hit(h: dict, needles: list[str], options: SearchOptions) -> Hit:
@@ -35,34 +33,17 @@ def read_hit(h: dict, needles: list[str], options: SearchOptions) -> Hit:
     )
 
 
-def read_facet(facet: facets.Facet, buckets: list[dict], chosen: tuple[str, ...]) -> list[FacetValue]:
-    if facet.kind == facets.DATE_HISTOGRAM:
-        # A chosen year or day selects the months it overlaps.
-        return [FacetValue(b["key_as_string"], b["doc_count"],
-                           any(b["key_as_string"].startswith(v) or v.startswith(b["key_as_string"])
-                               for v in chosen))
-                for b in buckets]
-    selected = set(chosen)
-    if facet.match == facets.PLACE:
-        selected |= set(place_values(chosen))
-    return [FacetValue(b["key"], b["doc_count"], b["key"] in selected) for b in buckets]
-
-
-def read_response(resp: dict, aq: AnalysedQuery, options: SearchOptions, elapsed_ms: float,
+def read_response(resp: dict, request: ReportSearch, elapsed_ms: float,
                   facets_resp: dict | None = None) -> SearchResult:
-    """``facets_resp``: the answer to request.facets_request, when the
-    search's own counts were over an empty all-words tier."""
-    needles = aq.needles
+    """``facets_resp``: the answer to ``request.build_facets_search()``, when
+    the search's own counts were over an empty all-words tier."""
+    aq, options = request.aq, request.options
     aggs = resp.get("aggregations", {})
-    scope, over = facet_scope(facets_resp.get("aggregations", {}) if facets_resp else aggs)
-    facet_values = {
-        f.name: read_facet(f, facet_buckets(scope, f.name), aq.filters.get(f.name, ()))
-        for f in options.counted_facets()
-    }
-    total = reports_total(aggs) if options.group_by_report else resp["hits"]["total"]["value"]
+    facet_values, over = request.facet_values(facets_resp.get("aggregations", {}) if facets_resp else aggs)
+    total = request.reports_total(aggs) if options.group_by_report else resp["hits"]["total"]["value"]
     return SearchResult(
         query=aq.query, total=total,
-        hits=[read_hit(h, needles, options) for h in resp["hits"]["hits"]],
+        hits=[read_hit(h, aq.needles, options) for h in resp["hits"]["hits"]],
         facets=facet_values, facets_over=over,
         took=resp["took"] + (facets_resp["took"] if facets_resp else 0), elapsed_ms=elapsed_ms,
         page=options.page, limit=options.limit, grouped=options.group_by_report,

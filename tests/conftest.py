@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import urllib.request
 import uuid
 
@@ -22,16 +21,6 @@ import pytest
 
 from rsearch.core.settings import Settings
 from paths import REPO
-
-
-# The tests never write the user's cache directory (the dictionary's word
-# table, core.text.wordcache): one directory for the session, removed after.
-_CACHE_DIR = tempfile.mkdtemp(prefix="rsearch-test-cache-")
-os.environ["RSEARCH_CACHE_DIR"] = _CACHE_DIR
-
-
-def pytest_sessionfinish(session, exitstatus):
-    shutil.rmtree(_CACHE_DIR, ignore_errors=True)
 
 
 # Fixtures that need a real node; a test that uses any of them (directly or

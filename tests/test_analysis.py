@@ -1,12 +1,11 @@
-"""Tests of core.analysis: fold, char/word tokens, query units, the
-dictionaries and the jieba/rjieba identity."""
+"""Tests of core.analysis: fold, char/word tokens, query units and the
+dictionaries."""
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
+import opencc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,14 +13,13 @@ from hypothesis import strategies as st
 from rsearch.core import analysis as A
 from rsearch.core import settings as core_settings
 from rsearch.core.analysis import normalize
-from paths import REPO as ROOT, SEED_FILES as SEEDS
+from paths import SEED_FILES as SEEDS
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch):
-    """Each test sees the default backend and no user dictionary."""
+    """Each test sees no user dictionary."""
     monkeypatch.delenv(core_settings.ENV_USER_DICT, raising=False)
-    monkeypatch.delenv(core_settings.ENV_SEGMENTER, raising=False)
     yield
     A.reset()
 
@@ -58,6 +56,33 @@ def test_fold_length_preserving_and_substring_consistent(s, data):
     j = data.draw(st.integers(i, len(s)))
     assert A.fold(s[i:j]) == f[i:j]
     assert A.fold(f) == f  # idempotent
+
+
+def test_fold_is_its_per_character_rule_on_every_bmp_character():
+    """fold skips the characters it has seen fold to themselves (a regular
+    expression) and looks up the rest: over every character of the Basic
+    Multilingual Plane, in one text and one by one, that is exactly the rule
+    -- OpenCC t2s while it gives one character, then lower case when that
+    keeps one character -- and the result folds to itself."""
+    t2s = opencc.OpenCC("t2s").convert
+
+    def rule(ch: str) -> str:
+        out = ch
+        if ord(ch) >= 0x80:
+            for _ in range(4):
+                conv = t2s(out)
+                if len(conv) != 1 or conv == out:
+                    break
+                out = conv
+        low = out.lower()
+        return low if len(low) == 1 else out
+
+    chars = [chr(cp) for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF]
+    expected = "".join(map(rule, chars))
+    assert A.fold("".join(chars)) == expected
+    assert "".join(A.fold(ch) for ch in reversed(chars)) == expected[::-1]
+    assert A.fold(expected) == expected
+    assert sum(a != b for a, b in zip(chars, expected)) > 3000  # traditional -> simplified and case did apply
 
 
 def test_fold_cross_script_and_case():
@@ -226,12 +251,6 @@ def test_missing_user_dictionary_is_an_error(tmp_path, monkeypatch):
         A.word_tokens("党史")
 
 
-def test_unknown_segmenter_is_an_error(monkeypatch):
-    monkeypatch.setenv(core_settings.ENV_SEGMENTER, "thulac")
-    with pytest.raises(ValueError):
-        A.word_tokens("党史")
-
-
 def test_dictionary_version_follows_user_dict_content(tmp_path, monkeypatch):
     base = A.dictionary_version()
     assert base == A.dictionary_version()
@@ -246,71 +265,3 @@ def test_dictionary_version_follows_user_dict_content(tmp_path, monkeypatch):
     assert v2 != v1
     user.write_text("环保志愿服务队\n", encoding="utf-8")
     assert A.dictionary_version() == v1
-    monkeypatch.setenv(core_settings.ENV_SEGMENTER, "jieba")
-    assert A.dictionary_version() != v1
-
-
-# -------------------------------------------------- jieba / rjieba identity
-
-
-@pytest.fixture(scope="module")
-def both_backends(tmp_path_factory):
-    """Both backends with the shipped dictionary and a user dictionary whose
-    entries lack frequencies, re-add known words and are traditional."""
-    user = tmp_path_factory.mktemp("dict") / "user.txt"
-    user.write_text("王逢伟\n彭传喜 nr\n黨建陣地 50\n中原区 3000 ns\n西关 20\nT-92\n", encoding="utf-8")
-    mp = pytest.MonkeyPatch()
-    mp.setenv(core_settings.ENV_USER_DICT, str(user))
-    yield A.segmenter("rjieba"), A.segmenter("jieba")
-    mp.undo()
-    A.reset()
-
-
-def test_jieba_and_rjieba_identical_on_seeds(both_backends):
-    rj, pj = both_backends
-    for text in seed_texts():
-        f = A.fold(text)
-        assert rj.cut(f) == pj.cut(f)
-        assert rj.cut_for_search(f) == pj.cut_for_search(f)
-
-
-def test_jieba_and_rjieba_identical_on_known_differences(both_backends):
-    # where the two libraries differ unless corrected (see analysis.py)
-    rj, pj = both_backends
-    for s in ("jean-pierre", "1.2.3版本", "中t-92中", "formula_1", "刘䶮称帝", "鿖鿗中国",
-              "bb㐀一议𪚥主", "x%y", "50%%", "c++", "a--b", "\r\n", "2021.5.3"):
-        f = A.fold(s)
-        assert rj.cut(f) == pj.cut(f), s
-        assert rj.cut_for_search(f) == pj.cut_for_search(f), s
-
-
-@settings(max_examples=300, deadline=None)
-@given(MIXED)
-def test_jieba_and_rjieba_identical_on_random_text(both_backends, s):
-    rj, pj = both_backends
-    f = A.fold(s)
-    assert rj.cut(f) == pj.cut(f)
-    assert rj.cut_for_search(f) == pj.cut_for_search(f)
-
-
-def test_word_tokens_identical_through_env_switch(monkeypatch):
-    text = seed_texts()[1]
-    monkeypatch.setenv(core_settings.ENV_SEGMENTER, "rjieba")
-    a = A.word_tokens(text)
-    monkeypatch.setenv(core_settings.ENV_SEGMENTER, "jieba")
-    b = A.word_tokens(text)
-    assert a == b
-
-
-# ------------------------------------------------------------ import cost
-
-
-def test_import_is_lazy():
-    code = (
-        "import sys; import core.analysis; "
-        "print(sorted(m for m in ('opencc', 'jieba', 'rjieba', 'rjieba.rjieba', 'hashlib', "
-        "'importlib.metadata') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.strip()
-    assert out == "[]"

@@ -282,3 +282,50 @@ def test_trailing_bylines_and_photo_credits(paragraph, text, expected):
 ])
 def test_trailing_non_bylines(paragraph):
     assert split_trailing_byline(paragraph) == (paragraph, None)
+
+
+# ---------------------------------------------------------------- cited bylines, padded names
+
+CITED = [
+    # A paper's digital edition prints the byline with the paper, date and page after it.
+    ("本报记者  林  晓《晨光日报》（2024年03月05日第 04 版）", "晨光日报", "2024-03-05", [("林晓", "reporter")]),
+    ("本报记者  周明远  金  波《晨光日报》（2024年03月05日第 04 版）", "晨光日报", "2024-03-05",
+     [("周明远", "reporter"), ("金波", "reporter")]),
+    # The citation makes bare names and a workplace certain.
+    ("宋知远《晨光日报》（2024年03月05日第 05 版）", "晨光日报", "2024-03-05", [("宋知远", "author")]),
+    ("湖北省宜昌市  宋知远《晨光日报》（2024年03月05日第 05 版）", "晨光日报", "2024-03-05", [("宋知远", "author")]),
+    ("《晨光日报》（2024年03月05日第 05 版）", "晨光日报", "2024-03-05", []),
+    ("《晨光日报》（ 2024年03月05日 05版）", "晨光日报", "2024-03-05", []),
+]
+
+
+@pytest.mark.parametrize("line,publication,day,expected", CITED)
+def test_cited_bylines(line, publication, day, expected):
+    byline = parse_byline(line)
+    assert byline is not None, line
+    assert (byline.publication, byline.date, people(byline)) == (publication, day, expected)
+
+
+@pytest.mark.parametrize("line", [
+    "据统计，去年共有三百人参加《晨光日报》（2024年03月05日第 05 版）",  # a sentence that cites a paper
+    "王逢伟",  # a bare name without a citation is no byline
+])
+def test_not_cited_bylines(line):
+    assert parse_byline(line) is None
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("记者 金  波", [("金波", "reporter")]),
+    ("本报记者 宋知远摄", [("宋知远", "reporter"), ("宋知远", "photographer")]),
+    ("發稿人：林曉明", [("林晓明", "author")]),
+    ("本版责编：周明远", [("周明远", "page_editor")]),
+    ("文/图 宋知远", [("宋知远", "author"), ("宋知远", "photographer")]),
+])
+def test_padded_names_and_more_roles(line, expected):
+    assert people(parse_byline(line)) == expected
+
+
+def test_dateline_with_place_and_date_before_the_brackets():
+    rest, byline = split_dateline_byline("本报宜昌3月4日电  （记者林晓）记者4日从市里获悉：")
+    assert people(byline) == [("林晓", "reporter")]
+    assert rest.startswith("本报宜昌3月4日电") and "林晓" not in rest

@@ -26,7 +26,6 @@ from rsearch.core.analysis import normalize
 from rsearch.indexer.sync import index_paths
 from rsearch.cli import cli
 from rsearch.core.errors import ConfigError, ElasticsearchError, RsearchError, from_elasticsearch
-from rsearch.core.quickclient import QuickClient
 from rsearch.core.settings import Settings
 from rsearch.search import QueryError, search
 from rsearch.search.documents import chunk_in_context
@@ -126,10 +125,7 @@ def test_lone_surrogates_in_the_python_api_are_replaced(es, alias):
     assert search('"党史\udcff"', client=es, index=alias).total == 0  # as a phrase it must occur
     filtered = search("党史", filters={"region": ["\udcff"]}, client=es, index=alias)
     assert filtered.total == 0
-    # The quick client sends the same (it encodes the body itself).
-    quick = Settings(url=str(es.transport.node_pool.get().base_url)).quick_client()
-    assert search("\udcff", client=quick, index=alias).total == 0
-    assert search("党史 -\udcff", client=quick, index=alias).total > 0
+    assert search("党史 -\udcff", client=es, index=alias).total > 0
     with pytest.raises(RsearchError, match="no chunk with id"):
         chunk_in_context(es, alias, "\udcff")
 
@@ -262,8 +258,6 @@ def test_tls_verification_failure_in_the_python_api(https_server):
         chunk_in_context(Settings(url=url).client(), "reports", "0" * 20)
     with pytest.raises(RsearchError, match="certificate.*RSEARCH_ES_CA_CERTS"):
         search("党史", settings=Settings(url=url))
-    with pytest.raises(RsearchError, match="certificate.*RSEARCH_ES_CA_CERTS"):
-        search("党史", client=Settings(url=url).quick_client(), index="reports")
 
 
 def test_ca_file_that_is_not_pem(tmp_path, https_server):
@@ -290,7 +284,7 @@ def test_ca_file_with_an_http_url(url, alias, https_server):
                          "not https://")
 
 
-# ---------------------------------------------- dictionary and segmenter
+# ------------------------------------------------------------ dictionary
 
 
 def _bad_dictionaries(tmp_path: Path) -> dict[str, tuple[Path, str]]:
@@ -345,40 +339,26 @@ def test_good_user_dictionary_still_works(tmp_path, url, alias):
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("command", [["search", "党史"], ["stats"], ["index", str(SEEDS)],
-                                     ["index", "--rebuild", str(SEEDS)]])
-def test_unknown_segmenter_is_one_line(es, url, alias, command):
-    before = set(es.indices.get(index="rsearch-test-errors-*"))
-    assert_one_error(run_cli("--es-url", url, "--index", alias, *command, env={"RSEARCH_SEGMENTER": "foo"}),
-                     "RSEARCH_SEGMENTER='foo'", "rjieba, jieba")
-    assert set(es.indices.get(index="rsearch-test-errors-*")) == before
-
-
 # ------------------------------------------------- Elasticsearch's reasons
 
 
-def test_root_cause_reason_and_hint_from_both_clients(es, url, alias):
+def test_root_cause_reason_and_hint(es, url, alias):
     """A query over the cluster's clause limit: the message carries the root
-    cause (maxClauseCount) and the fix, whichever client sent it."""
+    cause (maxClauseCount) and the fix."""
     limit = 100_000  # above any cluster's maxClauseCount
     body = {"query": {"bool": {"should": [{"term": {"kind": f"k{i}"}} for i in range(limit)]}}}
-    messages = []
     with pytest.raises(Exception) as official:
         es.search(index=alias, body=body)
-    messages.append(from_elasticsearch(official.value, url))
-    with pytest.raises(ElasticsearchError) as quick:
-        Settings(url=url).quick_client().search(index=alias, body=body)
-    messages.append(quick.value)
-    for err in messages:
-        text = str(err)
-        assert isinstance(err, ElasticsearchError) and err.status_code == 400
-        assert "maxClauseCount" in text and "shorten the query" in text
-        assert "all shards failed" not in text and "\n" not in text
+    err = from_elasticsearch(official.value, url)
+    text = str(err)
+    assert isinstance(err, ElasticsearchError) and err.status_code == 400
+    assert "maxClauseCount" in text and "shorten the query" in text
+    assert "all shards failed" not in text and "\n" not in text
 
 
 def test_blocked_index_shows_the_reason(es, url):
-    """A real 403 with a root cause (an index read block), through search (quick
-    client), stats and show (official client) and the Python API."""
+    """A real 403 with a root cause (an index read block), through search,
+    stats and show and the Python API."""
     name = f"rsearch-test-errors-blocked-{uuid.uuid4().hex[:6]}"
     assert index_paths(es, name, [SEEDS / sorted(os.listdir(SEEDS))[0]]).ok
     physical = next(iter(es.indices.get(index=f"{name}*")))
@@ -400,7 +380,7 @@ def test_blocked_index_shows_the_reason(es, url):
 
 def test_query_over_the_length_limit_is_refused_before_any_request():
     # Port 9 answers nothing: a request would be an unreachable-cluster error.
-    nowhere = QuickClient("http://127.0.0.1:9")
+    nowhere = Settings(url="http://127.0.0.1:9").client()
     with pytest.raises(QueryError, match="100,000 characters long; the limit is 1,000"):
         search("党" * 100_000, client=nowhere, index="reports")
     with pytest.raises(QueryError, match="limit is 1,000"):

@@ -4,8 +4,11 @@ An empty Maven repository (so the distribution really is downloaded from
 Maven Central and checked against the pinned SHA-256), an empty state
 directory, and another program already listening on port 9200: then
 ``scripts/run-demo.sh`` must still succeed, on a port it picks and names.
-After ``rsearch es stop`` commands refuse in one line rather than ask the
-other program. One download of the zip (about 100 MB) per run of this test.
+Port 8000 is taken too: the page is served on another port, the URL the
+demo prints answers curl as printed, and a second run finds that page
+rather than starting another. After ``rsearch es stop`` commands refuse in
+one line rather than ask the other program. One download of the zip (about
+100 MB) per run of this test.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import http.server
 import os
 import re
 import signal
-import socket
 import shutil
 import stat
 import subprocess
@@ -48,10 +50,9 @@ class _Other(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def port_9200_taken():
+def _taken(port: int):
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 9200), _Other)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Other)
     except OSError:
         yield None  # something else holds it already: the condition holds anyway
         return
@@ -61,21 +62,26 @@ def port_9200_taken():
     server.server_close()
 
 
+@pytest.fixture
+def port_9200_taken():
+    yield from _taken(9200)
+
+
+@pytest.fixture
+def port_8000_taken():
+    yield from _taken(8000)
+
+
 @pytest.mark.skipif(not shutil.which("mvn") and not os.environ.get("RSEARCH_MAVEN_REPOSITORY"),
                     reason="needs mvn or RSEARCH_MAVEN_REPOSITORY to download the distribution")
-def test_demo_on_a_fresh_machine_with_9200_taken(port_9200_taken):
+def test_demo_on_a_fresh_machine_with_9200_taken(port_9200_taken, port_8000_taken):
     top = Path(tempfile.mkdtemp(prefix="rsearch-fresh-"))
     # As root the node runs as the user `rsearch`, which must enter the state directory.
     os.chmod(top, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
     home, m2 = top / "home", top / "m2"
     m2.mkdir()
-    # The session's cache directory stays (conftest): the tests never write the user's.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_") or k == "RSEARCH_CACHE_DIR"}
-    with socket.socket() as s:  # the demo's search page, on a port of its own
-        s.bind(("127.0.0.1", 0))
-        page_port = s.getsockname()[1]
-    env.update(RSEARCH_HOME=str(home), MAVEN_LOCAL_REPO=str(m2), RSEARCH_ES_HEAP="512m",
-               RSEARCH_DEMO_PORT=str(page_port))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_")}
+    env.update(RSEARCH_HOME=str(home), MAVEN_LOCAL_REPO=str(m2), RSEARCH_ES_HEAP="512m")
     if os.environ.get("RSEARCH_MAVEN_REPOSITORY"):
         env["RSEARCH_MAVEN_REPOSITORY"] = os.environ["RSEARCH_MAVEN_REPOSITORY"]
     rsearch = str(REPO / ".venv" / "bin" / "rsearch")
@@ -101,9 +107,22 @@ def test_demo_on_a_fresh_machine_with_9200_taken(port_9200_taken):
         if port_9200_taken is not None:
             assert _Other.seen == []  # nothing asked the other program
 
-        # Again: the node this state directory runs is reused.
+        # The page: on another port than 8000, and the printed URL works in curl as printed.
+        moved = re.search(r"port 8000 is in use by another program: serving on port (\d+) instead", out)
+        assert moved, out
+        page = re.search(r"Search page \(党史学习教育\): (\S+)", out).group(1)
+        assert page.startswith(f"http://127.0.0.1:{moved.group(1)}/?q=%E5%85%9A"), page
+        curl = subprocess.run(["curl", "-s", "-w", "\n%{http_code}", page], capture_output=True, text=True, timeout=60)
+        assert curl.stdout.endswith("\n200") and "学史力行" in curl.stdout, curl.stdout[-500:]
+
+        # Again: the node this state directory runs is reused, and so is the page.
         again = subprocess.run([rsearch, "es", "start"], env=env, capture_output=True, text=True, timeout=120)
         assert again.returncode == 0 and "already running" in again.stdout, again.stdout + again.stderr
+        second = subprocess.run(["bash", "scripts/run-demo.sh"], cwd=REPO, env=env, capture_output=True,
+                                text=True, timeout=900)
+        assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+        assert f"rsearch serve is already running at http://127.0.0.1:{moved.group(1)}/" in second.stdout
+        assert "rsearch serve is running (pid" not in second.stdout
     finally:
         if serve_pid:  # the demo leaves the search page running in the background
             try:

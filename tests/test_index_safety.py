@@ -245,8 +245,7 @@ def test_rebuild_racing_a_normal_run_loses_nothing(es, es_url, index_name, big_c
     """Two processes, as two terminals (or two machines) would run them."""
     assert index_paths(es, index_name, [big_corpus]).ok
     full = sum(len(v) for v in ids_by_path(es, index_name).values())
-    # The session's cache directory stays (conftest): the tests never write the user's.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_") or k == "RSEARCH_CACHE_DIR"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RSEARCH_")}
     env.update(RSEARCH_ES_URL=es_url, RSEARCH_INDEX=index_name)
     cmd = [sys.executable, "-m", "rsearch.cli", "index"]
     rebuild = subprocess.Popen([*cmd, "--rebuild", str(big_corpus)], env=env, cwd=REPO,

@@ -18,12 +18,11 @@ import urllib.request
 from email import policy
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
 
-from rsearch.core import facets
+from rsearch.search import facets
 from rsearch.cli import cli
 from rsearch.kibana import importer, objects
 from paths import REPO
@@ -181,10 +180,16 @@ def test_every_field_used_exists_and_aggregated_fields_are_aggregatable(committe
     assert field_problems(committed) == []
 
 
+def on_field(facet, field: str):
+    """The same facet on another index field."""
+    return type(facet)(facet.name, field, facet.label, facet.page_label, facet.description,
+                       counted=facet.counted, default=facet.default)
+
+
 def test_the_field_check_catches_a_missing_and_a_text_field(committed, monkeypatch):
     # A facet renamed to a field the mapping lacks, and one aggregated on a text field.
-    monkeypatch.setitem(facets.REGISTRY, "region", replace(facets.REGISTRY["region"], field="region_renamed"))
-    monkeypatch.setitem(facets.REGISTRY, "people", replace(facets.REGISTRY["people"], field="text"))
+    monkeypatch.setitem(facets.REGISTRY, "region", on_field(facets.REGISTRY["region"], "region_renamed"))
+    monkeypatch.setitem(facets.REGISTRY, "people", on_field(facets.REGISTRY["people"], "text"))
     problems = field_problems(objects.build_objects())
     assert any("'region_renamed' is not in mappings/chunks.json" in p for p in problems)
     assert any("'text' is text, not aggregatable" in p for p in problems)
@@ -200,7 +205,7 @@ def test_the_field_check_catches_a_query_on_a_display_only_field(monkeypatch):
 
 
 def test_panels_columns_and_controls_follow_the_facet_registry(monkeypatch):
-    monkeypatch.setitem(facets.REGISTRY, "region", replace(facets.REGISTRY["region"], field="places"))
+    monkeypatch.setitem(facets.REGISTRY, "region", on_field(facets.REGISTRY["region"], "places"))
     objs = objects.build_objects()
     fields = [f for f, _, _ in used_fields(objs)]
     assert "places" in fields
@@ -209,7 +214,7 @@ def test_panels_columns_and_controls_follow_the_facet_registry(monkeypatch):
     dash = by_type(objs, "dashboard")[0]["attributes"]
     controls = {c["explicitInput"]["fieldName"]
                 for c in json.loads(dash["controlGroupInput"]["panelsJSON"]).values()}
-    assert controls == {f.field for f in facets.counted() if f.kind == facets.TERMS}
+    assert controls == {f.field for f in facets.counted() if f.kind == "terms"}
     region_panel = next(p for p in json.loads(dash["panelsJSON"]) if p["title"] == "Reports by region")
     cols = region_panel["embeddableConfig"]["attributes"]["state"]["datasourceStates"]["formBased"]["layers"]
     assert {c["sourceField"] for layer in cols.values() for c in layer["columns"].values()} >= {"places"}

@@ -131,7 +131,7 @@ def test_filters_only_and_empty_queries_are_valid():
 def test_every_registry_name_is_a_filter_of_the_language():
     # The parser's names come from the facet registry: a new entry is a new
     # filter, a removed one is a typo.
-    from rsearch.core import facets
+    from rsearch.search import facets
 
     assert list(DEFAULT_FIELDS) == facets.names()
     for name in facets.names():

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings as hsettings, strategies as st
 
-from rsearch.core import facets
+from rsearch.search import facets
 from rsearch.core.analysis import fold
 from rsearch.cli import cli
 from rsearch.search import QueryError, search
@@ -406,54 +406,75 @@ def test_search_without_index_is_one_line(es):
     assert result.exit_code == 1 and "run `rsearch index" in result.output
 
 
-def test_cli_quick_client_gives_the_official_clients_results(es, alias):
-    """`rsearch search` sends its one request with core.quickclient (stdlib
-    http.client, to start fast); results must equal the official client's."""
-    from rsearch.core.settings import Settings
-
-    quick = Settings(url=es.transport.node_pool.get().base_url).quick_client()
-    for query in ("党史学习教育 西工区", '"为民办实事" -区委', "region:老城区"):
-        a = run(es, alias, query, limit=20)
-        b = search(query, client=quick, index=alias, limit=20)
-        assert [(h.id, h.score, h.highlights) for h in a.hits] == [(h.id, h.score, h.highlights) for h in b.hits]
-        assert a.total == b.total and a.to_dict()["facets"] == b.to_dict()["facets"]
-
-
-def test_quick_client_sends_credentials(tmp_path):
-    """API key and basic auth reach the server as Elasticsearch expects them."""
+@pytest.fixture
+def recording_proxy(es):
+    """An HTTP proxy in front of the test node that records every request
+    body it forwards: what the official client really sent."""
     import http.server
     import threading
+    import urllib.error
+    import urllib.request
 
-    from rsearch.core.errors import ElasticsearchError
-    from rsearch.core.quickclient import QuickClient
+    node = str(es.transport.node_pool.get().base_url).rstrip("/")
+    sent = []
 
-    seen = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            seen.append((self.path, self.headers.get("Authorization")))
-            self.send_response(401)
-            self.send_header("Content-Type", "application/json")
+    class Forward(http.server.BaseHTTPRequestHandler):
+        def _forward(self):
+            data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            sent.append((self.command, self.path.split("?")[0], json.loads(data) if data else None))
+            request = urllib.request.Request(node + self.path, data=data or None, method=self.command,
+                                             headers={"Content-Type": self.headers.get("Content-Type", ""),
+                                                      "Accept": self.headers.get("Accept", "")})
+            try:
+                answer = urllib.request.urlopen(request, timeout=30)
+            except urllib.error.HTTPError as err:
+                answer = err
+            payload = answer.read()
+            self.send_response(answer.status)
+            for header in ("Content-Type", "X-Elastic-Product"):
+                if answer.headers.get(header):
+                    self.send_header(header, answer.headers[header])
+            self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
-            self.wfile.write(b'{"error": {"type": "security_exception", "reason": "missing authentication"}}')
+            self.wfile.write(payload)
 
-        def log_message(self, *a):
+        do_GET = do_POST = do_HEAD = _forward
+
+        def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Forward)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        url = f"http://127.0.0.1:{server.server_port}/prefix"
-        for client, expected in (
-            (QuickClient(url, api_key="abc=="), "ApiKey abc=="),
-            (QuickClient(url, username="u", password="p"), "Basic dTpw"),
-        ):
-            with pytest.raises(ElasticsearchError) as err:
-                client.search(index="reports", body={})
-            assert err.value.status_code == 401 and "RSEARCH_ES_API_KEY" in str(err.value)
-            assert seen[-1] == ("/prefix/reports/_search", expected)
+        yield f"http://127.0.0.1:{server.server_port}", sent
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize("query, filters, options, requests", [
+    ("党史学习教育 西工区", {"people": ["张再行"]}, {}, 1),
+    ('"为民办实事" -区委', None, {"group_by_report": True, "sort": "date"}, 1),
+    ("region:老城区", None, {"strict": True}, 1),
+    ("党史学习 中华民国", None, {}, 2),  # no chunk has every word: a second request counts the facets
+])
+def test_what_is_sent_is_the_searchs_to_dict(es, alias, recording_proxy, query, filters, options, requests):
+    """The request on the wire is exactly ReportSearch's Search.to_dict() (and
+    the facet request's, when one is needed), sent by the official client."""
+    from elasticsearch import Elasticsearch
+
+    from rsearch.search.analysed import analyse
+    from rsearch.search.options import SearchOptions
+    from rsearch.search.request import ReportSearch
+
+    url, sent = recording_proxy
+    through_proxy = search(query, filters=filters, client=Elasticsearch(url), index=alias, **options)
+    request = ReportSearch(analyse(query, filters), SearchOptions(**options))
+    expected = [request.build_search().to_dict(), request.build_facets_search().to_dict()][:requests]
+    assert sent == [("POST", f"/{alias}/_search", body) for body in expected]
+    # The proxy changes nothing: the same answer as straight to the node.
+    direct = run(es, alias, query, filters=filters, **options)
+    assert [(h.id, h.score) for h in direct.hits] == [(h.id, h.score) for h in through_proxy.hits]
+    assert direct.total == through_proxy.total and direct.facets == through_proxy.facets
 
 
 @pytest.mark.parametrize("args", [["search", "党史"], ["stats"], ["index", str(SEEDS)]])

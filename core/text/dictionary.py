@@ -1,64 +1,48 @@
-"""The dictionaries the segmenter loads, the stopwords, and the version of both.
+"""The segmenter, its dictionaries, the stopwords, and the version of all three.
 
-The shipped domain dictionary ``core/data/user_dict.txt`` is loaded first,
+The segmenter is rjieba: jieba's algorithm (jieba-rs) with jieba's own
+dictionary, built into the package. It segments about ten times faster than
+the pure-Python jieba with the same dictionary, which is most of the
+indexer's Python time (docs: how analysis works). There is one backend:
+another one would change the tokens, so it would need a re-index anyway.
+
+The shipped domain dictionary ``core/data/user_dict.txt`` is added first,
 then the user's own file named by ``RSEARCH_USER_DICT`` (same format:
-``word [freq] [tag]`` per line, ``#`` starts a comment); the backend is
-chosen by ``RSEARCH_SEGMENTER`` (rjieba by default). Both settings are read
-through core.settings. :func:`dictionary_version` hashes everything that
-changes the tokens, so the index records it and a changed dictionary is
-reported as a stale index.
+``word [freq] [tag]`` per line, ``#`` starts a comment; read through
+core.settings). :func:`dictionary_version` hashes everything that changes
+the tokens, so the index records it and a changed dictionary is reported as
+a stale index.
 """
 
 from __future__ import annotations
 
-import functools
-import os
+import hashlib
 import re
-import sys
 import threading
+from importlib import metadata
 from pathlib import Path
 
 from .. import settings
 from ..errors import ConfigError
 from .fold import fold
-from .segment import BACKENDS, HMM, Segmenter
 
 __all__ = [
-    "DictionaryError", "check_user_dict", "compiled", "dictionary_version", "loaded", "parse_dict",
-    "reset", "segmenter_key", "segmenter", "segmenter_name", "stopwords",
+    "SEGMENTER", "DictionaryError", "check_user_dict", "dictionary_version", "parse_dict", "reset", "segmenter",
+    "stopwords",
 ]
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 SHIPPED_DICT = DATA_DIR / "user_dict.txt"
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
-
-SEGMENTERS = tuple(BACKENDS)
-DEFAULT_SEGMENTER = "rjieba"
+SEGMENTER = "rjieba"  # the distribution that segments (its version is part of dictionary_version)
 
 # Bump when the analysis code changes in a way that changes tokens (it is part
-# of dictionary_version(), so old indexes are reported stale).
-ANALYSIS_SCHEME = "1"
+# of dictionary_version(), so old indexes are reported stale). 2: rjieba's own
+# tokens (1 had them bent to the pure-Python jieba's).
+ANALYSIS_SCHEME = "2"
 
-_lock = threading.RLock()
-_segmenters: dict[str, Segmenter] = {}
-# Per loaded segmenter (same key): the frequency each added entry got, the
-# backend's suggestion where the file gave none (what the word table needs).
-_added: dict[str, dict[str, int]] = {}
-
-
-@functools.cache
-def compiled(pattern: str) -> re.Pattern[str]:
-    """Compiled on first use: keeps importing the analysis modules cheap."""
-    return re.compile(pattern)
-
-
-def segmenter_name() -> str:
-    """The backend selected by ``RSEARCH_SEGMENTER`` (default rjieba)."""
-    name = (settings.segmenter_setting() or "").strip().lower() or DEFAULT_SEGMENTER
-    if name not in BACKENDS:
-        raise ConfigError(f"{settings.ENV_SEGMENTER}={name!r} is not a segmenter: set it to one of "
-                          f"{', '.join(SEGMENTERS)}, or unset it (default {DEFAULT_SEGMENTER})")
-    return name
+_lock = threading.Lock()
+_segmenters: dict[Path | None, object] = {}
 
 
 def _user_dict_path() -> Path | None:
@@ -66,40 +50,32 @@ def _user_dict_path() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
-def segmenter_key(name: str) -> str:
-    """What a loaded segmenter is cached under: backend and user-dictionary path."""
-    return f"{name}\0{_user_dict_path()}"
+def segmenter():
+    """An ``rjieba.Jieba`` with the shipped and the user's dictionary, loaded
+    on first use (cached per user-dictionary path).
 
-
-def loaded(name: str) -> tuple[Segmenter, dict[str, int]] | None:
-    """The fully loaded segmenter of ``name`` and its added entries' frequencies,
-    if this process has loaded it."""
-    key = segmenter_key(name)
-    seg = _segmenters.get(key)
-    return None if seg is None else (seg, _added[key])
-
-
-def segmenter(name: str | None = None) -> Segmenter:
-    """The loaded segmenter (cached per backend and user-dictionary path)."""
-    name = name or segmenter_name()
+    ``cut(text)`` is jieba's precise mode, ``cut_for_search(text)`` its
+    search mode (long words also yield their dictionary sub-words); the HMM
+    finds words the dictionary lacks (names, new place names)."""
     user = _user_dict_path()
-    key = segmenter_key(name)
-    seg = _segmenters.get(key)
+    seg = _segmenters.get(user)
     if seg is None:
         with _lock:
-            seg = _segmenters.get(key)
+            seg = _segmenters.get(user)
             if seg is None:
-                # Both files are read and checked before the backend loads,
+                # Both files are read and checked before the dictionary loads,
                 # so a bad user dictionary fails fast with its line number.
-                entries = parse_dict(_read_text(SHIPPED_DICT), source=str(SHIPPED_DICT))
+                entries = parse_dict(SHIPPED_DICT.read_text(encoding="utf-8-sig"), source=str(SHIPPED_DICT))
                 if user is not None:
                     entries += parse_dict(_user_dict_text(user), source=_user_source(user))
-                seg = BACKENDS[name]()
-                added = {}
+                # Imported here because importing rjieba loads jieba's whole
+                # dictionary (its default instance), as a first cut does.
+                import rjieba
+
+                seg = rjieba.Jieba()
                 for word, freq, tag in entries:
-                    added[word] = seg.add_word(word, freq, tag)
-                _segmenters[key] = seg
-                _added[key] = added
+                    seg.add_word(word, freq, tag)
+                _segmenters[user] = seg
     return seg
 
 
@@ -107,14 +83,10 @@ def reset() -> None:
     """Forget loaded segmenters and stopwords (after a dictionary change)."""
     with _lock:
         _segmenters.clear()
-        _added.clear()
         _stopwords_cache.clear()
-    from . import wordcache
-
-    wordcache.reset()
 
 
-_DICT_LINE = r"^(\S+)(?:\s+(\d+))?(?:\s+([A-Za-z]+))?\s*$"
+_DICT_LINE = re.compile(r"^(\S+)(?:\s+(\d+))?(?:\s+([A-Za-z]+))?\s*$")
 # Frequencies are word counts (dict.txt's largest is ~900,000); the backends
 # keep them in machine integers, so an absurd one is refused, not wrapped.
 MAX_FREQ = 10**9
@@ -170,14 +142,14 @@ def _check_lines(content: str, source: str) -> list[tuple[str, int | None, str |
         line = raw.strip().lstrip("\ufeff")
         if not line or line.startswith("#"):
             continue
-        m = compiled(_DICT_LINE).match(line)
+        m = _DICT_LINE.match(line)
         if m is None:
             raise DictionaryError(f"{source} line {lineno}: {_shown(raw)} is not 'word [freq] [tag]' "
                                   "(freq a whole number, tag letters, e.g. '绣花功夫 10 n')")
         word, freq, tag = m.groups()
         if freq is not None and not 1 <= int(freq) <= MAX_FREQ:
-            # jieba would read 0 as "always split" (a process-wide setting of
-            # its HMM module) and jieba-rs as an unusable word: refuse both.
+            # jieba-rs would keep a word of frequency 0 that it can never cut
+            # out (jieba reads 0 as "always split"): refuse it.
             raise DictionaryError(f"{source} line {lineno}: frequency must be from 1 to {MAX_FREQ:,}: "
                                   f"{_shown(raw)}")
         entries.append((word, int(freq) if freq is not None else None, tag))
@@ -201,10 +173,6 @@ def parse_dict(content: str, source: str = "dictionary") -> list[tuple[str, int 
     return [(fold(word), freq, tag) for word, freq, tag in _check_lines(content, source)]
 
 
-def _read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8-sig")
-
-
 # ---------------------------------------------------------------- stopwords
 
 _stopwords_cache: dict[str, frozenset[str]] = {}
@@ -215,7 +183,7 @@ def stopwords() -> frozenset[str]:
     sw = _stopwords_cache.get("sw")
     if sw is None:
         words = set()
-        for line in _read_text(STOPWORDS_FILE).splitlines():
+        for line in STOPWORDS_FILE.read_text(encoding="utf-8-sig").splitlines():
             line = line.split("#", 1)[0].strip()
             if line:
                 words.update(fold(w) for w in line.split())
@@ -225,50 +193,17 @@ def stopwords() -> frozenset[str]:
 
 
 
-def _dist_version(dist: str) -> str:
-    """Installed version of a distribution.
-
-    Read from the ``<name>-<version>.dist-info`` folder name on sys.path
-    (a directory listing) before falling back to importlib.metadata, whose
-    import alone is a noticeable part of a CLI search.
-    """
-    wanted = re.sub(r"[-_.]+", "_", dist).lower()
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.endswith(".dist-info"):
-                project, _, version = name[: -len(".dist-info")].partition("-")
-                if re.sub(r"[-_.]+", "_", project).lower() == wanted and version:
-                    return version
-    from importlib import metadata
-
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:  # pragma: no cover
-        return "unknown"
-
-
 def dictionary_version() -> str:
     """Short hash of everything that decides the tokens.
 
-    Covers the analysis scheme, the segmenter backend and its version, the
-    OpenCC version (fold), the shipped dictionary, the stopwords and the
-    content of the ``RSEARCH_USER_DICT`` file, whose lines are checked
-    (DictionaryError). Cheap: nothing is loaded.
+    Covers the analysis scheme, the segmenter's and OpenCC's versions (fold),
+    the shipped dictionary, the stopwords and the content of the
+    ``RSEARCH_USER_DICT`` file, whose lines are checked (DictionaryError).
+    Cheap: nothing is loaded.
     """
-    import hashlib
-
-    name = segmenter_name()
     h = hashlib.sha256()
-    parts = [
-        "scheme", ANALYSIS_SCHEME,
-        "segmenter", name, _dist_version(name), f"hmm={HMM}",
-        "opencc", _dist_version("opencc"),
-    ]
-    for part in parts:
+    for part in ("scheme", ANALYSIS_SCHEME, "segmenter", SEGMENTER, metadata.version(SEGMENTER),
+                 "opencc", metadata.version("opencc")):
         h.update(part.encode() + b"\0")
     for label, path in (("shipped", SHIPPED_DICT), ("stopwords", STOPWORDS_FILE)):
         h.update(label.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -282,4 +217,3 @@ def dictionary_version() -> str:
         h.update(text.encode("utf-8"))
     h.update(b"\0")
     return h.hexdigest()[:12]
-

@@ -7,25 +7,21 @@ SUBSTRING-CONSISTENT (``fold(t[i:j]) == fold(t)[i:j]``), so a match found in
 ``fold(text)`` maps back to the same positions of ``text`` for highlighting.
 It is also idempotent.
 
-The table is filled lazily, one character at a time: a query pays only for
-OpenCC's load and its own characters, not for a table of every ideograph
-(bench/bench_segmenter.py measures both).
+The table is filled lazily, one character at a time, by OpenCC's own rule:
+a query pays only for its own characters, not for a table of every ideograph.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 
-__all__ = ["FOLD_SCHEME", "PRECOMPUTED_BELOW", "cached_characters", "converter", "fold"]
+import opencc
+
+__all__ = ["converter", "fold"]
 
 _lock = threading.Lock()
 
-# Bump when the folding rule below changes: the precomputed table
-# (core.text.foldtable) is named after it.
-FOLD_SCHEME = "1"
-# A precomputed table covers the Basic Multilingual Plane; rarer code points
-# are converted one by one as before.
-PRECOMPUTED_BELOW = 0x10000
 
 class _FoldTable(dict):
     """code point -> folded code point, filled lazily for str.translate.
@@ -38,29 +34,7 @@ class _FoldTable(dict):
     table never raises inside translate.
     """
 
-    # Code points below this that are not in the table fold to themselves:
-    # set when a precomputed table (core.text.foldtable) is installed, which
-    # saves loading OpenCC and converting each new character in a fresh process.
-    complete_below = 0
-    precomputed = True  # try to install one at the first miss that needs OpenCC
-
     def __missing__(self, cp: int) -> int:
-        if cp < self.complete_below:
-            self[cp] = cp
-            return cp
-        if cp >= 0x80 and self.precomputed:
-            self.precomputed = False
-            from .foldtable import load
-
-            changed = load()
-            if changed is not None:
-                self.update(changed)
-                self.complete_below = PRECOMPUTED_BELOW
-                if cp in self:
-                    return self[cp]
-                if cp < PRECOMPUTED_BELOW:
-                    self[cp] = cp
-                    return cp
         ch = chr(cp)
         out = ch
         if cp >= 0x80 and not 0xD800 <= cp <= 0xDFFF:  # lone surrogates stay
@@ -83,13 +57,11 @@ _opencc_convert = None
 
 
 def converter():
-    """OpenCC's t2s conversion function, loaded on first use."""
+    """OpenCC's t2s conversion function, its tables read on first use."""
     global _opencc_convert
     if _opencc_convert is None:
         with _lock:
             if _opencc_convert is None:
-                import opencc
-
                 _opencc_convert = opencc.OpenCC("t2s").convert
     return _opencc_convert
 
@@ -114,8 +86,6 @@ class _Folder:
         self._pattern = self._compile()
 
     def _compile(self):
-        import re
-
         # Never-changing ASCII is in from the start; the rest as discovered.
         known = sorted(self._identities | set("abcdefghijklmnopqrstuvwxyz0123456789 \t\n\r"))
         return re.compile("[^" + "".join(re.escape(c) for c in known) + "]")
@@ -151,9 +121,3 @@ def fold(text: str) -> str:
     ``fold('黨史學習教育') == '党史学习教育'``.
     """
     return _folder(text)
-
-
-
-def cached_characters() -> int:
-    """How many distinct characters the fold table holds so far."""
-    return len(_FOLD)

@@ -12,17 +12,16 @@
   chunk, every unit does too.
 * :func:`query_words` -- :func:`word_tokens` of a query word.
 
-The query side cuts with core.text.wordcache.query_segmenter (the same
-tokens, without loading the whole dictionary in a fresh process);
-word_tokens with the loaded dictionary.
+Both sides cut with the one segmenter (core.text.dictionary).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from .cjk import CJK
-from .dictionary import compiled, segmenter, stopwords
+from .dictionary import segmenter, stopwords
 from .fold import fold
 
 __all__ = ["char_tokens", "clear_caches", "is_junk", "query_units",
@@ -63,7 +62,7 @@ def clear_caches() -> None:
 
 # A single line break between two Chinese characters is a hard wrap (PDF and
 # newspaper columns: "西\n关办事处"); the word segmenter sees the line joined.
-HARD_WRAP = rf"(?<=[{CJK}])[ \t]*\n[ \t]*(?=[{CJK}])"
+HARD_WRAP = re.compile(rf"(?<=[{CJK}])[ \t]*\n[ \t]*(?=[{CJK}])")
 
 
 def char_tokens(text: str) -> str:
@@ -84,19 +83,17 @@ def word_tokens(text: str) -> list[str]:
     return _words_of_folded(fold(text))
 
 
-def _words_of_folded(folded: str, seg=None) -> list[str]:
-    return _words_of_joined(compiled(HARD_WRAP).sub("", folded), seg)
+def _words_of_folded(folded: str) -> list[str]:
+    return _words_of_joined(HARD_WRAP.sub("", folded))
 
 
-def _words_of_joined(joined: str, seg=None) -> list[str]:
-    return _keep((seg or segmenter()).cut_for_search(joined))
+def _words_of_joined(joined: str) -> list[str]:
+    return _keep(segmenter().cut_for_search(joined))
 
 
 def query_words(term: str) -> list[str]:
-    """:func:`word_tokens` of a query word (cut by the query segmenter)."""
-    from .wordcache import query_segmenter
-
-    return _words_of_folded(fold(term), query_segmenter())
+    """:func:`word_tokens` of a query word."""
+    return _words_of_folded(fold(term))
 
 
 def query_units(term: str) -> list[str]:
@@ -108,9 +105,7 @@ def query_units(term: str) -> list[str]:
     result is empty only for an empty or all-space term. Each unit is a
     contiguous substring of ``fold(term)``.
     """
-    from .wordcache import query_segmenter
-
-    tokens = [t for t in query_segmenter().cut(fold(term)) if t.strip()]
+    tokens = [t for t in segmenter().cut(fold(term)) if t.strip()]
     words = [t for t in tokens if not is_junk(t)]
     sw = stopwords()
     return [t for t in words if t not in sw] or words or tokens

@@ -21,6 +21,7 @@ load only when a file of their type is read.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,13 +69,27 @@ READERS: dict[str, Callable[[str | os.PathLike], Document]] = {
 }
 
 
+# The library each reader stands on, imported before the first file of its
+# type is read: a reader that cannot load (a library missing from a plain pip
+# install, or one whose own import fails) makes its files unreadable, each
+# named, never the run.
+LIBRARIES = {".pdf": "pypdfium2", ".docx": "docx", ".html": "trafilatura", ".htm": "trafilatura"}
+
+
 def read_document(path: str | os.PathLike) -> Document:
     """Read ``path`` with the reader for its suffix (plain text for unknown
     suffixes: a file named on the command line is read as text)."""
-    reader = READERS.get(os.path.splitext(os.fspath(path))[1].lower(), _plain)
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    reader = READERS.get(suffix, _plain)
     try:
         with open(path, "rb"):
             pass
     except OSError as exc:
         raise UnreadableFile(path, f"cannot read ({exc.strerror or exc})") from exc
+    if suffix in LIBRARIES:
+        try:
+            importlib.import_module(LIBRARIES[suffix])
+        except Exception as exc:  # ImportError, or an OSError of a shared library
+            raise UnreadableFile(path, f"the {suffix} reader cannot load ({LIBRARIES[suffix]}: "
+                                       f"{type(exc).__name__}: {exc})") from exc
     return reader(path)

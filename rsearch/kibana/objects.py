@@ -17,7 +17,7 @@ sample-data objects, which 8.19 ships and imports):
   search, and options-list controls for every keyword facet.
 
 Field names are never written here twice: facets come from the search
-facet registry (``core.facets``), so renaming a field there renames it in
+facet registry (``search.facets``), so renaming a field there renames it in
 every panel and control; the few other fields are the constants below, and a
 test checks every field any object uses against ``mappings/chunks.json``.
 The committed ``kibana/rsearch.ndjson`` is this module's output with the
@@ -32,7 +32,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from rsearch.core import facets
+from rsearch.search import facets
 from rsearch.core.schema import definition
 
 # -- fields that are not facets (names from mappings/chunks.json) -------------

@@ -11,19 +11,18 @@ the node directory.
 
 from __future__ import annotations
 
-import json
 import os
 import pwd
 import signal
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import psutil
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch
 
 from rsearch.core.errors import RsearchError
 from rsearch.core.nodestate import node_directory, read_state, state_file, write_state
@@ -97,9 +96,9 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def _get_json(url: str, timeout: float = 2.0) -> dict:
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
-        return json.loads(resp.read())
+def _client(url: str, timeout: float = 2.0) -> Elasticsearch:
+    """A client for quick questions to the node: no retries, a short timeout."""
+    return Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
 
 
 def _first_error(log: str) -> str:
@@ -192,10 +191,10 @@ class LocalNode:
         url = state["url"]
         version, health = "", None
         try:
-            nodes = _get_json(f"{url}/_nodes/_local?filter_path=nodes.*.version")
-            version = next(iter(nodes["nodes"].values()))["version"]
-            health = _get_json(f"{url}/_cluster/health")["status"]
-        except (urllib.error.URLError, OSError, ValueError, KeyError, StopIteration):
+            with _client(url) as es:
+                version = es.info()["version"]["number"]
+                health = es.cluster.health()["status"]
+        except (ApiError, TransportError, KeyError):
             pass
         rss = None
         try:
@@ -280,22 +279,22 @@ class LocalNode:
 
     def wait_until_ready(self, proc: subprocess.Popen, url: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            code = proc.poll()
-            if code is not None:
-                self.state_file.unlink(missing_ok=True)
-                tail = self.log_tail(15, prefer_stdout=True)
-                raise NodeFailedToStart(
-                    f"Elasticsearch exited during start-up (exit code {code}){_first_error(tail)}; "
-                    f"see {self.stdout_log}", details=tail,
-                )
-            try:
-                health = _get_json(f"{url}/_cluster/health?wait_for_status=yellow&timeout=1s")
-                if health.get("status") in ("yellow", "green"):
-                    return
-            except (urllib.error.URLError, OSError, ValueError):
-                pass
-            time.sleep(0.25)
+        with _client(url) as es:
+            while time.monotonic() < deadline:
+                code = proc.poll()
+                if code is not None:
+                    self.state_file.unlink(missing_ok=True)
+                    tail = self.log_tail(15, prefer_stdout=True)
+                    raise NodeFailedToStart(
+                        f"Elasticsearch exited during start-up (exit code {code}){_first_error(tail)}; "
+                        f"see {self.stdout_log}", details=tail,
+                    )
+                try:
+                    if es.cluster.health(wait_for_status="yellow", timeout="1s")["status"] in ("yellow", "green"):
+                        return
+                except (ApiError, TransportError):
+                    pass
+                time.sleep(0.25)
         self.stop()
         raise NodeFailedToStart(
             f"Elasticsearch did not answer at {url} within {timeout:.0f}s; see {self.stdout_log}",

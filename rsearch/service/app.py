@@ -29,10 +29,10 @@ from rsearch import search
 from rsearch.core.errors import ElasticsearchError, NotFound, QueryError, RsearchError, from_elasticsearch, one_line
 from rsearch.core.settings import Settings
 from rsearch.messages import message  # the one line with its advice (run `rsearch index` ...)
+from rsearch.search import facets as facet_registry
 from rsearch.search.documents import chunk_in_context, index_stats, report_with_sections
 from rsearch.search.options import DEFAULT_FRAGMENT_SIZE, DEFAULT_FRAGMENTS, DEFAULT_LIMIT, MAX_WINDOW
 
-from .facets import facet_registry
 
 log = logging.getLogger("rsearch.service")
 HERE = Path(__file__).parent
@@ -228,7 +228,7 @@ class Service:
         filters = parse_filters(req.filter)
         result = search.search(
             req.q, filters=filters, limit=req.hits_per_page, page=req.page, group_by_report=req.group_by_report,
-            sort="date" if req.sort == "date" else "score", operator=req.operator, strict=req.strict,
+            sort=req.sort, operator=req.operator, strict=req.strict,
             fragment_size=req.fragment_size, fragments=req.fragments, facets=req.facets,
             client=self.client, index=self.settings.index,
             # The library escapes the text; only these tags are markup.
@@ -383,7 +383,7 @@ def create_app(settings: Settings | None = None, *, token: str | None = None) ->
     @app.get("/facets", response_model=FacetsResponse, tags=["search"])
     def get_facets():
         """The facets every search counts and the filters it accepts: names, labels, value forms."""
-        return {"facets": [f.to_dict() for f in facet_registry()]}
+        return {"facets": [f.to_dict() for f in facet_registry.filters()]}
 
     @app.get("/stats", response_model=dict, responses=ERRORS, tags=["service"])
     def get_stats():

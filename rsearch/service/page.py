@@ -15,13 +15,16 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from rsearch.core.errors import RsearchError
+from rsearch.search import facets
 from rsearch.search.marking import mark_html, needles_for
 
-from .facets import facet_registry, page_label
+
+from .page_text import TEXT, error_text, facet_label, kind_label, language
 
 PRE, POST = "<mark>", "</mark>"
 HITS_PER_PAGE = 10
 PAGER_SPAN = 3  # page links either side of the current page
+VARY = {"Vary": "Accept-Language"}  # the page's language follows the browser's
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -42,6 +45,7 @@ def add_page_routes(app: FastAPI, service) -> None:
         sort: Literal["relevance", "date"] = "relevance",
         group_by_report: bool = False,
     ):
+        lang = language(request.headers.get("accept-language"))
         filters = [f for f in (filter or []) if f]
         state = [("q", q), *(("filter", f) for f in filters)]
         if sort != "relevance":
@@ -50,7 +54,9 @@ def add_page_routes(app: FastAPI, service) -> None:
             state.append(("group_by_report", "true"))
         ctx = {"request": request, "q": q, "sort": sort, "group_by_report": group_by_report, "page": page,
                "error": None, "body": None, "facets": [], "hidden_filters": filters, "pages": [],
-               "labels": {f.name: page_label(f.name) for f in facet_registry()}}
+               "labels": {f.name: facet_label(f.name, lang) for f in facets.filters()},
+               "lang": lang, "t": TEXT[lang], "kind_label": lambda kind: kind_label(kind, lang),
+               "active_filters": len(filters)}
         status = 200
         try:
             _, body = service.search(SearchRequest(
@@ -59,31 +65,37 @@ def add_page_routes(app: FastAPI, service) -> None:
                 fragment_size=120, fragments=2,
                 # The page's sidebar shows every counted facet, report titles
                 # and section headings too (the library counts those on request).
-                facets=[f.name for f in facet_registry() if f.counted]))
+                facets=facets.names(facets.counted())))
         except RsearchError as err:
-            ctx["error"], status = public_message(err), status_of(err)
+            ctx["error"], status = error_text(public_message(err), lang), status_of(err)
         else:
+            # The section a hit is in, with the words searched for marked: a
+            # caption that matches only through its heading shows why.
+            needles = needles_for(q)
+            for hit in body["hits"]:
+                hit["section_html"] = mark_html(hit["section"], needles, PRE, POST) if hit["section"] else None
             ctx["body"] = body
             shown = {f"{name}:{v['value']}" for name, values in body["facets"].items() for v in values}
             ctx["facets"] = [(name, body["facets"][name]) for name in
-                             [f.name for f in facet_registry()] if body["facets"].get(name)]
+                             facets.names() if body["facets"].get(name)]
             ctx["hidden_filters"] = [f for f in filters if f not in shown]
-            ctx["pages"] = _pager(page, body["total_pages"], state)
+            ctx["pages"] = _pager(page, body["total_pages"], state, TEXT[lang])
             ctx["read_query"] = urlencode([("q", q)]) if q else ""
         ctx["state_url"] = _url("/", state + ([("page", str(page))] if page > 1 else []))
         partial = request.headers.get("x-rsearch-partial") == "1"
         return templates.TemplateResponse(request, "_results.html" if partial else "search.html", ctx,
-                                          status_code=status)
+                                          status_code=status, headers=VARY)
 
     @app.get("/read/{report_id}", response_class=HTMLResponse, include_in_schema=False)
     def read(request: Request, report_id: str, q: str = ""):
+        lang = language(request.headers.get("accept-language"))
         ctx = {"request": request, "q": q, "error": None, "report": None, "sections": [],
-               "back": _url("/", [("q", q)] if q else [])}
+               "back": _url("/", [("q", q)] if q else []), "lang": lang, "t": TEXT[lang]}
         status = 200
         try:
             found = service.report(report_id)
         except RsearchError as err:
-            ctx["error"], status = public_message(err), status_of(err)
+            ctx["error"], status = error_text(public_message(err), lang), status_of(err)
         else:
             needles = needles_for(q)
             ctx["report"] = found["report"]
@@ -93,10 +105,10 @@ def add_page_routes(app: FastAPI, service) -> None:
                            for c in s["chunks"]],
             } for s in found["sections"]]
             ctx["title_html"] = mark_html(found["report"].get("title") or "", needles, PRE, POST)
-        return templates.TemplateResponse(request, "report.html", ctx, status_code=status)
+        return templates.TemplateResponse(request, "report.html", ctx, status_code=status, headers=VARY)
 
 
-def _pager(page: int, total_pages: int, state: list[tuple[str, str]]) -> list[dict]:
+def _pager(page: int, total_pages: int, state: list[tuple[str, str]], text: dict) -> list[dict]:
     """Links: previous, a window of page numbers, next."""
     if total_pages <= 1:
         return []
@@ -107,10 +119,10 @@ def _pager(page: int, total_pages: int, state: list[tuple[str, str]]) -> list[di
 
     out = []
     if page > 1:
-        out.append(link(page - 1, "上一页", "prev"))
+        out.append(link(page - 1, text["prev"], "prev"))
     for n in range(max(1, page - PAGER_SPAN), min(total_pages, page + PAGER_SPAN) + 1):
         out.append(link(n, str(n)))
     if page < total_pages:
-        out.append(link(page + 1, "下一页", "next"))
+        out.append(link(page + 1, text["next"], "next"))
     return out
 

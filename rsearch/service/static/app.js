@@ -44,7 +44,12 @@
         document.title = (box.value ? box.value + " - " : "") + "rsearch";
       })
       .catch(function () {
-        if (mine === latest) results.innerHTML = '<p class="error" role="alert">连接服务失败，请稍后再试。</p>';
+        if (mine !== latest) return;
+        var p = document.createElement("p");
+        p.className = "error";
+        p.setAttribute("role", "alert");
+        p.textContent = document.body.getAttribute("data-offline"); // in the page's language
+        results.replaceChildren(p);
       });
   }
 
@@ -76,6 +81,7 @@
   form.addEventListener("submit", function (e) { e.preventDefault(); searchNow("push"); });
   form.addEventListener("change", function (e) {
     if (e.target === box) return; // typing has its own handling
+    if (!e.target.name) return; // the filter panel's fold (no name: not part of the search)
     searchNow("push"); // a facet, the sort or grouping: back to page 1
   });
   results.addEventListener("click", function (e) {

@@ -1,0 +1,208 @@
+"""Pass 0: the web page around a report - chrome and header fields.
+
+Text saved from web pages carries the page's controls and furniture along
+with the report::
+
+    下载 / 打印 / 全屏 / 收藏 / 【字号： / 加大 / 还原 / 减小 / 】   <- controls
+    当前位置： / 首页 / > / 政务信息 / > / 要闻                    <- breadcrumb
+    来源：某某日报 / 时间：2026-02-09 / 发表时间： / 2026-02-09 09:45  <- header fields
+    發稿單位：… / 發稿時間：113年05月09日14:00                     <- (a press release's)
+    分享到： / 微信 / 微博                                         <- share line
+
+``strip_chrome`` removes the controls, breadcrumbs, share lines and header
+fields, so that none of them becomes a title or body text, and returns what
+the fields said (``Header``: the page's date and source). Credits among the
+fields (作者：, 责任编辑：, 發稿人：) stay in the text: they are bylines.
+
+Every word list below is web-page vocabulary, not any one site's: a line is
+chrome only when all of it is such words, and single-character controls
+(大 / 中 / 小) only beside a line that names the control (字号, 字体).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rsearch.core.analysis import fold
+from rsearch.indexer.metadata import field_date
+
+# Page controls, folded (simplified) script.
+_CONTROLS = frozenset(
+    "下载 打印 全屏 收藏 关闭 关闭窗口 打印本页 打印此页 返回 返回顶部 返回首页 分享 分享到 字号 字体 加大 还原 减小 默认 "
+    "放大 缩小 增大 扫一扫 微信 微博 朋友圈 QQ空间 QQ 复制链接 上一篇 下一篇 首页 正文 阅读模式 纠错 我要纠错 "
+    "繁体 简体 繁 简 无障碍 适老化 长辈版 视力保护 视频 图片".split()
+)
+_SMALL = frozenset("大 中 小 【 】 [ ] > » › / | ｜ · ： :".split())
+_ANCHORS = frozenset("下载 打印 字号 字体 分享 分享到 收藏 全屏 关闭 打印本页 扫一扫".split())
+_SPLIT = re.compile(r"[\s【】\[\]（）()：:|｜/>»›·,，、]+")
+
+# Breadcrumbs: 当前位置：首页 > 新闻 > 正文.
+_CRUMB_START = re.compile(r"^(?:您的位置|您现在的位置|当前位置|所在位置|位置)\s*[：:]")
+_CRUMB_SEP = re.compile(r"^[>»›/|｜\-]+$|^(?:->|→)$")
+_CRUMB_ITEM_MAX = 12
+
+# Header fields: label, colon, value (the value may be on the next line).
+_DATE_FIELDS = ("时间", "发布时间", "发表时间", "发布日期", "日期", "更新时间", "发稿时间", "发稿日期", "发文日期", "成文日期", "发布于")
+_SOURCE_FIELDS = ("来源", "信息来源", "稿件来源", "文章来源", "稿源", "出处")
+_ISSUER_FIELDS = ("发稿单位", "发布单位", "发布机构", "发文机关", "来源单位")
+_DROP_FIELDS = ("浏览次数", "阅读量", "阅读次数", "点击数", "点击量", "访问量", "浏览量", "字号", "字体", "索引号", "分类")
+_FIELD = re.compile(
+    "^[（(]?(?P<label>" + "|".join(sorted(_DATE_FIELDS + _SOURCE_FIELDS + _ISSUER_FIELDS + _DROP_FIELDS, key=len, reverse=True))
+    + r")\s*[：:]\s*(?P<value>.*)$"
+)
+_FIELD_MAX = 100
+# A line that is only a date and time: 2026-02-03 09:02:33, 2026年02月10日 07时41分.
+_TIMESTAMP = re.compile(
+    r"^(?:(?:19|20)\d{2}|\d{2,3})\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?"
+    r"(?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*\d{1,2}\s*[:：时]\s*\d{1,2}(?:\s*[:：分]\s*\d{1,2})?\s*秒?分?)?$"
+)
+_PLAIN_DATE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+# Lines of the top of a page that are looked at for header fields: up to the
+# first long paragraph (with a full stop: a long title has none).
+_LONG_PARAGRAPH = 60
+
+
+@dataclass
+class Header:
+    """What the page's header fields said."""
+
+    date: str | None = None  # ISO date of a date field or a timestamp line
+    source: str | None = None  # 来源：the outlet the page took the report from
+    issuer: str | None = None  # 发稿单位：the body that issued it
+
+
+def _tokens(folded: str) -> list[str]:
+    return [t for t in _SPLIT.split(folded) if t]
+
+
+def _control_line(folded: str) -> tuple[bool, bool]:
+    """(made only of controls, names a control that may anchor 大/中/小)."""
+    stripped = folded.strip()
+    if not stripped:
+        return False, False
+    if all(ch in "".join(_SMALL) or ch.isspace() for ch in stripped):
+        return True, False
+    tokens = _tokens(stripped)
+    if tokens and all(t in _CONTROLS or t in _SMALL or _segments(t) for t in tokens):
+        return True, any(t in _ANCHORS or any(a in t for a in _ANCHORS) for t in tokens)
+    return False, False
+
+
+def _segments(token: str) -> bool:
+    """``下载打印``: a run of control words written together."""
+    if len(token) < 4:
+        return False
+    pos = 0
+    while pos < len(token):
+        for size in (5, 4, 3, 2):
+            if token[pos:pos + size] in _CONTROLS:
+                pos += size
+                break
+        else:
+            return False
+    return True
+
+
+def _single_chars(folded: str) -> bool:
+    stripped = folded.strip()
+    return bool(stripped) and all(t in _SMALL for t in stripped.split())
+
+
+def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
+    """Lines without page chrome and header fields (see module doc)."""
+    header = Header()
+    folded = [fold(line.strip()) for line in lines]
+    drop = [False] * len(lines)
+
+    # Controls: runs of control lines; a run of only 大/中/小 needs an anchor.
+    k = 0
+    while k < len(lines):
+        is_control, anchored = _control_line(folded[k])
+        if not is_control:
+            k += 1
+            continue
+        run = [k]
+        anchor = anchored
+        j = k + 1
+        while j < len(lines):
+            if not folded[j]:
+                j += 1
+                continue
+            c, a = _control_line(folded[j])
+            if not c:
+                break
+            run.append(j)
+            anchor = anchor or a
+            j += 1
+        if anchor or any(not _single_chars(folded[i]) for i in run):
+            for i in run:
+                drop[i] = True
+        k = j
+
+    # Breadcrumbs.
+    k = 0
+    while k < len(lines):
+        if not _CRUMB_START.match(folded[k]):
+            k += 1
+            continue
+        drop[k] = True
+        j = k + 1
+        last = folded[k]
+        while j < len(lines):
+            text = folded[j]
+            if not text:
+                j += 1
+                continue
+            prev_sep = bool(_CRUMB_SEP.match(last))
+            nxt = next((folded[m] for m in range(j + 1, len(lines)) if folded[m]), "")
+            if _CRUMB_SEP.match(text) or (
+                len(text) <= _CRUMB_ITEM_MAX and (prev_sep or _CRUMB_SEP.match(nxt) or text == last)
+            ):
+                drop[j] = True
+                last = text
+                j += 1
+                continue
+            break
+        k = j
+
+    # Header fields: at the top of the page (before the first long
+    # paragraph) and at its end (after the last one).
+    long_lines = [i for i, text in enumerate(folded) if len(text) >= _LONG_PARAGRAPH and "。" in text]
+    top = long_lines[0] if long_lines else len(lines)
+    bottom = long_lines[-1] if long_lines else len(lines)
+    for i, text in enumerate(folded):
+        if drop[i] or not text or len(text) > _FIELD_MAX or (top <= i <= bottom):
+            continue
+        m = _FIELD.match(text)
+        if m is not None:
+            # fold keeps every character's place: the value in its own script.
+            label, value = m.group("label"), lines[i].strip()[m.start("value"):].strip()
+            drop[i] = True
+            if not value:
+                nxt = next((m2 for m2 in range(i + 1, len(lines)) if folded[m2]), None)
+                if nxt is not None and len(folded[nxt]) <= 30 and not _FIELD.match(folded[nxt]) and not (
+                    top <= nxt <= bottom
+                ):
+                    value = lines[nxt].strip()
+                    drop[nxt] = True
+            if label in _DATE_FIELDS:
+                header.date = header.date or field_date(value)
+            elif label in _SOURCE_FIELDS and value:
+                header.source = header.source or _first_part(value)
+            elif label in _ISSUER_FIELDS and value:
+                header.issuer = header.issuer or _first_part(value)
+            continue
+        # A timestamp at the top of the page (not a closing date line:
+        # 2021年6月30日 under a notice is its signature).
+        if i < top and _TIMESTAMP.match(text) and not _PLAIN_DATE.match(text):
+            day = field_date(text)
+            if day:
+                drop[i] = True
+                header.date = header.date or day
+    return [line for line, gone in zip(lines, drop) if not gone], header
+
+
+def _first_part(value: str) -> str:
+    """``臺南市北區區公所 經建課 聯絡人: …`` -> ``臺南市北區區公所``."""
+    return re.split(r"\s|[：:]", value.strip(), maxsplit=1)[0]

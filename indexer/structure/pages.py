@@ -1,0 +1,93 @@
+"""Pass 5: several reports in one file (a page of articles, a run of briefs)."""
+
+from __future__ import annotations
+
+from rsearch.indexer.structure.credits import writer_byline
+from rsearch.indexer.structure.shapes import opens_with_dateline
+from rsearch.indexer.structure.titles import cited
+from rsearch.indexer.structure.units import Role, Unit
+
+
+# --- 5. several reports in one file -----------------------------------------------
+
+
+def split_reports(units: list[Unit]) -> list[list[Unit]]:
+    """Start a new report at a heading whose text opens with a dateline
+    (``## 标题`` + ``本报讯 …``), at a second markdown ``#`` title, and at a
+    heading or title block after a byline that closed the previous article.
+
+    A file whose articles are headed by cited bylines (``…《人民日报》（…第 05
+    版）``, a paper's archive) says where each article starts: there, and
+    only there, a report starts - the pieces of a multi-part article, each
+    with its own little title and byline, stay one report."""
+    if any(cited(u) for u in units):
+        return _split_at_citations(units)
+    reports: list[list[Unit]] = [[]]
+    has_body = False
+    closed = False
+    seen_title = False
+    for i, u in enumerate(units):
+        start = False
+        nxt = _next_text(units, i)
+        if u.role in (Role.HEADING, Role.TITLE, Role.TITLEGROUP, Role.KICKER) and has_body:
+            if nxt is not None and opens_with_dateline(nxt.text):
+                start = True
+            elif u.kind == "md" and u.level == 1 and seen_title:
+                start = True
+            elif closed and nxt is not None:
+                start = True
+            elif u.role == Role.TITLEGROUP and _byline_after_group(units, i):
+                start = True  # a title with its own byline: the next article
+            if u.role == Role.TITLEGROUP and i > 0 and units[i - 1].group == u.group:
+                start = False  # inside a title block
+        elif u.role == Role.BODY and has_body and opens_with_dateline(u.text):
+            start = True  # 本报讯 …: a brief with no headline of its own
+        if start:
+            reports.append([])
+            has_body = closed = False
+        reports[-1].append(u)
+        if u.kind == "md" and u.level == 1:
+            seen_title = True
+        if u.role == Role.BODY or u.kind == "bullet":
+            has_body = True
+        elif u.role == Role.BYLINE and has_body:
+            closed = True
+    return [r for r in reports if r]
+
+
+def _byline_after_group(units: list[Unit], i: int) -> bool:
+    j = i
+    while j < len(units) and units[j].role == Role.TITLEGROUP and units[j].group == units[i].group:
+        j += 1
+    return j < len(units) and units[j].kind == "byline" and writer_byline(units[j])
+
+
+def _next_text(units: list[Unit], i: int) -> Unit | None:
+    for u in units[i + 1 : i + 4]:
+        if u.kind in ("text", "bullet") and u.role in (Role.NONE, Role.BODY):
+            return u
+        if u.role in (Role.HEADING, Role.TITLE):
+            return None
+    return None
+
+
+def _split_at_citations(units: list[Unit]) -> list[list[Unit]]:
+    starts = set()
+    seen_text = False
+    for i, u in enumerate(units):
+        if cited(u):
+            k = i
+            while k > 0 and units[k - 1].role in (Role.TITLE, Role.SUBTITLE, Role.KICKER, Role.TITLEGROUP) \
+                    and units[k - 1].group == units[i - 1].group:
+                k -= 1
+            if seen_text:
+                starts.add(k)
+            seen_text = False
+        elif u.kind in ("text", "bullet") and u.role in (Role.BODY, Role.CAPTION, Role.HEADING, Role.NONE):
+            seen_text = True
+    reports: list[list[Unit]] = [[]]
+    for i, u in enumerate(units):
+        if i in starts and reports[-1]:
+            reports.append([])
+        reports[-1].append(u)
+    return reports
