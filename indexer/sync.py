@@ -284,7 +284,9 @@ def _describe_layout(es, index: str, summary: IndexSummary) -> None:
     try:
         now = index_admin.layouts.of_index(es, index)
         summary.shards, summary.replicas = now.shards, now.replicas
-        summary.health = es.cluster.health(index=index, wait_for_status="green", timeout="5s")["status"]
+        # A short wait for replicas still starting; a timed-out wait answers 408, with the health.
+        summary.health = es.options(ignore_status=408).cluster.health(
+            index=index, wait_for_status="green", timeout="5s")["status"]
     except (ApiError, TransportError):
         pass  # deleted (an incomplete rebuild) or the cluster is gone: the errors say so
 
