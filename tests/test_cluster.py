@@ -27,7 +27,7 @@ from rsearch.indexer.sync import index_paths
 pytestmark = pytest.mark.es
 
 REPORTS = REPO / "tests" / "reports"
-COPIES = 12  # copies of the seeds and test reports: a run long enough to kill a node in
+COPIES = 8  # copies of the seeds and test reports: a run long enough to kill a node in
 HEAP = "384m"
 FIGURES: dict[str, object] = {}
 
