@@ -2,7 +2,7 @@
 # `kibana-setup` service: index seeds/ into the compose Elasticsearch when the
 # index is empty, then import the Kibana objects (scripts/compose-setup.sh).
 # Python 3.11, as tested; every dependency has a manylinux wheel for it.
-# tests/test_install.py lays out exactly what the COPY lines copy, installs it
+# tests/integration/test_install.py lays out exactly what the COPY lines copy, installs it
 # the way the RUN line does and runs the CMD against a real node.
 FROM python:3.11-slim
 

@@ -4,8 +4,8 @@ three plain Elasticsearch baselines, on the same node in the same run.
     .venv/bin/python bench/bench_relevance.py [--split trial|dev] [--es-url URL]
         [--limit-queries N] [--json FILE] [--heap 1g]
 
-Data: CMRC 2018 (CC BY-SA 4.0, SQuAD format), read from ``<repo>/../shared/
-bench/cmrc2018/cmrc2018_{trial,dev}.json`` (override the ``shared`` folder
+Data: CMRC 2018 (CC BY-SA 4.0, SQuAD format), read from
+``<repo>/../shared/bench/cmrc2018/cmrc2018_{trial,dev}.json`` (override the ``shared`` folder
 with RSEARCH_SHARED); it is never copied into the repository. Any
 SQuAD-format pair of files under those names works: nothing here depends on
 CMRC beyond the format (``data[].title``, ``data[].paragraphs[].context``,
@@ -207,16 +207,21 @@ def load_index(es, index: str, docs) -> float:
     return time.perf_counter() - t0
 
 
-def build_indices(es, passages: list[str], prefix: str) -> dict[str, str]:
+def build_engine_index(es, passages: list[str], alias: str) -> float:
+    """The engine's index of the passages behind ``alias``; seconds taken."""
     from rsearch.indexer import index_admin
     from rsearch.core.analysis import dictionary_version
 
-    names = {}
-    alias = f"{prefix}-rsearch"
     physical = index_admin.create_physical(es, alias, dictionary_version())
     index_admin.point_alias(es, alias, physical)
+    return load_index(es, alias, engine_documents(passages))
+
+
+def build_indices(es, passages: list[str], prefix: str) -> dict[str, str]:
+    names = {}
+    alias = f"{prefix}-rsearch"
     names["rsearch"] = alias
-    secs = load_index(es, alias, engine_documents(passages))
+    secs = build_engine_index(es, passages, alias)
     print(f"indexed {len(passages)} passages: rsearch {secs:.1f}s", end="", flush=True)
 
     plain = {"number_of_shards": 1, "number_of_replicas": 0}
@@ -238,19 +243,19 @@ def build_indices(es, passages: list[str], prefix: str) -> dict[str, str]:
 _SYNTAX = str.maketrans({'"': " ", "-": " ", ":": " "})
 
 
-def run_engine(es, index: str, query: str, options: dict) -> tuple[list[str], bool, int]:
+def run_engine(es, index: str, query: str, options: dict, limit: int = TOP) -> tuple[list[str], bool, int]:
     """(ranked ids, whether the query language rejected the query, ES ms)."""
     from rsearch.search import QueryError, search
 
     if not query.strip():
         return [], False, 0  # an empty query browses everything: no answer
     try:
-        result = search(query, client=es, index=index, limit=TOP, **options)
+        result = search(query, client=es, index=index, limit=limit, **options)
         return [h.id for h in result.hits], False, result.took
     except QueryError:
         pass
     try:
-        result = search(query.translate(_SYNTAX), client=es, index=index, limit=TOP, **options)
+        result = search(query.translate(_SYNTAX), client=es, index=index, limit=limit, **options)
         return [h.id for h in result.hits], True, result.took
     except QueryError:
         return [], True, 0

@@ -56,9 +56,12 @@ BASELINE_NOTE = ("Percentages per source (kind) and overall on ../shared/realwor
 
 
 def _norm(text: str | None) -> str:
-    from rsearch.core.analysis import fold
+    """Text as compared: normalised as the indexer normalises every text (a
+    half-width colon between Chinese characters is a full-width one), folded
+    to simplified script, without white space."""
+    from rsearch.core.analysis import fold, normalize
 
-    return "".join(fold(text or "").split()).rstrip("：:。")
+    return "".join(fold(normalize(text or "")).split()).rstrip("：:。")
 
 
 class Tally:

@@ -97,7 +97,38 @@ def table():
                 continue
             names[code[:6]] = info.name = GAZETTEER_EXCEPTIONS[info.name]
         entries.append(info)
+    for info in _extra_places(cpca.AddrInfo, {info.name for info in entries}):
+        names[info.adcode] = info.name
+        entries.append(info)
     return entries, names
+
+
+# Province codes of cpca's table for the places it has only as provinces.
+_EXTRA_PROVINCES = {"": "71", "@香港": "81", "@澳門": "82"}
+
+
+def _extra_places(make, known: set[str]):
+    """Cities, counties and districts of Taiwan, Hong Kong and Macau from the
+    package's own table (data/places_tw_hk_mo.txt), with codes below their
+    province's in cpca's scheme (71CCDD; 81 and 82 have no city level). A
+    name cpca already has at another place (金門縣, 連江縣: counties of
+    Fujian in its table) is left to cpca."""
+    from importlib.resources import files
+
+    text = (files("rsearch.core") / "data" / "places_tw_hk_mo.txt").read_text(encoding="utf-8")
+    rows = [line.split() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    for city_no, row in enumerate(rows, 1):
+        head, districts = row[0], row[1:]
+        if head.startswith("@"):
+            prefix = _EXTRA_PROVINCES[head] + "01"
+        else:
+            city = fold(head)
+            if city in known:
+                continue
+            prefix = f"71{city_no:02d}"
+            yield make(city, prefix + "00" + "0" * 6, "", "")
+        for n, district in enumerate(districts, 1):
+            yield make(fold(district), f"{prefix}{n:02d}" + "0" * 6, "", "")
 
 
 def lineage(code: str) -> list[str]:

@@ -83,7 +83,7 @@ def _token_pattern(tight: bool) -> re.Pattern:
     dateline or at the end of a paragraph (``（记者王建军 通讯员赵丽）``,
     ``（孙伟摄）``), where papers often leave out the spaces: there a name may
     end right before ``摄`` or ``报道`` at the end."""
-    # A name may run into 摄 (本报记者 罗阳奇摄): the parse checks it starts
+    # A name may run into 摄 (本报记者 宋知远摄): the parse checks it starts
     # with a surname, so a word ending in 摄 (航拍摄) is not taken for one.
     name_end = _BOUNDARY[:-1] + (r"|摄影?(?=\s|$)|报道$|报导$)" if tight else r"|摄影?(?=\s|$))")
     return re.compile(
@@ -214,6 +214,14 @@ def parse_byline(line: str, tight: bool = False, bare_need_surname: bool = False
     """
     raw = " ".join(line.split())
     text = _strip_decoration(fold(raw))
+    agency = _PHOTO_AGENCY.search(text)
+    if agency is not None:
+        # 张三摄（新华社发）: the agency that supplied the photo, in brackets.
+        byline = parse_byline(text[:agency.start("bracket")], tight, bare_need_surname)
+        if byline is not None:
+            byline.publication = byline.publication or agency.group("agency")
+            byline.raw = raw
+        return byline
     cited = _CITATION.search(text)
     if cited is not None and (cited.group("date") or cited.group("page")):
         return _cited_byline(text[:cited.start()].strip(), cited, raw, tight)
@@ -309,11 +317,13 @@ _CITATION = re.compile(
     r"(?P<date>(?P<y>(?:19|20)\d{2})\s*[年\-./]\s*(?P<m>\d{1,2})\s*[月\-./]\s*(?P<d>\d{1,2})\s*日?)?\s*"
     r"(?:第?\s*(?P<page>[0-9A-Za-z]{1,4})\s*版)?\s*[）)]$"
 )
+# A photo credit followed by the agency in brackets: 张三摄（人民视觉）, 李四 摄（新华社发）.
+_PHOTO_AGENCY = re.compile(r"摄影?\s*(?P<bracket>[（(](?P<agency>[^（）()\s]{2,10}?)发?[）)])$")
 # Names padded to the width of three characters: 常  钦 (two characters set
 # apart by spaces, each standing alone) is the name 常钦.
 _PADDED = re.compile(rf"(?<!\S)([{CJK}])[ \u3000]+([{CJK}])(?!\S)")
 _MARK_CHARS = set("文图摄")
-# What a byline may name besides people: where they work (河南省漯河市, 某某大学).
+# What a byline may name besides people: where they work (湖北省宜昌市, 某某大学).
 _AFFILIATION = re.compile(
     rf"^[{CJK}]{{2,}}(?:省|市|县|区|州|旗|盟|镇|乡|村|大学|学院|研究院|研究所|研究中心|中心|委员会|协会|学会)$"
 )
@@ -329,9 +339,9 @@ def _join_padded(text: str) -> str:
 
 
 def _cited_byline(head: str, cited: re.Match, raw: str, tight: bool) -> Byline | None:
-    """A byline closed by a citation (``本报记者  常  钦《人民日报》（…）``): the
-    citation makes it certain, so bare names count (邱超奕《人民日报》（…）),
-    with their workplace (河南省漯河市  张玉胜), and a line of nothing but the
+    """A byline closed by a citation (``本报记者  林  晓《晨光日报》（…）``): the
+    citation makes it certain, so bare names count (宋知远《晨光日报》（…）),
+    with their workplace (湖北省宜昌市  宋知远), and a line of nothing but the
     citation is a byline that names no one."""
     day = None
     if cited.group("date"):

@@ -50,7 +50,7 @@ from rsearch.indexer.models import Regions
 # Short forms that are ordinary words far more often than places.
 _SHORT_FORM_WORDS = frozenset(
     "大同 来宾 安康 四平 白银 北海 日照 朝阳 中山 长治 普洱 新乡 安顺 三明 "
-    "安庆 白城 山南 海东 吉安 通化 中卫".split()
+    "安庆 白城 山南 海东 吉安 通化 中卫 阿里".split()
 )
 
 # Common surnames; a place short form right after one is read as a given
@@ -100,7 +100,7 @@ class _Scanner:
     a set of their two-character prefixes rules out almost every position
     with one lookup. pyahocorasick walks a root node that fans out over
     most first characters of the table and was the slower of the two on
-    news text (same matches; compared in tests/test_metadata.py)."""
+    news text (same matches; compared in tests/unit/test_metadata.py)."""
 
     def __init__(self, values: dict[str, tuple]) -> None:
         by_prefix: dict[str, list[tuple[str, tuple]]] = {}
@@ -334,13 +334,21 @@ def _roc_year(m: re.Match) -> str:
     return str(year + ROC_OFFSET) + m.group("sep") if 34 <= year <= 200 else m.group(0)
 
 
-def gregorian(text: str) -> str:
+# In text of traditional script (Taiwan's), a bare three-digit year is a 民國
+# one too: 108年度 is 2019. (In mainland text 108年 is more often a length
+# of time, 108年历史, so it is read so only there.)
+_ROC_YEAR = re.compile(r"(?<![\d.])(?P<y>1[0-4]\d)(?P<sep>\s*年)(?![代前来间龄级])")
+
+
+def gregorian(text: str, traditional: bool = False) -> str:
     """``text`` with 民國 years written as Gregorian ones (113年5月9日 ->
-    2024年5月9日, 民國113年 -> 2024年), so that every date reader reads them."""
+    2024年5月9日, 民國113年 -> 2024年; in ``traditional`` script text also
+    108年度 -> 2019年度), so that every date reader reads them."""
     if "年" not in text:
         return text
     text = _ROC_ERA.sub(lambda m: str(int(m.group("y")) + ROC_OFFSET), text)
-    return _ROC_DATE.sub(_roc_year, text)
+    text = _ROC_DATE.sub(_roc_year, text)
+    return _ROC_YEAR.sub(_roc_year, text) if traditional else text
 
 
 _FIELD_DATE = re.compile(

@@ -94,20 +94,20 @@ def format_parsed(parsed: ParsedFile) -> str:
         lines.append(f"  report {d['report_no']}")
         for key in ("kicker", "title", "subtitle"):
             if d[key] is not None or key == "title":
-                lines.append(f"    {key + ':':10}{_shown(d[key])}")
+                lines.append(f"    {key + ':':13}{_shown(d[key])}")
         people = ", ".join(f"{p['name']} ({p['role']})" for p in d["people"])
-        lines.append(f"    {'people:':10}{people or '-'}")
+        lines.append(f"    {'people:':13}{people or '-'}")
         for key in ("publication", "issuer"):
             if d[key]:
-                lines.append(f"    {key + ':':10}{d[key]}")
-        lines.append(f"    {'region:':10}{' / '.join(d['region']) or '-'}")
+                lines.append(f"    {key + ':':13}{d[key]}")
+        lines.append(f"    {'region:':13}{' / '.join(d['region']) or '-'}")
         when = f"{d['date']} ({d['date_source']})" if d["date"] else "-"
-        lines.append(f"    {'date:':10}{when}")
-        lines.append(f"    {'sections:':10}{len(d['sections'])}")
+        lines.append(f"    {'date:':13}{when}")
+        lines.append(f"    {'sections:':13}{len(d['sections'])}")
         for s in d["sections"]:
             lines.append(f"      {s['index']}. {_shown(s['title'])} ({s['paragraphs']} paragraphs)")
         chunks = ", ".join(f"{k} {n}" for k, n in d["chunks"].items())
-        lines.append(f"    {'chunks:':10}{chunks or '-'}")
+        lines.append(f"    {'chunks:':13}{chunks or '-'}")
     return "\n".join(lines)
 
 

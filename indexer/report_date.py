@@ -34,6 +34,7 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
+from rsearch.core.analysis import fold
 from rsearch.indexer.metadata import extract_dates, gregorian
 from rsearch.indexer.models import Report
 from rsearch.indexer.report_region import opening_paragraph
@@ -251,8 +252,10 @@ def report_date(
     """(date, source) of ``report`` (see module doc); (None, None) if undated."""
     if report.byline_date:
         return report.byline_date, "byline"
-    text = gregorian(report_text(report))
-    page_text = gregorian(page_text)
+    text = report_text(report)
+    traditional = fold(text) != text  # Taiwan's script: 108年 is a 民國 year
+    text = gregorian(text, traditional)
+    page_text = gregorian(page_text, traditional)
     header = report.header_date or header_date(page_text)
     year = (_page_year(page_text) if page_text else latest_year(text)) or latest_year(text)
     found = _dateline(gregorian(opening_paragraph(report)), year, header)

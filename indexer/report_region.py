@@ -41,11 +41,26 @@ W_TITLE, W_DATELINE, W_OPENING, W_PUBLICATION, W_BODY = 3.0, 3.0, 1.0, 1.0, 0.1
 
 # Before a place: it is where people went, not where the report is from.
 _TRIP_BEFORE = re.compile(r"(?:前往|奔赴|远赴|赴|来到|走进|到访|去往|到)$")
+# Between the destinations of one trip: 前往山东、云南 / 到北京和上海.
+_TRIP_ON = re.compile(r"[、和及与]?")
 # After a place: an event or a site named after it.
 _NAMED_AFTER = re.compile(r"会议|精神(?!文明)|会址|战役|起义|事变|旧址|纪念馆|革命")
 
 # The place part of a dateline: 本报洛阳讯, 新华社郑州3月1日电, 中新网北京电.
 _DATELINE_PLACE = re.compile(r"^[【\[（(]?(?:本报(?P<a>[^\s，。讯（(]{1,10})讯|(?:新华社|中新社|中新网)(?P<b>[^\s，。\d]{1,10}?)\d{0,2}月?\d{0,2}日?电)")
+
+
+# With only body mentions to go by, one province must have this share of them.
+_BODY_MIN_SHARE = 2 / 3
+# A report about the whole country says so where it says where it is from.
+_NATIONAL = re.compile(r"全国|我国|各地|各省|中央|国务院|全军|全党")
+
+
+def _one_place_dominates(score: dict[str, float]) -> bool:
+    provinces = {c: v for c, v in score.items() if len(c) == 2}
+    if not provinces:
+        return False
+    return max(provinces.values()) >= _BODY_MIN_SHARE * sum(provinces.values())
 
 
 def dateline_place(paragraph: str) -> str:
@@ -81,9 +96,12 @@ def report_region(report: Report) -> list[str]:
     score: dict[str, float] = defaultdict(float)  # adcode prefix -> weight of its subtree
     own: dict[str, float] = defaultdict(float)  # the same, from weighted parts only
     trip_end = -2  # a trip's destination goes on: 前往贵州省遵义市
+    headed = False
     for mention in place_mentions(joined):
         weight = next(w for lo, hi, w in spans if lo <= mention.start < hi)
-        if _TRIP_BEFORE.search(joined, max(0, mention.start - 2), mention.start) or trip_end == mention.start - 1:
+        if _TRIP_BEFORE.search(joined, max(0, mention.start - 2), mention.start) or (
+            trip_end >= 0 and _TRIP_ON.fullmatch(joined, trip_end + 1, mention.start)
+        ):
             trip_end = mention.end
             continue
         if _NAMED_AFTER.match(joined, mention.end + 1):
@@ -94,7 +112,16 @@ def report_region(report: Report) -> list[str]:
                 score[code[:width]] += weight
                 if weight > W_BODY:
                     own[code[:width]] += weight
+        if weight >= W_DATELINE:
+            headed = True  # the title or the dateline names a place
     require_own = bool(own)
+    national = _NATIONAL.search(fold(title + "\n" + opening)) is not None
+    if (national and not headed) or (not require_own and not _one_place_dominates(score)):
+        # A report about the whole country (全国, 各地 … and no place in its
+        # title or dateline), or one whose text ranges over several places
+        # with nothing saying where it is from, has no region: a wrong one
+        # would be worse.
+        return []
 
     chosen = ""
     for width in (2, 4, 6):

@@ -371,8 +371,8 @@ def _worker_pool(n_files: int):
 def _workers() -> int:
     """One worker process per core. Preparing in-process instead (one core
     for Python, the other left to Elasticsearch) halves the memory but was
-    slower end to end on two cores (bench/bench_indexing.py; figures in the
-    README), most likely because the thread that prepares holds the GIL
+    slower end to end on two cores (bench/bench_indexing.py; figures in
+    docs/benchmarks.md), most likely because the thread that prepares holds the GIL
     that the one sending the bulk requests waits for, and Elasticsearch
     waits with it."""
     return os.cpu_count() or 1

@@ -238,10 +238,15 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress, shards, replicas):
             click.echo(f"skipped {skip['path']}: {skip['reason']}")
         if summary.orphans_deleted:
             click.echo(f"deleted orphan indices of an interrupted rebuild: {', '.join(summary.orphans_deleted)}")
+        # The files found add up: added + changed + unchanged + unreadable
+        # (named in the Error: lines above); removed and skipped files are
+        # not among them.
+        unreadable = len({e["path"] for e in summary.errors if e["path"]} - set(summary.added) - set(summary.changed))
+        unchanged = max(0, summary.files - len(summary.added) - len(summary.changed) - unreadable)
         click.echo(
             f"{summary.files} files ({len(summary.added)} added, {len(summary.changed)} changed, "
-            f"{len(summary.removed)} removed, {len(summary.skipped)} skipped), "
-            f"{summary.reports} reports, {summary.chunks} chunks: "
+            f"{unchanged} unchanged, {unreadable} unreadable), {len(summary.removed)} removed, "
+            f"{len(summary.skipped)} skipped, {summary.reports} reports, {summary.chunks} chunks: "
             f"{summary.indexed} indexed, {summary.unchanged} unchanged, {summary.deleted} deleted, "
             f"{summary.failed} failed ({summary.seconds:.1f}s"
             + (f", of which merge {summary.merge_seconds:.1f}s" if summary.merge_seconds is not None else "")
@@ -372,6 +377,32 @@ def stats_cmd(ctx, as_json):
         click.echo(json.dumps(stats, ensure_ascii=False))
         return
     click.echo(render_stats(stats))
+
+
+@cli.command("parse")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
+def parse_cmd(paths, as_json):
+    """Show what the parser makes of report files, without Elasticsearch.
+
+    For every report in each file (folders are walked): title, subtitle,
+    kicker, people and their roles, region, date and where it came from,
+    sections and the kinds of its chunks. Exit code 1 if a file was unreadable.
+    """
+    from rsearch.indexer.parse import format_parsed, parse_file
+    from rsearch.indexer.pipeline import iter_files
+
+    ok = True
+    for path in iter_files(paths):
+        parsed = parse_file(path)
+        if parsed.error is not None:
+            ok = False
+            click.secho(f"Error: {parsed.path}: {parsed.error}", fg="red", err=True)
+        if as_json:
+            click.echo(json.dumps(parsed.to_dict(), ensure_ascii=False))
+        elif parsed.error is None:
+            click.echo(format_parsed(parsed))
+    sys.exit(0 if ok else 1)
 
 
 # -- serve ---------------------------------------------------------------------

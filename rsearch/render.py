@@ -159,6 +159,7 @@ def _cut(text: str, width: int) -> str:
 
 def render_result(result: SearchResult, explain: bool = False, width: int | None = None) -> str:
     width = width or terminal_width()
+    needles = None  # the query's words, for marking section headings (made on first use)
     out = []
     unit = "reports" if result.grouped else "chunks"
     first = (result.page - 1) * result.limit + 1
@@ -172,7 +173,12 @@ def render_result(result: SearchResult, explain: bool = False, width: int | None
         else:
             head.append((hit.title or "(untitled)", "title"))
         if hit.section:
-            head.append((f" › {hit.section}", "plain"))
+            # The heading with the words searched for marked: a caption that
+            # matches only through its section shows why.
+            from rsearch.search.marking import mark_html, needles_for
+
+            needles = needles_for(result.query) if needles is None else needles
+            head += [(" › ", "plain"), *_pieces(mark_html(hit.section, needles, "<em>", "</em>"))]
         head.append((f"  ({hit.kind}, score {hit.score or 0:.2f})", "dim"))
         if hit.report_matches:
             head.append((f"  [{hit.report_matches} matching chunks]", "dim"))

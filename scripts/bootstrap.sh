@@ -19,7 +19,8 @@ fi
 # The browser tests drive Debian's Chromium through Playwright (Playwright's
 # own browser download cannot work here): install it when it is missing, with
 # a small CJK font so the page's screenshot (docs/search-page.png) shows text.
-if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+# RSEARCH_BOOTSTRAP_APT=no leaves the system alone (the fresh-machine test).
+if [ "${RSEARCH_BOOTSTRAP_APT:-yes}" != no ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
   sudo_=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo_="sudo -n"
   $sudo_ apt-get update -qq && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei \
     || echo "bootstrap: could not install chromium; the browser tests will be skipped" >&2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 
 from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch.dsl import A, Search
 
 from rsearch.core import analysis, layout, schema
 from rsearch.core.errors import IndexMissing, NotFound, RsearchError, from_elasticsearch
@@ -54,11 +55,9 @@ def chunk_in_context(es: Elasticsearch, alias: str, chunk_id: str) -> dict:
     except NotFoundError:
         raise NotFound(f"no chunk with id '{chunk_id}' in '{alias}'") from None
     chunk = {"id": doc["_id"], **doc["_source"]}
-    siblings = es.search(
-        index=info.physical, query={"term": {"report_id": chunk["report_id"]}},
-        sort=[{"chunk_index": "asc"}], size=1000,
-        source=["section", "section_index", "chunk_index", "kind", "text"],
-    )["hits"]["hits"]
+    siblings = (Search(using=es, index=info.physical).filter("term", report_id=chunk["report_id"])
+                .sort("chunk_index").source(["section", "section_index", "chunk_index", "kind", "text"])
+                .extra(size=1000).execute().to_dict()["hits"]["hits"])
     order = [h["_id"] for h in siblings]
     pos = order.index(chunk_id) if chunk_id in order else -1
     sections = list(dict.fromkeys(h["_source"].get("section") for h in siblings if h["_source"].get("section")))
@@ -81,11 +80,11 @@ def index_stats(es: Elasticsearch, alias: str) -> dict:
     info = schema.current(es, alias)
     if not info.exists:
         raise IndexMissing(alias)
-    resp = es.search(index=info.physical, size=0, track_total_hits=True, aggs={
-        "kinds": {"terms": {"field": "kind"}},
-        "reports": {"cardinality": {"field": "report_id", "precision_threshold": 40000}},
-        "files": {"cardinality": {"field": "source_path", "precision_threshold": 40000}},
-    })
+    s = Search(using=es, index=info.physical).extra(size=0, track_total_hits=True)
+    s.aggs.bucket("kinds", A("terms", field="kind"))
+    s.aggs.metric("reports", A("cardinality", field="report_id", precision_threshold=40000))
+    s.aggs.metric("files", A("cardinality", field="source_path", precision_threshold=40000))
+    resp = s.execute().to_dict()
     store = es.indices.stats(index=info.physical, metric="store")["indices"][info.physical]
     current_dict = analysis.dictionary_version()
     return {
@@ -131,11 +130,9 @@ def report_with_sections(es: Elasticsearch, alias: str, report_id: str) -> dict:
     info = schema.current(es, alias)
     if not info.exists:
         raise IndexMissing(alias)
-    hits = es.search(
-        index=info.physical, query={"term": {"report_id": report_id}},
-        sort=[{"section_index": "asc"}, {"chunk_index": "asc"}], size=MAX_REPORT_CHUNKS,
-        source_excludes=schema.SOURCE_EXCLUDES,
-    )["hits"]["hits"]
+    hits = (Search(using=es, index=info.physical).filter("term", report_id=report_id)
+            .sort("section_index", "chunk_index").source(excludes=schema.SOURCE_EXCLUDES)
+            .extra(size=MAX_REPORT_CHUNKS).execute().to_dict()["hits"]["hits"])
     if not hits:
         raise NotFound(f"no report with id '{report_id}' in '{alias}'")
     first = hits[0]["_source"]

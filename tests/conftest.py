@@ -23,17 +23,26 @@ from rsearch.core.settings import Settings
 from paths import REPO
 
 
-# Fixtures that need a real node; a test that uses any of them (directly or
-# through another fixture) is an integration test.
-_NODE_FIXTURES = {"es_url", "es", "index_name", "settings", "node_home"}
+# Two sets: tests/unit never needs a node (the whole set well under a minute);
+# tests/integration runs against a real one, or the network. Every test of
+# tests/integration is marked ``es``, so ``pytest -m "not es"`` is the unit set
+# wherever it is run from, and a unit test that asks for a node is an error.
+_INTEGRATION = REPO / "tests" / "integration"
+_UNIT = REPO / "tests" / "unit"
+_NODE_FIXTURES = {"es_url", "es", "index_name", "settings", "docker_services"}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test that needs a node with ``es``, so that
-    ``pytest -m "not es"`` is the fast unit set (no node is started)."""
+    misplaced = []
     for item in items:
-        if _NODE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        needs_node = bool(_NODE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        if item.path.is_relative_to(_INTEGRATION) or needs_node:
             item.add_marker(pytest.mark.es)
+        if needs_node and item.path.is_relative_to(_UNIT):
+            misplaced.append(item.nodeid)
+    if misplaced:
+        raise pytest.UsageError("unit tests never use a node; move these to tests/integration: "
+                                + ", ".join(misplaced))
 
 
 def _docker_engine_answers() -> bool:

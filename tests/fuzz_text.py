@@ -1,4 +1,4 @@
-"""Random query text for the fuzz tests (tests/test_fuzz.py) and the fuzz
+"""Random query text for the fuzz tests (tests/unit/test_fuzz.py, tests/integration/test_fuzz.py) and the fuzz
 campaign (bench/bench_fuzz.py): Chinese, emoji, control characters, NUL,
 lone surrogates (bytes that were not UTF-8), the query language's own syntax,
 and real words of the seeds so that many queries also find something."""

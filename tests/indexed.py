@@ -24,3 +24,14 @@ def all_chunks(es, alias: str) -> dict[str, dict]:
     """Every chunk of the alias: id -> source."""
     resp = es.search(index=alias, size=10000, query={"match_all": {}})
     return {h["_id"]: h["_source"] for h in resp["hits"]["hits"]}
+
+
+def search_in(es, alias: str, query: str = "", **kw):
+    """rsearch.search.search() on the alias, through the test client."""
+    from rsearch.search import search
+
+    return search(query, client=es, index=alias, **kw)
+
+
+def hit_ids(result) -> set[str]:
+    return {h.id for h in result.hits}

@@ -9,8 +9,8 @@ from pathlib import Path
 import opencc
 
 from rsearch.indexer.sync import index_paths
+from paths import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 HTML_REPORT = ("网页安全测试报道\n\n"
                "本报记者 王小明\n\n"
                "测试人员在留言板输入<img src=x onerror=alert(1)>和“甲&乙”两段文字，检查网页安全。"
@@ -44,3 +44,18 @@ def drop(es, alias: str) -> None:
     found = es.indices.get(index=f"{alias}*")
     if found:
         es.indices.delete(index=",".join(found))
+
+
+def ok(resp) -> dict:
+    """The JSON body of a 200 answer."""
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def error(resp, status: int) -> str:
+    """The message of an error answer: one line, the documented shape."""
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert set(body) == {"status", "message"} and body["status"] == status
+    assert "\n" not in body["message"] and "Traceback" not in body["message"] and body["message"]
+    return body["message"]

@@ -40,8 +40,22 @@ def read(path: str | os.PathLike) -> Document:
     # not an article.
     if not body or len("".join(body.split())) < _MIN_ARTICLE:
         raise UnreadableFile(path, "HTML without article text")
-    title = (meta.title or "").strip() if meta else ""
+    title = _cms_title(data) or ((meta.title or "").strip() if meta else "")
     if title and not any(line.startswith("# ") for line in body.split("\n")):
         body = f"# {title}\n\n{body}"
     day = (meta.date or None) if meta else None
     return Document(normalize(body), day[:10] if day else None)
+
+
+def _cms_title(data: bytes) -> str:
+    """The article's title where the page's content system states it: Chinese
+    government and news sites built on TRS and similar systems carry
+    ``<meta name="ArticleTitle">``, while their ``<title>`` (what
+    trafilatura reads when there is no og:title) is often the site's name."""
+    from lxml import html as lxml_html
+
+    try:
+        found = lxml_html.fromstring(data).xpath('//meta[@name="ArticleTitle"]/@content')
+    except Exception:  # malformed markup: trafilatura's title stands
+        return ""
+    return found[0].strip() if found and found[0].strip() else ""

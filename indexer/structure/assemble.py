@@ -3,6 +3,8 @@ paragraphs, bylines -> people, places and dates."""
 
 from __future__ import annotations
 
+import re
+
 from rsearch.core.analysis import fold
 from rsearch.indexer.bylines import split_dateline_byline
 from rsearch.indexer.doclayout import Layout
@@ -10,6 +12,13 @@ from rsearch.indexer.models import Byline, Paragraph, Person, Report, Section
 from rsearch.indexer.structure.shapes import BULLETS, LEDE_LABEL_MAX, LEDE_LABELS
 from rsearch.indexer.structure.titles import choose_title
 from rsearch.indexer.structure.units import Role, Unit
+
+
+# A paragraph wholly in brackets that credits the text: who wrote it, who
+# put it together, where it was taken from.
+_CREDIT_NOTE = re.compile(r"^[（(](?:作者|本文作者|.{0,12}整理|摘编自|摘自|来源|稿件来源|转载自|原载)[^（）()]*[）)]$")
+# The sign-off of an editor's note: ——编者, —— 编  者.
+_EDITOR_SIGN_OFF = re.compile(r"^[—-]{1,2}\s*编\s*者\s*$")
 
 
 def _clean_bullet(text: str) -> str:
@@ -70,6 +79,11 @@ def build_report(
             continue
         if u.byline is not None:  # cut off the end of this text (split_unit_bylines)
             bylines.append(u.byline)
+        if u.kind == "text" and (_CREDIT_NOTE.match(fold(u.text)) or _EDITOR_SIGN_OFF.match(fold(u.text))):
+            # （作者为某大学教授）, （本报记者 张三整理）, （摘编自《某报》）, ——编者:
+            # credits, kept with the bylines, out of the body text.
+            bylines.append(Byline(publication=None, people=[], raw=u.text))
+            continue
         if u.role == Role.CAPTION:
             add(u.text, "caption")
             continue

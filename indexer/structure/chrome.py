@@ -204,5 +204,5 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
 
 
 def _first_part(value: str) -> str:
-    """``臺南市北區區公所 經建課 聯絡人: …`` -> ``臺南市北區區公所``."""
+    """``某某區公所 某某課 聯絡人: …`` -> ``某某區公所``."""
     return re.split(r"\s|[：:]", value.strip(), maxsplit=1)[0]

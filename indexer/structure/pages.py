@@ -50,8 +50,8 @@ def split_reports(units: list[Unit]) -> list[list[Unit]]:
             seen_title = True
         if u.role == Role.BODY or u.kind == "bullet":
             has_body = True
-        elif u.role == Role.BYLINE and has_body:
-            closed = True
+        elif u.role == Role.BYLINE and has_body and writer_byline(u):
+            closed = True  # an editor's credit (责任编辑) ends a web page's text, not an article
     return [r for r in reports if r]
 
 

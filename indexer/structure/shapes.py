@@ -101,11 +101,11 @@ _KICKER_END = ("：", ":", "——", "--", "……")
 
 def kicker_like(text: str) -> bool:
     """A short lead-in line above a title: ``洛阳市老城区西关办事处：``,
-    ``针对机械司法等问题，最高法发布指导意见——`` (a dash leading into the
-    title), ``白酒、宠物、自加热食品……``."""
+    ``针对群众反映的停车难问题，某市出台新规——`` (a dash leading into
+    the title), ``雨伞、水杯、充电宝……``."""
     if len(text) < 3 or not text.endswith(_KICKER_END):
         return False
-    return headline_like(kicker_text(text)) and not text.startswith(("——", "—", "--"))
+    return headline_like(kicker_text(text).rstrip("…")) and not text.startswith(("——", "—", "--"))
 
 
 def kicker_text(text: str) -> str:

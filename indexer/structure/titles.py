@@ -3,6 +3,7 @@ short lines, and choosing a report's title from them."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rsearch.indexer.structure.credits import writer_byline
@@ -56,11 +57,17 @@ _BLOCK_LINE_MAX = 60  # display width
 def title_line_like(text: str) -> bool:
     """A line that can be part of a title block above a byline: short, not a
     sentence (no 。, not ending mid-clause); unlike a heading it may ask or
-    exclaim (``装修违规拆改承重墙，谁来赔？``)."""
+    exclaim (``老房漏水，该找谁修？``)."""
     return (
         2 <= len(text) and width(text) <= _BLOCK_LINE_MAX and "。" not in text and text[-1] not in "，,、；;"
-        and balanced(text)
+        and balanced(text) and not _NOTE.match(text) and not _PHOTO_CREDIT.search(text)
     )
+
+
+# A line wholly in brackets is a note (（作者为…）, （摘编自《…》）), not a title;
+# a line ending in a photo credit (张三摄（新华社发）) is a caption's credit.
+_NOTE = re.compile(r"^[（(][^（）()]*[）)]$")
+_PHOTO_CREDIT = re.compile(r"摄影?\s*(?:[（(][^（）()]*[）)])?$")
 
 
 _TITLE_BLOCK_MAX = 4  # lines: kickers, title, subtitles
@@ -91,7 +98,7 @@ def mark_cited_title_blocks(units: list[Unit]) -> list[int]:
 
 
 def label_line(text: str) -> bool:
-    """``系列：大家谈·向着教育强国奋进⑤``: a short label, a colon and a name, as
+    """``系列：走基层·看变化③``: a short label, a colon and a name, as
     papers tag a series or column beside a title."""
     head, colon, rest = text.partition("：")
     if not colon:
@@ -195,6 +202,8 @@ def title_from_lines(lines: list[str]) -> TitleParts:
             plain.append((k, line))
     before = [line for k, line in plain if first_dash is None or k < first_dash]
     after = [line for k, line in plain if first_dash is not None and k > first_dash]
+    labels = [line for line in before if label_line(line)]
+    before = [line for line in before if not label_line(line)]  # 系列：… beside a title
     if first_dash is not None and before:
         parts.kicker += before[:-1]
         parts.title = before[-1]
@@ -203,8 +212,11 @@ def title_from_lines(lines: list[str]) -> TitleParts:
         # short is the title's end, not a subtitle (老旧小区改造让居民 / 住得更舒心).
         parts.title = join_lines(*before)
     elif before:
-        parts.title = before[0]
-        parts.subtitle += before[1:]
+        main = _main_line(before)
+        parts.kicker += before[:main]
+        parts.title = before[main]
+        parts.subtitle += before[main + 1:]
+    parts.subtitle += labels
     for k, line in enumerate(lines):
         if dash_line(line):
             parts.subtitle.append(strip_dash(line))
@@ -212,6 +224,27 @@ def title_from_lines(lines: list[str]) -> TitleParts:
     if parts.title is None and parts.subtitle:
         parts.title = parts.subtitle.pop(0)
     return parts
+
+
+# A column tag after a title: （人民时评）, （2025春运一线）.
+_COLUMN_TAG = re.compile(r"[（(][^（）()]{2,12}[）)]$")
+# Two phrases set apart by spaces, as papers set a title's parallel halves.
+_SPACED = re.compile(r"\S\s+\S")
+
+
+def _main_line(lines: list[str]) -> int:
+    """Which of a title block's plain lines is the title (主题), the others
+    being kickers above it (引题) or subtitles below it (副题). The title is
+    the line set as one: with a column tag, or two phrases set apart by
+    spaces; else the shortest, as a kicker or subtitle explains at more
+    length than the title says (ties: the later line, kickers being the
+    commoner)."""
+    def rank(k: int) -> tuple:
+        line = lines[k].strip()
+        marked = bool(_COLUMN_TAG.search(line)) or bool(_SPACED.search(line))
+        return (not marked, width(line), -k)
+
+    return min(range(len(lines)), key=rank)
 
 
 def choose_title(units: list[Unit]) -> tuple[TitleParts, set[int]]:

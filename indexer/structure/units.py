@@ -93,7 +93,12 @@ def lines_are_paragraphs(blocks: list[Block]) -> bool:
     web page saved as text): most lines of multi-line blocks end a sentence.
     In a PDF dump or a newspaper column most lines are wrapped instead."""
     lines = [line for block in blocks if len(block.lines) > 1 for line in block.lines]
-    return len(lines) >= 6 and sum(map(ends_sentence, lines)) * 2 >= len(lines)
+    if len(lines) >= 6 and sum(map(ends_sentence, lines)) * 2 >= len(lines):
+        return True
+    # Or nothing is wrapped: the long lines of the file are whole paragraphs
+    # (they end a sentence), as in text with a blank line after each.
+    long = [line for block in blocks for line in block.lines if width(line) > 2 * LONG]
+    return len(long) >= 3 and sum(map(ends_sentence, long)) >= 0.8 * len(long)
 
 
 def make_units(blocks: list[Block], col_width: float | None, templates: list[Template]) -> list[Unit]:

@@ -2,7 +2,7 @@
 
 The artifact is ``org.elasticsearch.distribution.integ-test-zip:elasticsearch``
 (packaging ``zip``) on Maven Central. It holds only the server, the transport
-modules and x-pack core/security, which is all this project uses.
+modules and the x-pack core and security modules, which is all this project uses.
 
 Maven Central serves no checksum files for this artifact (no .sha1, .md5 or
 .sha512: 404 for each), so Maven's own ``--strict-checksums`` can only fail.

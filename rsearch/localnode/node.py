@@ -34,7 +34,7 @@ SERVICE_USER = "rsearch"
 
 # Security is off: acceptable only because the node binds to 127.0.0.1 and is
 # unreachable from other machines. Point rsearch at a secured cluster for
-# anything shared (see README, "Another cluster").
+# anything shared (docs/settings.md, "Connecting to a cluster").
 CONFIG_TEMPLATE = """\
 # Written by rsearch. Loopback-only development node.
 cluster.name: {cluster_name}
@@ -191,10 +191,14 @@ class LocalNode:
         url = state["url"]
         version, health = "", None
         try:
-            with _client(url) as es:
-                version = es.info()["version"]["number"]
+            # A node that is up may still be slow to answer on a busy machine:
+            # a longer timeout than the start-up polls, so status says what it is.
+            with _client(url, timeout=15.0) as es:
+                # GET / is not in the test distribution: the node's own version instead.
+                nodes = es.nodes.info(node_id="_local", filter_path="nodes.*.version")
+                version = next(iter(nodes["nodes"].values()))["version"]
                 health = es.cluster.health()["status"]
-        except (ApiError, TransportError, KeyError):
+        except (ApiError, TransportError, KeyError, StopIteration):
             pass
         rss = None
         try:

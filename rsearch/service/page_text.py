@@ -56,7 +56,7 @@ ERRORS_ZH = [
     (r"bad filter '(.*?)'", "筛选条件“{0}”无效：请写成 名称:值，如 people:张再行"),
     (r"page (\d+) is beyond the first (\d+) results", "第 {0} 页超出了前 {1} 条结果：请缩小查询范围"),
     (r"no index '(.*?)' yet", "还没有索引“{0}”：请先运行 rsearch index 建立索引"),
-    (r"cannot reach Elasticsearch at (\S+?):? ", "无法连接 Elasticsearch（{0}）：请确认它已启动"),
+    (r"cannot reach Elasticsearch at (\S+?)(?::? |:?$)", "无法连接 Elasticsearch（{0}）：请确认它已启动（rsearch es start），或设置 RSEARCH_ES_URL"),
     (r"no (?:chunk|report) with id", "没有找到这篇报道或这段内容：链接有误，或它已从索引中删除"),
     (r".* is not valid UTF-8 text", "输入的文字不是有效的 UTF-8 编码"),
     (r"Input should be|should be greater than|should be less than", "参数无效"),

@@ -1,0 +1,77 @@
+"""A newspaper page from a paper's archive (written here in its shape): each
+article headed by a cited byline, kickers and titles told apart, a multi-part
+piece kept whole, credit notes out of the body."""
+
+from __future__ import annotations
+
+from rsearch.indexer.parse import parse_text
+
+PAGE = """河畔新栽一片林（城市观察）
+
+本报记者  林  晓《晨光日报》（2024年03月05日第 04 版）
+
+3月4日，志愿者在河畔种下一片新树，为城市添了一抹新绿。
+
+（作者为某某大学城市研究所研究员）
+
+宜昌市持续推进老旧街区改造——
+
+老街巷口换新颜
+
+《晨光日报》（2024年03月05日第 04 版）
+
+为了让居民出行更方便，老街的巷口铺上了新石板。以下是三位居民的讲述。
+
+——编  者
+
+东门社区居民——
+
+出门不再踩泥水
+
+宋知远
+
+过去一下雨，巷子里全是泥水，现在铺了石板，老人出门也放心了。
+
+（本报记者  宋知远整理）
+
+西门社区居民——
+
+晚上散步有了路灯
+
+周明远
+
+巷子里装上了路灯，晚饭后出来走走的人多了。
+
+湖北出台意见规范全省乡村小学办学行为
+
+打击违规收费行为
+
+湖北省宜昌市  宋知远《晨光日报》（2024年03月05日第 04 版）
+
+本报武汉3月4日电  （记者林晓）湖北省日前出台意见，规范乡村小学办学行为。
+"""
+
+
+def test_each_cited_byline_heads_one_article():
+    reports = parse_text(PAGE, "page.txt").reports
+    assert [r.title for r in reports] == ["河畔新栽一片林（城市观察）", "老街巷口换新颜", "打击违规收费行为"]
+    assert reports[1].kicker == "宜昌市持续推进老旧街区改造"
+    # Two plain lines: the longer, explaining one is the kicker (引题) above the title.
+    assert reports[2].kicker == "湖北出台意见规范全省乡村小学办学行为"
+    assert [r.date for r in reports] == ["2024-03-05"] * 3
+
+
+def test_a_multi_part_piece_stays_one_report_with_its_parts_as_sections():
+    piece = parse_text(PAGE, "page.txt").reports[1]
+    headings = [s.heading for s in piece.sections]
+    assert any(h and "出门不再踩泥水" in h for h in headings)
+    assert any(h and "晚上散步有了路灯" in h for h in headings)
+
+
+def test_people_and_credit_notes():
+    reports = parse_text(PAGE, "page.txt").reports
+    assert [(p.name, p.role) for p in reports[0].people] == [("林晓", "reporter")]
+    assert ("宋知远", "author") in [(p.name, p.role) for p in reports[2].people]
+    body = "\n".join(p.text for p in reports[0].paragraphs())
+    assert "作者为" not in body and any("作者为" in b for b in reports[0].bylines)
+    assert "编  者" not in "\n".join(p.text for p in reports[1].paragraphs())

@@ -1,0 +1,91 @@
+"""Text saved from web pages (written here, in the shapes such pages have):
+page controls, breadcrumbs and header fields are neither title nor body,
+their date and source are kept, 民國 dates are read, and text with one
+paragraph per line and no blank lines keeps its title block apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from rsearch.indexer.metadata import extract_dates, field_date, gregorian
+from rsearch.indexer.parse import parse_text
+from rsearch.indexer.structure.chrome import strip_chrome
+
+PAGE = """下载
+打印
+收藏
+【字号：
+加大
+还原
+减小
+】
+2030年青川市政府工作报告
+——2030年1月20日在青川市第九届人民代表大会第二次会议上
+来源：青川日报
+时间：2030-01-28
+青川市市长 林 远
+各位代表：
+现在，我受市人民政府委托作报告，请各位代表审阅。
+一、过去一年的工作
+过去一年，青川的茶园扩到三万亩，沿江步道修到了码头边，这一年大家过得踏实。
+我们在城北开了两家社区食堂，老人午饭有了着落，河滩上的旧仓库改成了青少年活动中心。
+我们新修乡道四十公里，青川到白石镇的班车从每天两趟加到六趟。
+二、今年的主要任务
+今年要把茶叶加工厂建起来，让采茶的乡亲多一份收入，再给城南的三所小学各添一座图书室。
+要把江边的老码头修好，夏天之前开通到对岸的渡船。
+"""
+
+
+def test_controls_and_fields_leave_the_text():
+    lines, header = strip_chrome(PAGE.split("\n"))
+    assert lines[0] == "2030年青川市政府工作报告"
+    assert not any(word in "\n".join(lines) for word in ("下载", "字号", "来源：", "时间："))
+    assert header.date == "2030-01-28" and header.source == "青川日报"
+
+
+def test_a_report_with_no_blank_lines_has_its_title_block_and_speaker():
+    (report,) = parse_text(PAGE, "page.txt").reports
+    assert report.title == "2030年青川市政府工作报告"
+    assert report.subtitle.startswith("2030年1月20日在青川市")
+    assert [(p.name, p.role) for p in report.people] == [("林远", "author")]
+    assert [s.title for s in report.sections][1:] == ["一、过去一年的工作", "二、今年的主要任务"]
+    # The report's own date is the day it was delivered (its subtitle), not the page's.
+    assert (report.date, report.date_source) == ("2030-01-20", "title")
+    assert report.publication == "青川日报"
+    body = "\n".join(p.text for p in report.paragraphs())
+    assert "下载" not in body and "来源" not in body
+
+
+def test_breadcrumb_lines():
+    lines, _ = strip_chrome(["当前位置：", "首页", ">", "政务信息", ">", "要闻", "某县召开春耕生产会议", "正文第一段。"])
+    assert lines == ["某县召开春耕生产会议", "正文第一段。"]
+
+
+def test_press_release_header_with_roc_date():
+    text = "某區公所辦理長者健康講座\n\n發稿單位：某區公所\n發稿時間：113年5月9日14:00\n區公所今(9)日辦理長者健康講座，邀請醫師說明用藥安全。\n"
+    (report,) = parse_text(text, "release.txt").reports
+    assert report.title == "某區公所辦理長者健康講座"
+    assert (report.date, report.date_source) == ("2024-05-09", "header")
+    assert report.issuer == "某區公所"
+
+
+def test_today_in_brackets_dates_a_release():
+    text = "某市舉辦親子活動\n\n市府今(12)日在公園舉辦親子活動，活動將持續至3月20日，3月12日起開放報名。民國113年起每年舉辦。\n"
+    (report,) = parse_text(text, "release.txt").reports
+    assert (report.date, report.date_source) == ("2024-03-12", "today")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("113年5月9日", "2024年5月9日"), ("民國113年", "2024年"), ("民国99年起", "2010年起"),
+    ("用了10年3月5日", "用了10年3月5日"),  # before 民國34年: not a 民國 date
+    ("2019年5月1日", "2019年5月1日"),
+])
+def test_gregorian(text, expected):
+    assert gregorian(text) == expected
+
+
+def test_roc_dates_are_dates():
+    assert extract_dates("於108年1月15日至1月16日辦理") == ["2019-01-15", "2019-01-16"]
+    assert field_date("113年05月09日14:00") == "2024-05-09"
+    assert field_date("2026-02-03 09:02:33") == "2026-02-03"
+    assert field_date("沒有日期") is None
