@@ -60,13 +60,16 @@ def apply_layout(es: Elasticsearch, physical: str, shards: int | None, replicas:
         es.indices.put_settings(index=physical, settings=Layout(now.shards, replicas).replica_settings())
 
 
-def create_physical(es: Elasticsearch, alias: str, dictionary_version: str, layout: Layout | None = None) -> str:
-    """Create a new, empty physical index from mappings/chunks.json."""
+def create_physical(es: Elasticsearch, alias: str, dictionary_version: str, layout: Layout | None = None,
+                    extra_settings: dict | None = None) -> str:
+    """Create a new, empty physical index from mappings/chunks.json (plus
+    ``extra_settings``: a rebuild's, indexer.merge)."""
     d = definition()
     name = f"{alias}-m{d['mapping_version']}-{time.strftime('%Y%m%d%H%M%S', time.gmtime())}-{time.time_ns() % 10**6:06d}"
     mappings = dict(d["mappings"])
     mappings["_meta"] = {"mapping_version": d["mapping_version"], "dictionary_version": dictionary_version}
-    settings = {**d["settings"], **(layout or Layout(1, layouts.DEFAULT_REPLICAS)).index_settings()}
+    settings = {**d["settings"], **(layout or Layout(1, layouts.DEFAULT_REPLICAS)).index_settings(),
+                **(extra_settings or {})}
     es.indices.create(index=name, settings=settings, mappings=mappings)
     return name
 

@@ -162,8 +162,7 @@ def _index_locked(es, alias, paths, *, rebuild, prune, progress, bulk_options, s
     if rebuild:
         layout = index_admin.choose_layout(es, shards, replicas, replacing=index_admin.current(es, alias).physical,
                                            input_bytes=input_bytes)
-        target = index_admin.create_physical(es, alias, dict_version, layout)
-        es.indices.put_settings(index=target, settings=settings_while_building())
+        target = index_admin.create_physical(es, alias, dict_version, layout, settings_while_building())
         held: dict[str, set[str]] = {}
     else:
         info = index_admin.current(es, alias)
