@@ -164,8 +164,7 @@ STAGES = {
     "region (report_region)": [("indexer/report_region.py", "report_region")],
     "report date (report_date)": [("indexer/report_date.py", "report_date")],
     "chunking (chunk_report)": [("indexer/chunking.py", "chunk_report")],
-    "analysis (to_document)": [("indexer/documents.py", "to_document")],
-    "  of which segmentation (cut_for_search)": [("", "cut_for_search")],
+    "document (to_document: fold check)": [("indexer/documents.py", "to_document")],
     "bulk JSON (serializer)": [("bench/bench_prepare.py", "<lambda>"), ("elasticsearch/serializer.py", "dumps")],
 }
 
@@ -182,9 +181,7 @@ SPY_STAGES = [
     ("  of which place scanning", "place_mentions (indexer/metadata.py", "report_region"),
     ("report date (report_date)", "report_date (indexer/report_date.py", None),
     ("chunking (chunk_report)", "chunk_report (indexer/chunking.py", None),
-    ("analysis (to_document)", "to_document (indexer/documents.py", None),
-    ("  of which segmentation (cut_for_search)", "cut_for_search (", "to_document"),
-    ("  of which bigrams", "_bigrams_of_folded (", "to_document"),
+    ("document (to_document: fold check)", "to_document (indexer/documents.py", None),
     ("JSON (serialise the document)", "dumps (", None),
 ]
 

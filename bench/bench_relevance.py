@@ -57,7 +57,7 @@ Systems (each sees only the passage text: no article title, no section):
   ``cjk_bigram`` filter (Lucene's CJKAnalyzer; what Anserini uses for
   Chinese): the test distribution has no analysis-common module, so
   ``cjk_bigram`` is not available here, and the same tokens are made in
-  Python instead (core.analysis.bigram_tokens on the folded text: each
+  Python instead (``bigrams`` below, on the folded text: each
   two adjacent CJK characters, a lone CJK character alone, other
   letter/digit runs whole), space-joined, analysed by ``whitespace``;
   the query's bigrams, ``match`` (OR).
@@ -169,11 +169,27 @@ def jieba_tokens(text: str) -> str:
     return " ".join(t for t in segmenter().cut(text) if t.strip())
 
 
-def bigrams(text: str) -> str:
-    """cjk_bigram's tokens of the folded text, space-joined (see the module docstring)."""
-    from rsearch.core.analysis import bigram_tokens
+# Scripts Lucene's CJKBigramFilter pairs up: Han (with extension A,
+# compatibility and supplementary ideographs), hiragana, katakana, hangul.
+CJK_BIGRAM_SCRIPT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff"
+# One CJK run, or one run of other letters/digits (a Latin word, a number).
+CJK_BIGRAM_RUN = rf"([{CJK_BIGRAM_SCRIPT}]+)|(?:(?![{CJK_BIGRAM_SCRIPT}])[^\W_])+"
 
-    return " ".join(bigram_tokens(text))
+
+def bigrams(text: str) -> str:
+    """cjk_bigram's tokens of the folded text, space-joined (see the module
+    docstring): every two adjacent CJK characters of a run, a lone CJK
+    character alone, other runs of letters or digits whole; a hard line
+    wrap between two Chinese characters is joined."""
+    import re
+
+    from rsearch.core.analysis import HARD_WRAP, fold
+
+    out: list[str] = []
+    for m in re.finditer(CJK_BIGRAM_RUN, re.sub(HARD_WRAP, "", fold(text))):
+        run = m.group(1)
+        out += [m.group(0)] if run is None or len(run) == 1 else [a + b for a, b in zip(run, run[1:])]
+    return " ".join(out)
 
 
 # Baseline -> what its one field holds (and what its query is made of).

@@ -108,11 +108,11 @@ def drop(es, pattern: str) -> None:
 def fresh_alias(es, name: str) -> str:
     from rsearch.core import analysis
     from rsearch.indexer import index_admin
-    from rsearch.indexer.merge import limit_merges_while_building
+    from rsearch.indexer.merge import settings_while_building
 
     drop(es, f"{name}*")
     physical = index_admin.create_physical(es, name, analysis.dictionary_version())
-    limit_merges_while_building(es, physical)  # as --rebuild builds its new index
+    es.indices.put_settings(index=physical, settings=settings_while_building())  # as --rebuild builds its index
     index_admin.point_alias(es, name, physical)
     return physical
 
@@ -227,6 +227,8 @@ def run_size(es, url: str, node_cpu: NodeCPU, mb_wanted: float, args) -> dict:
         res["unmerged_common"] = time_queries(es, alias, common_q)
 
     res["force_merge_s"] = round(force_merge(es, physical), 2)
+    # What `rsearch index --rebuild` takes end to end: the indexing and the merge.
+    res["with_merge_mb_per_s"] = round(mb / (wall + res["force_merge_s"]), 3)
     res["store_merged_mb"] = round(store_bytes(es, physical) / 2**20, 2)
     plain_unmerged, plain_merged = plain_index(es, texts)
     res["plain_unmerged_mb"] = round(plain_unmerged / 2**20, 2)
@@ -251,7 +253,8 @@ def show(r: dict) -> None:
           f"elasticsearch {es_cpu}; peak RSS self {r['peak_rss_mb_self']} MB, worker {r['peak_rss_mb_worker']} MB")
     print(f"  store: unmerged {r['store_unmerged_mb']:.1f} MB ({r['store_ratio_unmerged']:.2f}x plain "
           f"{r['plain_unmerged_mb']:.1f}), merged {r['store_merged_mb']:.1f} MB ({r['store_ratio_merged']:.2f}x plain "
-          f"{r['plain_merged_mb']:.1f}); force-merge {r['force_merge_s']:.1f} s")
+          f"{r['plain_merged_mb']:.1f}); force-merge {r['force_merge_s']:.1f} s "
+          f"(indexing and merge: {r['with_merge_mb_per_s']:.2f} MB/s)")
     for key in ("unmerged_random", "unmerged_common", "random", "common", "random_no_facets", "common_no_facets"):
         if key in r:
             q = r[key]

@@ -104,7 +104,7 @@ def show_fields(title: str, fields: dict[str, dict[str, int]], total: int) -> No
               f"{row['points'] / mb:7.2f}  {100 * row['total'] / total:4.1f}%")
     groups = defaultdict(int)
     for name, row in fields.items():
-        for suffix in ("_chars", "_words", "_bigrams", ".keyword"):
+        for suffix in ("_chars", "_bigrams", "_folded", ".keyword"):
             if name.endswith(suffix):
                 groups["*" + suffix] += row["total"]
                 break

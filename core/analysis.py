@@ -1,21 +1,22 @@
 """Chinese text analysis shared by indexing and querying.
 
-Elasticsearch here has only its built-in analyzers, so every piece of Chinese
-analysis happens in this module, and the indexer and the query side both call
-it: they cannot drift apart. For one field of a chunk the indexer stores
+Elasticsearch here has only its built-in analyzers, so the Chinese analysis
+it cannot do happens in this module, and the indexer and the query side both
+call it: they cannot drift apart. What the index holds for a text field
+(mappings/chunks.json):
 
-* ``text``          the ``normalize()``d original (shown and highlighted);
-* ``<field>_chars`` :func:`char_tokens` -- one token per non-space character
-  of :func:`fold` (text), space-joined, analysed by ES ``whitespace``. A
-  phrase query over these tokens finds ANY verbatim substring, whatever the
-  dictionary says (this is the never-miss guarantee);
-* ``<field>_words`` :func:`word_tokens` -- jieba search-mode words of the
-  folded text, space-joined, analysed by ``whitespace``; BM25 over these
-  makes whole-word matches rank above mere character matches;
-* ``<field>_bigrams`` :func:`bigram_tokens` -- overlapping CJK character
-  bigrams of the folded text (what ``cjk_bigram`` makes), space-joined,
-  analysed by ``whitespace``; BM25 over these is a ranking signal that does
-  not depend on the dictionary.
+* ``text``          the ``normalize()``d original (shown and highlighted),
+  and copied by Elasticsearch into the two fields below;
+* ``text_folded``   :func:`fold` (text), sent only when it differs from the
+  text's lower case (traditional script), copied into the same two fields;
+* ``text_chars``    the ``standard`` analyzer: one token per Chinese
+  character, one per word of letters or digits, lower case. A phrase over
+  these tokens finds any verbatim Chinese substring, whatever the
+  dictionary says (the never-miss guarantee); letters and digits match as
+  whole words;
+* ``text_bigrams``  each two neighbouring tokens of those, joined (the
+  ``char_pairs`` analyzer: ``shingle``): BM25 over them is a ranking signal
+  that does not depend on the dictionary.
 
 :func:`fold` is the cross-script, case-insensitive view of a text: per
 character traditional -> simplified (derived from OpenCC ``t2s``) and lower
@@ -61,9 +62,6 @@ from .text.fold import fold
 from .text.normalize import normalize, replace_surrogates
 from .text.tokens import (
     HARD_WRAP,
-    Analyzed,
-    analyze,
-    bigram_tokens,
     char_tokens,
     clear_caches,
     is_junk,
@@ -73,9 +71,8 @@ from .text.tokens import (
 )
 
 __all__ = [
-    "CJK", "HARD_WRAP", "SEGMENTER", "SHIPPED_DICT", "STOPWORDS_FILE", "Analyzed", "DictionaryError", "analyze",
-    "bigram_tokens", "char_tokens", "check_user_dict", "compact", "dictionary_version", "fold", "is_cjk",
-    "is_junk", "normalize", "parse_dict", "query_units", "query_words", "replace_surrogates", "reset",
+    "CJK", "HARD_WRAP", "SEGMENTER", "SHIPPED_DICT", "STOPWORDS_FILE", "DictionaryError", "char_tokens",
+    "check_user_dict", "compact", "dictionary_version", "fold", "is_cjk", "is_junk", "normalize", "parse_dict", "query_units", "query_words", "replace_surrogates", "reset",
     "segmenter", "stopwords", "word_tokens",
 ]
 

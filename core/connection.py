@@ -57,11 +57,21 @@ def check_ca_file(ca_certs: str, url: str) -> None:
                           "cluster's CA certificate in PEM form (-----BEGIN CERTIFICATE-----)") from None
 
 
+def split_urls(url: str) -> list[str]:
+    """The node URLs of a setting that may name several, comma-separated."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
 def check_connection(url: str, ca_certs: str | None = None, **texts: str | None) -> None:
-    """Every check above; ``texts`` (index, api_key, ...) must be valid UTF-8."""
-    check_url(url)
-    if ca_certs:
-        check_ca_file(ca_certs, url)
+    """Every check above, for each URL of ``url`` (comma-separated nodes of
+    one cluster); ``texts`` (index, api_key, ...) must be valid UTF-8."""
+    urls = split_urls(url)
+    if not urls:
+        raise ConfigError(f"the Elasticsearch URL ({URL_OPTION}) is empty: write it like http://127.0.0.1:9200")
+    for one in urls:
+        check_url(one)
+        if ca_certs:
+            check_ca_file(ca_certs, one)
     for name, value in texts.items():
         if value and has_lone_surrogate(value):
             raise ConfigError(f"the {name.replace('_', ' ')} setting is not valid UTF-8 text")

@@ -21,28 +21,27 @@ from elasticsearch import NotFoundError
 
 from .errors import RsearchError
 
-# Text fields that get analysed copies, and the suffixes of those copies
-# (core.analysis makes them; mappings/chunks.json declares them).
+# Text fields the index analyses (copy_to their *_chars and *_bigrams
+# fields, mappings/chunks.json), and the suffixes of those fields. A field
+# whose script the index cannot fold also goes folded, as <field>_folded.
 ANALYSED_FIELDS = ("title", "section", "text")
-CHARS, WORDS, BIGRAMS = "_chars", "_words", "_bigrams"
-# The analyzer the *_chars fields are indexed with (mappings/chunks.json): the
-# search side sends space-separated characters and names it on every phrase,
-# because the fields' search_analyzer splits typed text (Kibana's search bar).
-CHARS_ANALYZER = "whitespace"
-# The analysed copies are derived: never returned to callers.
-SOURCE_EXCLUDES = [f"*{CHARS}", f"*{WORDS}", f"*{BIGRAMS}"]
+CHARS, BIGRAMS, FOLDED = "_chars", "_bigrams", "_folded"
+# The analyzer of the *_chars fields, named on every phrase over them.
+CHARS_ANALYZER = "standard"
+# The folded copies are for the index: never returned to callers.
+SOURCE_EXCLUDES = [f"*{FOLDED}"]
 
 
 def chars_field(field: str) -> str:
     return field + CHARS
 
 
-def words_field(field: str) -> str:
-    return field + WORDS
-
-
 def bigrams_field(field: str) -> str:
     return field + BIGRAMS
+
+
+def folded_field(field: str) -> str:
+    return field + FOLDED
 
 
 @lru_cache(maxsize=1)

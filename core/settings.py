@@ -4,15 +4,21 @@ Every environment variable the project reads is named here (``ENV_*``) and
 read here; the CLI's options take their env var names from these constants.
 CLI options override environment variables, which override the defaults.
 
-    RSEARCH_ES_URL        Elasticsearch URL (default: the local node of RSEARCH_HOME,
-                          started by ``rsearch es start``; when that is not running,
-                          commands fail saying so rather than ask whatever listens
-                          on port 9200)
+    RSEARCH_ES_URL        Elasticsearch URL, or the URLs of several nodes of one
+                          cluster, comma-separated: the client spreads requests over
+                          them and fails over when one does not answer (default: the
+                          local node of RSEARCH_HOME, started by ``rsearch es start``;
+                          when that is not running, commands fail saying so rather
+                          than ask whatever listens on port 9200)
     RSEARCH_INDEX         alias name that searches and indexing use (default: reports)
     RSEARCH_ES_API_KEY    API key (the base64 "id:key" form Kibana shows)
     RSEARCH_ES_USER       user name for basic auth
     RSEARCH_ES_PASSWORD   password for basic auth
     RSEARCH_ES_CA_CERTS   CA certificate file (PEM) to verify an HTTPS cluster
+    RSEARCH_SHARDS        primary shards of an index rsearch creates (default: one
+                          per ~30 GB of index, estimated from the files; core.layout)
+    RSEARCH_REPLICAS      replicas of the index: a number, or a range the cluster
+                          expands within as nodes join and leave (default 0-1)
     RSEARCH_HOME          state directory of the local node (distribution, data, logs)
     RSEARCH_ES_HEAP       heap of the local node (default 1g)
     RSEARCH_ES_PORT       HTTP port of the local node (default 9200; when 9200 is
@@ -42,7 +48,7 @@ from pathlib import Path
 import psutil
 from elasticsearch import Elasticsearch
 
-from .connection import check_connection
+from .connection import check_connection, split_urls
 from .errors import NoCluster
 from .nodestate import node_directory, read_state
 
@@ -67,6 +73,8 @@ ENV_API_KEY = "RSEARCH_ES_API_KEY"
 ENV_USER = "RSEARCH_ES_USER"
 ENV_PASSWORD = "RSEARCH_ES_PASSWORD"
 ENV_CA_CERTS = "RSEARCH_ES_CA_CERTS"
+ENV_SHARDS = "RSEARCH_SHARDS"
+ENV_REPLICAS = "RSEARCH_REPLICAS"
 ENV_HOME = "RSEARCH_HOME"
 ENV_HEAP = "RSEARCH_ES_HEAP"
 ENV_ES_PORT = "RSEARCH_ES_PORT"
@@ -175,6 +183,9 @@ class Settings:
     ca_certs: str | None = None
     home: Path = field(default_factory=default_home)
     request_timeout: float = 30.0
+    # As given (checked by core.layout when an index is created or changed).
+    shards: str | None = None
+    replicas: str | None = None
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -186,6 +197,8 @@ class Settings:
             password=env(ENV_PASSWORD),
             ca_certs=env(ENV_CA_CERTS),
             home=default_home(),
+            shards=env(ENV_SHARDS),
+            replicas=env(ENV_REPLICAS),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -204,13 +217,27 @@ class Settings:
             f"no Elasticsearch URL is configured and the local node (state in {node_directory(self.home)}) "
             "is not running: start it with `rsearch es start`, or set --es-url / RSEARCH_ES_URL")
 
+    @property
+    def urls(self) -> list[str]:
+        """The node URLs: resolved_url split at commas (one cluster's nodes)."""
+        return split_urls(self.resolved_url)
+
     def check(self) -> None:
         """ConfigError (one line naming the setting) for a URL, CA file or name no client could use."""
         check_connection(self.resolved_url, self.ca_certs, index=self.index, api_key=self.api_key,
                          user=self.username, password=self.password)
 
+    def layout(self):
+        """The shards and replicas asked for (core.layout.Layout fields, None
+        where not given); ConfigError for a value no index could have."""
+        from .layout import parse_replicas, parse_shards
+
+        return parse_shards(self.shards), parse_replicas(self.replicas)
+
     def client(self) -> Elasticsearch:
-        """An Elasticsearch client for these settings."""
+        """An Elasticsearch client for these settings: given several nodes, it
+        sends each request to the next live one and retries a request whose
+        node did not answer on another (elastic_transport's node pool)."""
         self.check()
         kwargs: dict = {"request_timeout": self.request_timeout}
         if self.api_key:
@@ -219,7 +246,7 @@ class Settings:
             kwargs["basic_auth"] = (self.username, self.password or "")
         if self.ca_certs:
             kwargs["ca_certs"] = self.ca_certs
-        return Elasticsearch(self.resolved_url, **kwargs)
+        return Elasticsearch(self.urls, **kwargs)
 
 
 def _running(pid) -> bool:

@@ -39,7 +39,7 @@ from rsearch.core import analysis
 from rsearch.indexer import index_admin
 from rsearch.indexer.bulk import bulk_write
 from rsearch.indexer.write_health import WritesRefused, missing_primaries
-from rsearch.indexer.merge import limit_merges_while_building, merge_for_search
+from rsearch.indexer.merge import merge_for_search, settings_while_building
 from rsearch.indexer.boundary import Readers, Stopped, in_order, new_task, prepare_file, signal_name  # noqa: F401  (prepare_file: benches)
 from rsearch.indexer.walk import source_key, walk  # noqa: F401  (source_key: the stored name)
 from rsearch.indexer.write_lock import IndexLocked, WriteLock  # noqa: F401
@@ -71,6 +71,11 @@ class IndexSummary:
     # A rebuild force-merges the new index to one segment before the alias
     # moves (fewer segments: a smaller store and faster searches); its time.
     merge_seconds: float | None = None
+    # The index's shards and replicas (core.layout) and its health at the
+    # end: yellow when a replica asked for has no node to go to.
+    shards: int | None = None
+    replicas: str | None = None
+    health: str | None = None
     # Scanned pages and page images (indexer.formats.scans): pages read by
     # OCR in this run, pages whose OCR came from the cache, and pages the
     # engine was unsure of ({"path", "page", "confidence"}): indexed, but
@@ -127,9 +132,13 @@ def index_paths(
     prune: bool = True,
     progress: bool | None = None,
     bulk_options: dict | None = None,
+    shards: int | None = None,
+    replicas: str | None = None,
 ) -> IndexSummary:
     """Index ``paths`` (files and directories) into the index behind ``alias``.
 
+    ``shards`` and ``replicas`` (core.layout; None: keep, else the defaults)
+    are given to an index this run creates; ``replicas`` also to a live one.
     Holds the alias's write lock (indexer.write_lock) for the whole run;
     raises IndexLocked when another run holds it. Scanned pages are read by
     OCR first, before the lock is taken (that only fills the OCR cache).
@@ -140,7 +149,7 @@ def index_paths(
         scans = _read_scans(found, progress)
         with WriteLock(es, alias) as lock:
             _index_locked(es, alias, paths, summary, rebuild=rebuild, prune=prune, progress=progress,
-                          bulk_options=bulk_options, found=found)
+                          bulk_options=bulk_options, found=found, shards=shards, replicas=replicas)
             summary.ocr_pages, summary.ocr_cached, summary.low_confidence = scans.pages, scans.cached, scans.low
             if lock.lost:
                 summary.errors.append({"path": "", "error": lock.lost})
@@ -175,7 +184,7 @@ class Interrupted(RsearchError):
         self.summary = summary
 
 
-def _index_locked(es, alias, paths, summary, *, rebuild, prune, progress, bulk_options, found=None) -> IndexSummary:
+def _index_locked(es, alias, paths, summary, *, rebuild, prune, progress, bulk_options, found=None, shards=None, replicas=None) -> IndexSummary:
     started = time.monotonic()
     dict_version = analysis.dictionary_version()
 
@@ -188,12 +197,19 @@ def _index_locked(es, alias, paths, summary, *, rebuild, prune, progress, bulk_o
     summary.files = len(files)
     summary.orphans_deleted = index_admin.delete_orphans(es, alias)
 
+    input_bytes = sum(_size(path) for path in files)
     if rebuild:
-        target = index_admin.create_physical(es, alias, dict_version)
-        limit_merges_while_building(es, target)
+        layout = index_admin.choose_layout(es, shards, replicas, replacing=index_admin.current(es, alias).physical,
+                                           input_bytes=input_bytes)
+        target = index_admin.create_physical(es, alias, dict_version, layout, settings_while_building())
         held: dict[str, set[str]] = {}
     else:
-        info = index_admin.ensure(es, alias, dict_version)
+        info = index_admin.current(es, alias)
+        if info.exists:
+            index_admin.apply_layout(es, info.physical, shards, replicas)
+        else:
+            info = index_admin.ensure(es, alias, dict_version,
+                                      index_admin.choose_layout(es, shards, replicas, input_bytes=input_bytes))
         stale = info.stale_because(dict_version)
         if stale:
             raise IndexOutdated(f"{stale}: rebuild it from the files")
@@ -321,8 +337,28 @@ def _index_locked(es, alias, paths, summary, *, rebuild, prune, progress, bulk_o
             summary.merge_seconds = merge_for_search(es, target)
             for old in index_admin.point_alias(es, alias, target):
                 es.options(ignore_status=404).indices.delete(index=old)
+    _describe_layout(es, target, summary)
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
+
+
+def _size(path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _describe_layout(es, index: str, summary: IndexSummary) -> None:
+    """Shards, replicas and health of the index written, when it can still be asked."""
+    try:
+        now = index_admin.layouts.of_index(es, index)
+        summary.shards, summary.replicas = now.shards, now.replicas
+        # A short wait for replicas still starting; a timed-out wait answers 408, with the health.
+        summary.health = es.options(ignore_status=408).cluster.health(
+            index=index, wait_for_status="green", timeout="5s")["status"]
+    except (ApiError, TransportError):
+        pass  # deleted (an incomplete rebuild) or the cluster is gone: the errors say so
 
 
 def _delete_index(es: Elasticsearch, index: str) -> bool:

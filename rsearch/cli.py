@@ -209,9 +209,15 @@ def es_logs(ctx, lines):
               help="Delete chunks of files that are gone from the directories indexed.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary object.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: only on a terminal).")
+@click.option("--shards", envvar=env.ENV_SHARDS, show_envvar=True, metavar="N",
+              help="Primary shards of an index this run creates [default: kept on --rebuild, else one "
+                   "per ~30 GB of index].")
+@click.option("--replicas", envvar=env.ENV_REPLICAS, show_envvar=True, metavar="N|MIN-MAX",
+              help="Replicas of the index, a number or a range that follows the nodes "
+                   "[default: kept on --rebuild, else 0-1: one as soon as there is a second node].")
 @connection_options
 @pass_ctx
-def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
+def index_cmd(ctx, paths, rebuild, prune, as_json, progress, shards, replicas):
     """Index report files (and directories of them) incrementally.
 
     Unchanged files write nothing; changed files replace exactly their old
@@ -220,9 +226,10 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
     from rsearch.indexer.boundary import stop_on_signals
     from rsearch.indexer.sync import index_paths
 
+    shards, replicas = dataclasses.replace(ctx.settings, shards=shards, replicas=replicas).layout()
     with stop_on_signals():  # SIGTERM ends the run as Ctrl-C does: one line (sync.Interrupted)
-        summary = index_paths(ctx.settings.client(), ctx.settings.index, list(paths),
-                              rebuild=rebuild, prune=prune, progress=progress)
+        summary = index_paths(ctx.settings.client(), ctx.settings.index, list(paths), rebuild=rebuild,
+                              prune=prune, progress=progress, shards=shards, replicas=replicas)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
     else:
@@ -251,6 +258,9 @@ def index_cmd(ctx, paths, rebuild, prune, as_json, progress):
             f"{summary.failed} failed ({summary.seconds:.1f}s"
             + (f", of which merge {summary.merge_seconds:.1f}s" if summary.merge_seconds is not None else "")
             + f", index {summary.index})")
+        if summary.health not in (None, "green"):
+            click.echo(f"index {summary.index} is {summary.health}: a replica asked for ({summary.replicas}) "
+                       "has no node to go to; `rsearch stats` shows where the copies are")
     sys.exit(0 if summary.ok else 1)
 
 

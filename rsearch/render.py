@@ -247,6 +247,12 @@ def render_stats(stats: dict) -> str:
         f"mapping          v{stats['mapping_version']} (current v{stats['current_mapping_version']})",
         f"dictionary       {stats['dictionary_version']} (current {stats['current_dictionary_version']}, {stats['segmenter']})",
     ]
+    cluster = stats.get("cluster")
+    if cluster:
+        copies = "; ".join(f"{node} {' '.join(held)}" for node, held in cluster["nodes"].items())
+        lines.append(f"shards           {cluster['shards']}, replicas {cluster['replicas']}: {cluster['copies_started']} "
+                     f"copies started, {cluster['copies_unassigned']} unassigned; health {cluster['health']}; "
+                     f"{cluster['cluster_nodes']} node(s) ({copies})")
     if stats.get("orphan_indices"):
         lines.append(f"orphan indices   {', '.join(stats['orphan_indices'])} (left by an interrupted "
                      "rebuild; the next `rsearch index` deletes them)")

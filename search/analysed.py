@@ -1,9 +1,9 @@
 """A query analysed once: what the request builder and the highlighter need.
 
 The query string is normalised once, parsed (search.query_language), and
-each term analysed once with core.analysis, the chain the indexer used:
-its units (which must all occur), its whole words (which only score), its
-compact form (the term as the ``*_chars`` fields see it). Filters from the
+each term analysed once with core.analysis: its units (which must all
+occur), its text for the character bigram fields (which only score),
+its compact form (folded, no white space). Filters from the
 query (``people:张磊``) and from the caller are merged by facet name and
 checked against the facet registry.
 """
@@ -31,8 +31,7 @@ class AnalysedTerm:
     text: str  # normalised, as typed
     phrase: bool  # typed in "quotes"
     units: tuple[str, ...]  # folded strings that must all occur for the term to match
-    words: tuple[str, ...]  # jieba search-mode words of the term (scoring only)
-    bigrams: tuple[str, ...]  # CJK character bigrams of the term (scoring only)
+    bigrams: tuple[str, ...]  # text the *_bigrams fields pair up, as the index does (scoring only)
     compact: str  # folded, no white space: the term as one phrase
 
 
@@ -71,11 +70,15 @@ def check_lengths(query: str, filters: Mapping[str, list[str] | str] | None) -> 
 def analyse_term(term: Term) -> AnalysedTerm:
     compact = analysis.compact(term.text)
     if term.phrase:
-        units = (compact,) if compact else ()
+        # The phrase as the *_chars fields read it: white space kept
+        # between words of letters or digits ("machine learning").
+        units = (analysis.char_tokens(term.text),) if compact else ()
     else:
         units = tuple(u for u in analysis.query_units(term.text) if u.strip())
-    return AnalysedTerm(term.text, term.phrase, units, tuple(analysis.query_words(term.text)),
-                        tuple(analysis.bigram_tokens(term.text)), compact)
+    # The bigram fields pair the tokens of what they are sent (their analyzer,
+    # mappings/chunks.json), so the term goes whole: one token has no pair.
+    bigrams = (analysis.char_tokens(term.text),) if len(compact) > 1 else ()
+    return AnalysedTerm(term.text, term.phrase, units, bigrams, compact)
 
 
 def _merge_filters(parsed: dict[str, list[str]],
@@ -102,7 +105,7 @@ def analyse(query: str, filters: Mapping[str, list[str] | str] | None = None) ->
         terms = tuple(t for t in map(analyse_term, group) if t.units)
         if terms:
             groups.append(terms)
-    excluded = tuple(c for c in (analysis.compact(t.text) for t in parsed.excluded) if c)
+    excluded = tuple(analysis.char_tokens(t.text) for t in parsed.excluded if analysis.compact(t.text))
     return AnalysedQuery(
         query=analysis.replace_surrogates(query),
         groups=tuple(groups),

@@ -8,7 +8,7 @@ import functools
 from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.dsl import A, Search
 
-from rsearch.core import analysis, schema
+from rsearch.core import analysis, layout, schema
 from rsearch.core.errors import IndexMissing, NotFound, RsearchError, from_elasticsearch
 
 MAX_ID_CHARS = 512  # Elasticsearch refuses longer document ids (in bytes)
@@ -103,6 +103,8 @@ def index_stats(es: Elasticsearch, alias: str) -> dict:
         "up_to_date": info.stale_because(current_dict) is None,
         # left by a killed rebuild; the next `rsearch index` deletes them
         "orphan_indices": schema.orphans(es, alias),
+        # shards, replicas, health and which node holds which copy (core.layout)
+        "cluster": layout.describe(es, info.physical),
     }
 
 

@@ -22,8 +22,7 @@ side. Three modes:
   the question rather than its topic and are left out of matching.
 
 Ranking: BM25 over those character phrases, plus clauses that only add
-score: whole jieba words (``*_words``), CJK bigrams (``*_bigrams``, what
-``cjk_bigram`` makes), neighbouring units close together, the whole term as
+score: character bigrams (``*_bigrams``), neighbouring units close together, the whole term as
 an exact phrase, and the whole query as a sloppy phrase (proximity). Fields
 weigh title > section heading > text; chunk kinds weigh lede > body >
 caption > byline (function_score, built-in, no scripts). The weights are
@@ -49,7 +48,7 @@ from elasticsearch.dsl.function import SF
 from elasticsearch.dsl.query import Query
 
 from rsearch.core.analysis import char_tokens
-from rsearch.core.schema import CHARS_ANALYZER, SOURCE_EXCLUDES, bigrams_field, chars_field, words_field
+from rsearch.core.schema import CHARS_ANALYZER, SOURCE_EXCLUDES, bigrams_field, chars_field
 
 from .analysed import AnalysedQuery, AnalysedTerm
 from .facets import REGISTRY, Facet
@@ -61,7 +60,6 @@ __all__ = ["ReportSearch"]
 # Field weights (title > section heading > text). The benchmark has body
 # passages only, so it does not exercise the field and kind weights.
 FIELD_WEIGHTS = {"title": 3.0, "section": 2.0, "text": 1.0}
-W_WORDS = 2.0  # whole-word matches, on top of the character phrase
 W_TERM_PHRASE = 1.0  # the whole term exactly as typed
 W_PROXIMITY = 0.5  # all terms close together
 PROXIMITY_SLOP = 20
@@ -112,15 +110,9 @@ def phrase_any_field(folded: str, slop: int = 0) -> Query:
     ])
 
 
-def words_any_field(words: tuple[str, ...]) -> Query:
-    query = " ".join(words)
-    return Q("dis_max", tie_breaker=TIE_BREAKER, queries=[
-        Q("match", **{words_field(f): {"query": query, "boost": w * W_WORDS}}) for f, w in FIELD_WEIGHTS.items()
-    ])
-
-
 def bigrams_any_field(bigrams, weight: float = W_BIGRAMS, boost: float | None = None) -> Query | None:
-    """BM25 over CJK bigrams in title, section and text, or None."""
+    """BM25 over character bigrams in title, section and text, or None. The
+    fields' analyzer pairs the characters of what it is sent, as it did the text's."""
     query = " ".join(bigrams)
     if not query or not weight:
         return None
@@ -134,7 +126,7 @@ def unit_pairs(units: list[str]) -> Query | None:
     """Neighbouring units near each other (sequential dependence), scoring only."""
     if len(units) < 2 or not W_PAIRS:
         return None
-    pairs = [phrase_any_field(a + b, PAIR_SLOP) for a, b in zip(units, units[1:])][:MAX_PAIRS]
+    pairs = [phrase_any_field(f"{a} {b}", PAIR_SLOP) for a, b in zip(units, units[1:])][:MAX_PAIRS]
     return Q("bool", should=pairs, boost=W_PAIRS)
 
 
@@ -164,15 +156,12 @@ def all_words(aq: AnalysedQuery, one_unit: bool = False) -> tuple[Query, int] | 
 
 def term_clause(term: AnalysedTerm, operator: str, tiered: bool = False) -> Query:
     """The term's units (all, or any with operator "or") plus scoring-only
-    clauses: whole words, bigrams, neighbouring units, the whole term as a
-    phrase. ``tiered`` (the fewer-words tier of the default mode): a
+    clauses: bigrams, neighbouring units, the whole term as a phrase. ``tiered`` (the fewer-words tier of the default mode): a
     one-character unit next to longer ones is left to the all-words tier, so
     会 alone does not bring in every meeting."""
     units = list(term.units)
-    words = list(term.words)
     if operator == "or":
         units = [u for u in units if u not in QUESTION_WORDS] or units
-        words = [w for w in words if w not in QUESTION_WORDS] or words
     unit_clauses = [phrase_any_field(u) for u in units]
     scoring = []
     if tiered and any(len(u) > 1 for u in units):
@@ -183,8 +172,6 @@ def term_clause(term: AnalysedTerm, operator: str, tiered: bool = False) -> Quer
         required = unit_clauses[0] if len(unit_clauses) == 1 else Q("bool", must=unit_clauses)
     else:
         required = Q("bool", should=unit_clauses, minimum_should_match=1)
-    if words:
-        scoring.append(words_any_field(tuple(words)))
     bigrams = bigrams_any_field(term.bigrams)
     if bigrams:
         scoring.append(bigrams)
@@ -215,7 +202,7 @@ def scoring_query(aq: AnalysedQuery, operator: str = "and", strict: bool = False
     should = []
     positive = aq.positive_terms
     if len(positive) > 1:
-        joined = "".join(t.compact for t in positive)
+        joined = " ".join(t.compact for t in positive)
         should.append(Q("match_phrase", **{chars_field("text"): {
             "query": char_tokens(joined), "analyzer": CHARS_ANALYZER, "slop": PROXIMITY_SLOP,
             "boost": W_PROXIMITY}}))

@@ -45,9 +45,10 @@ SECTION = "section"
 DEFAULT_LINK_URL = "http://127.0.0.1:8000"
 EXAMPLE_QUERY = "党史学习教育"
 # Kibana's search bar without a field name searches the index's
-# ``index.query.default_field``: the *_chars copies of title, section and text,
-# whose search analyzer splits typed text into characters (mappings/chunks.json).
-# The plain copies (title, section, text) are for display only, not indexed.
+# ``index.query.default_field``: the *_chars fields the index makes of title,
+# section and text (mappings/chunks.json), whose ``standard`` analyzer splits
+# typed text as it split the text. The plain fields (title, section, text) are
+# for display; the index copies them into *_chars, not indexing them itself.
 EXAMPLE_KQL = f'"{EXAMPLE_QUERY}"'
 # Kibana opens the dashboard and the saved search on this range: report dates
 # go back years, and Kibana's own default (the last 15 minutes) shows nothing.
@@ -76,8 +77,9 @@ FIELD_LABELS = {
     "report_id": "Report id",
     "source_path": "Source file",
 }
-# Hidden from Discover's document view: derived analysis copies, hashes.
-SOURCE_FILTERS = ["*_chars", "*_words", "*_bigrams", "content_hash"]
+# Hidden from Discover's document view: the folded copies of traditional text
+# (for the index), hashes.
+SOURCE_FILTERS = ["*_folded", "content_hash"]
 
 
 def facet_field(name: str) -> str:

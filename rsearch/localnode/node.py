@@ -37,12 +37,12 @@ SERVICE_USER = "rsearch"
 # anything shared (docs/settings.md, "Connecting to a cluster").
 CONFIG_TEMPLATE = """\
 # Written by rsearch. Loopback-only development node.
-cluster.name: rsearch-local
-node.name: rsearch-local
+cluster.name: {cluster_name}
+node.name: {node_name}
 network.host: 127.0.0.1
 http.port: {http_port}
 transport.port: {transport_port}
-discovery.type: single-node
+{discovery}
 # Security off is acceptable ONLY because this node listens on loopback only.
 xpack.security.enabled: false
 path.data: {data}
@@ -133,15 +133,30 @@ def _chown_tree(path: Path, user: pwd.struct_passwd) -> None:
             os.chown(os.path.join(root, name), user.pw_uid, user.pw_gid, follow_symlinks=False)
 
 
+SINGLE_NODE = "discovery.type: single-node"
+
+
+def cluster_discovery(transport_ports: list[int], node_names: list[str]) -> str:
+    """The discovery settings of one node of a loopback cluster of these nodes."""
+    seeds = ", ".join(f'"127.0.0.1:{p}"' for p in transport_ports)
+    names = ", ".join(f'"{n}"' for n in node_names)
+    return f"discovery.seed_hosts: [{seeds}]\ncluster.initial_master_nodes: [{names}]"
+
+
 class LocalNode:
-    """One node living in ``directory``; ``home`` holds the shared distribution."""
+    """One node living in ``directory``; ``home`` holds the shared distribution.
+
+    By default a single-node cluster; ``discovery`` (cluster_discovery) makes
+    it one node of a cluster (rsearch.localnode.cluster)."""
 
     def __init__(self, home: Path, directory: Path | None = None, heap: str | None = None,
-                 version: str = ES_VERSION):
+                 version: str = ES_VERSION, *, cluster_name: str = "rsearch-local",
+                 node_name: str = "rsearch-local", discovery: str = SINGLE_NODE):
         self.home = Path(home)
         self.directory = Path(directory) if directory else node_directory(self.home)
         self.heap = heap or heap_setting()
         self.version = version
+        self.cluster_name, self.node_name, self.discovery = cluster_name, node_name, discovery
 
     # -- state -------------------------------------------------------------
     @property
@@ -202,17 +217,22 @@ class LocalNode:
         for name in ("jvm.options", "log4j2.properties"):
             (config / name).write_bytes((es_home / "config" / name).read_bytes())
         (config / "elasticsearch.yml").write_text(
-            CONFIG_TEMPLATE.format(http_port=http_port, transport_port=transport_port,
-                                   data=data, logs=logs)
+            CONFIG_TEMPLATE.format(http_port=http_port, transport_port=transport_port, data=data, logs=logs,
+                                   cluster_name=self.cluster_name, node_name=self.node_name,
+                                   discovery=self.discovery)
         )
         # Heap bounded: Elasticsearch would otherwise take half the machine.
         (config / "jvm.options.d" / "heap.options").write_text(f"-Xms{self.heap}\n-Xmx{self.heap}\n")
         return config
 
-    def start(self, port: int | None = 9200, timeout: float = 120.0) -> NodeStatus:
+    def start(self, port: int | None = 9200, timeout: float = 120.0, *, transport_port: int | None = None,
+              wait: bool = True) -> NodeStatus | subprocess.Popen:
         """Start the node and wait until it answers with a yellow/green cluster.
 
-        ``port=0`` picks a free port. Raises AlreadyRunning if this node is up.
+        ``port=0`` picks a free port (``transport_port`` likewise when not
+        given). Raises AlreadyRunning if this node is up. ``wait=False``
+        returns the process at once (a cluster's nodes start together, and
+        none answers before enough of them have met): wait_until_ready then.
         """
         state = self._state()
         if self._alive(state):
@@ -223,7 +243,7 @@ class LocalNode:
                 "port with --port N (--port 0 picks a free one)"
             )
         http_port = port or free_port()
-        transport_port = free_port()
+        transport_port = transport_port or free_port()
         java_home = find_java_home()
         self.home.mkdir(parents=True, exist_ok=True)
         es_home = ensure_distribution(self.home, self.version)
@@ -256,10 +276,12 @@ class LocalNode:
                 extra_groups=[] if user else None,
             )
         write_state(self.directory, pid=proc.pid, port=http_port, url=url)
-        self._wait_until_ready(proc, url, timeout)
+        if not wait:
+            return proc
+        self.wait_until_ready(proc, url, timeout)
         return self.status()
 
-    def _wait_until_ready(self, proc: subprocess.Popen, url: str, timeout: float) -> None:
+    def wait_until_ready(self, proc: subprocess.Popen, url: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         with _client(url) as es:
             while time.monotonic() < deadline:
@@ -303,10 +325,25 @@ class LocalNode:
         self.state_file.unlink(missing_ok=True)
         return True
 
+    def kill(self) -> bool:
+        """SIGKILL the node's processes (launcher and server), as a crash or a
+        power cut would stop them: no clean shutdown. True if one was running."""
+        state = self._state()
+        if not self._alive(state):
+            return False
+        try:
+            proc = psutil.Process(state["pid"])
+            tree = [proc, *proc.children(recursive=True)]
+            os.killpg(proc.pid, signal.SIGKILL)
+            psutil.wait_procs(tree, timeout=30)
+        except (psutil.Error, ProcessLookupError):
+            pass
+        return True
+
     # -- logs --------------------------------------------------------------
     def log_tail(self, lines: int = 50, prefer_stdout: bool = False) -> str:
         """Last lines of the node's log (start-up failures land in stdout.log)."""
-        candidates = [self.directory / "logs" / "rsearch-local.log", self.stdout_log]
+        candidates = [self.directory / "logs" / f"{self.cluster_name}.log", self.stdout_log]
         if prefer_stdout:
             candidates.reverse()
         for path in candidates:

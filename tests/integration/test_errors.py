@@ -98,7 +98,8 @@ def test_lone_surrogates_in_the_python_api_are_replaced(es, alias):
     assert search("\udcff", client=es, index=alias).total == 0
     ids = [h.id for h in search("党史\udcff", client=es, index=alias, limit=50).hits]
     assert ids and ids == [h.id for h in search("党史\ufffd", client=es, index=alias, limit=50).hits]
-    assert search('"党史\udcff"', client=es, index=alias).total == 0  # as a phrase it must occur
+    # In a phrase the replacement character is what the index makes of it: no token.
+    assert search('"党史\udcff"', client=es, index=alias).total == search('"党史"', client=es, index=alias).total
     filtered = search("党史", filters={"region": ["\udcff"]}, client=es, index=alias)
     assert filtered.total == 0
     assert search("党史 -\udcff", client=es, index=alias).total > 0

@@ -244,35 +244,85 @@ def test_stopping_the_node_mid_run_then_rerunning_equals_a_clean_run(tmp_path):
         assert es.count(index="cut")["count"] == es.count(index="clean")["count"] == clean.chunks
 
 
-def test_merge_for_search_leaves_one_segment_without_recovery_source(es, index_name):
-    """Several segments in; one out, without the whole-document copies kept
-    for replica recovery (the merge waited for the retention lease), and the
-    small-merges setting of the build gone."""
+def test_merge_for_search_leaves_one_segment_and_no_recovery_source(es, index_name):
+    """Several segments in; one out. No whole-document copies for replica
+    recovery at any point (the mapping excludes nothing from _source, so
+    there is nothing to wait for before the merge), and the build's
+    settings (no refreshes, async translog) gone before the index goes live."""
     from rsearch.core import analysis
     from rsearch.indexer import merge
 
     physical = index_admin.create_physical(es, index_name, analysis.dictionary_version())
-    merge.limit_merges_while_building(es, physical)
-    setting = lambda: es.indices.get_settings(index=physical, name=merge.MAX_MERGED_SEGMENT).get(physical, {}).get("settings", {})
-    assert setting() == {"index": {"merge": {"policy": {"max_merged_segment": "16mb"}}}}
+    es.indices.put_settings(index=physical, settings=merge.settings_while_building())
+    setting = lambda: es.indices.get_settings(index=physical, flat_settings=True)[physical]["settings"]
+    assert setting()["index.refresh_interval"] == "-1"
+    assert setting()["index.translog.durability"] == "async"
+
+    def recovery_source_bytes():
+        usage = es.perform_request("POST", f"/{physical}/_disk_usage", params={"run_expensive_tasks": "true"},
+                                   headers={"accept": "application/json"}).body[physical]["fields"]
+        assert usage["_source"]["total_in_bytes"] > 0
+        return usage.get("_recovery_source", {}).get("total_in_bytes", 0)
+
     try:
         for batch in range(3):
             for i in range(20):
                 text = f"第{batch}批第{i}条 党史学习教育 {uuid.uuid4().hex}"
-                es.index(index=physical, id=f"{batch}-{i}", document={
-                    "text": text, "text_chars": " ".join(text), "text_words": text, "kind": "body"})
+                es.index(index=physical, id=f"{batch}-{i}", document={"text": text, "kind": "body"})
             es.indices.refresh(index=physical)
         segments = lambda: [len(c["segments"]) for copies in
                             es.indices.segments(index=physical)["indices"][physical]["shards"].values()
                             for c in copies]
-        assert segments()[0] >= 2  # one per refresh at least (more if the periodic one came in between)
+        assert segments()[0] >= 2  # one per refresh
+        assert recovery_source_bytes() == 0
         assert merge.merge_for_search(es, physical) >= 0
         assert segments() == [1]
-        assert setting() == {}  # the default merge policy again, for the live index
-        usage = es.perform_request("POST", f"/{physical}/_disk_usage", params={"run_expensive_tasks": "true"},
-                                   headers={"accept": "application/json"}).body[physical]["fields"]
-        assert usage.get("_recovery_source", {}).get("total_in_bytes", 0) == 0
-        assert usage["_source"]["total_in_bytes"] > 0
+        assert "index.refresh_interval" not in setting() and "index.translog.durability" not in setting()
+        assert recovery_source_bytes() == 0
         assert es.count(index=physical)["count"] == 60
     finally:
         es.options(ignore_status=404).indices.delete(index=physical)
+
+
+def test_the_index_makes_chars_and_bigrams_of_the_text_and_its_folded_copy(es, index_name):
+    """What Elasticsearch makes of a document (copy_to, standard analyzer,
+    char_pairs): a Chinese character a token, a word of letters or digits a
+    token, lower case; neighbouring tokens paired; a traditional text found
+    through its folded copy, which searches never return."""
+    from rsearch.core import analysis
+    from rsearch.core.schema import SOURCE_EXCLUDES
+    from rsearch.indexer.chunking import Chunk
+    from rsearch.indexer.documents import to_document
+
+    physical = index_admin.create_physical(es, index_name, analysis.dictionary_version())
+    made = lambda analyzer, text: [t["token"] for t in es.indices.analyze(
+        index=physical, analyzer=analyzer, text=text)["tokens"]]
+    assert made("standard", "党史，COVID-19\n疫情 1.5万") == ["党", "史", "covid", "19", "疫", "情", "1.5", "万"]
+    assert made("char_pairs", "使用Python检索") == ["使用", "用python", "python检", "检索"]
+    assert made("char_pairs", "𠮷野家") == ["𠮷野", "野家"]  # outside the BMP too
+
+    def doc(text):
+        return to_document(Chunk(
+            id=text, report_id="r", report_title=None, report_subtitle=None, section_title=None, section_index=0,
+            chunk_index=0, kind="body", text=text, publication=None, people=[], reporters=[], correspondents=[],
+            photographers=[], editors=[], region=[], places=[], date=None, date_source=None, dates=[],
+            source_path="t.txt", content_hash="h", report_no=1))
+
+    simplified, traditional = doc("西工区推动党史学习教育"), doc("臺南市推動黨史學習教育")
+    assert "text_folded" not in simplified
+    assert traditional["text_folded"] == "台南市推动党史学习教育"
+    try:
+        for d in (simplified, traditional):
+            es.index(index=physical, id=d["text"], document=d)
+        es.indices.refresh(index=physical)
+        found = lambda field, text: sorted(h["_id"] for h in es.search(index=physical, query={
+            "match_phrase": {field: {"query": text, "analyzer": "standard"}}})["hits"]["hits"])
+        assert found("text_chars", "推动党史") == sorted([simplified["text"], traditional["text"]])
+        assert found("text_chars", "台南") == [traditional["text"]]
+        assert found("text_chars", "臺南") == [traditional["text"]]  # the original is indexed too
+        hits = es.search(index=physical, query={"match": {"text_bigrams": "台南"}},
+                         source_excludes=SOURCE_EXCLUDES)["hits"]["hits"]
+        assert [h["_id"] for h in hits] == [traditional["text"]]
+        assert "text_folded" not in hits[0]["_source"]
+    finally:
+        es.indices.delete(index=physical)

@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from rsearch.core.analysis import analyze, bigram_tokens, query_units
+from rsearch.core.analysis import char_tokens, query_units
 from rsearch.core.errors import QueryError
 from rsearch.core.schema import CHARS_ANALYZER, definition
 from rsearch.search import facets, search
@@ -78,7 +78,7 @@ def required(node) -> list[dict]:
 
 def phrases(node, slop: int | None = 0) -> list[str]:
     """The strings of the character phrases in ``node`` (any field), in order, once each."""
-    found = [spec["query"].replace(" ", "") for c in clauses(node, "match_phrase") for f, spec in c.items()
+    found = [spec["query"] for c in clauses(node, "match_phrase") for f, spec in c.items()
              if f.endswith("_chars") and (slop is None or spec.get("slop", 0) == slop)]
     return list(dict.fromkeys(found))
 
@@ -277,10 +277,10 @@ def test_strict_mode_requires_every_unit_as_a_character_phrase():
     # Each unit in the title, section heading or text.
     for c in required(matching(q)):
         assert fields_of(c, "match_phrase") == {"title_chars", "section_chars", "text_chars"}
-    # Whole words and the whole term only add score.
+    # Bigrams and the whole term only add score.
     assert fields_of(matching(q), "match") == set()
-    words = [c["text_words"]["query"] for c in clauses(q, "match") if "text_words" in c]
-    assert words == ["洛阳 西工 工区 西工区 志愿 愿者 志愿者"]
+    bigrams = [c["text_bigrams"]["query"] for c in clauses(q, "match") if "text_bigrams" in c]
+    assert bigrams == ["洛阳西工区志愿者"]  # the field's analyzer pairs it as it did the text
     assert "洛阳西工区志愿者" in phrases(q)
 
 
@@ -292,11 +292,14 @@ def test_any_word_mode_needs_one_unit_of_one_term():
 
 
 def test_bigram_clause_matches_the_bigram_fields_with_field_weights():
-    clause = R.bigrams_any_field(bigram_tokens("黨史學習")).to_dict()
+    [term] = analyse("黨史學習").positive_terms
+    assert term.bigrams == ("党史学习",)  # folded, whole: the fields' analyzer pairs it
+    clause = R.bigrams_any_field(term.bigrams).to_dict()
     weights = {f: spec["boost"] for c in clauses(clause, "match") for f, spec in c.items()}
     assert weights == {f"{f}_bigrams": w * R.W_BIGRAMS for f, w in R.FIELD_WEIGHTS.items()}
-    assert {spec["query"] for c in clauses(clause, "match") for spec in c.values()} == {"党史 史学 学习"}
-    assert R.bigrams_any_field(bigram_tokens("，。")) is None
+    assert {spec["query"] for c in clauses(clause, "match") for spec in c.values()} == {"党史学习"}
+    assert analyse("党").positive_terms[0].bigrams == ()  # one character: no pair
+    assert R.bigrams_any_field(()) is None
 
 
 def test_bigram_clause_only_scores_in_strict_and_any_word_mode():
@@ -308,7 +311,9 @@ def test_bigram_clause_only_scores_in_strict_and_any_word_mode():
 
 def test_neighbouring_units_are_scored_as_sloppy_phrases():
     q = body("马祖列岛面积", strict=True)["query"]
-    assert phrases(q, slop=R.PAIR_SLOP) == ["马祖列岛", "列岛面积"]
+    assert phrases(q, slop=R.PAIR_SLOP) == ["马祖 列岛", "列岛 面积"]
+    # Neighbours of letters or digits stay two words, as the index reads them.
+    assert phrases(R.unit_pairs(["machine", "learning"]).to_dict(), slop=R.PAIR_SLOP) == ["machine learning"]
     assert phrases(matching(q), slop=R.PAIR_SLOP) == []  # scoring only
     assert R.unit_pairs(["马祖"]) is None
     many = R.unit_pairs([f"词{i}" for i in range(100)]).to_dict()
@@ -328,7 +333,7 @@ def test_default_is_any_unit_plus_an_all_words_tier_above_the_kind_weights():
     # Below it the any-unit query, with one more way in: any bigram, weakly scored.
     extra = [c for c in clauses(matching(default), "dis_max") if c.get("boost") == R.W_BIGRAM_FALLBACK]
     assert [{spec["query"] for m in clauses(c, "match") for spec in m.values()} for c in extra] == [
-        {"马祖 祖列 列岛 面积"}]
+        {"马祖列岛 面积"}]
     assert phrases(matching(default)) == phrases(matching(anyword))
 
 
@@ -364,11 +369,13 @@ def test_interrogatives_leave_any_unit_matching_but_not_strict_matching():
     assert phrases(matching(body("什么", operator="or")["query"])) == ["什么"]
 
 
-def test_bigram_tokens_of_the_query_are_the_index_side_tokens():
+def test_the_bigram_clause_sends_the_folded_term():
+    # The index's char_pairs analyzer pairs it as it paired the text
+    # (tests/integration/test_indexing.py checks what it makes).
     text = "2021年西工區推動黨史學習教育"
     queries = [c["text_bigrams"]["query"] for c in clauses(body(text, strict=True)["query"], "match")
                if "text_bigrams" in c]
-    assert queries == [analyze(text).bigrams] and analyze(text).bigrams == " ".join(bigram_tokens(text))
+    assert queries == [char_tokens(text)] == ["2021年西工区推动党史学习教育"]
 
 
 def test_empty_query_browses_everything_but_the_exclusions():
@@ -389,8 +396,7 @@ def test_kind_weights_multiply_the_score():
     ('"党史学习" 教育 -会议', {}), ("COVID-19 疫苗 2021年", {}), ("a", {}),
 ])
 def test_every_chars_phrase_names_the_index_analyzer(query, options):
-    # The *_chars fields' search analyzer splits typed text for Kibana; the
-    # request's space-separated characters must be split on spaces only, as indexed.
+    # Every phrase names the analyzer the *_chars fields were indexed with.
     props = definition()["mappings"]["properties"]
     assert {props[f"{f}_chars"]["analyzer"] for f in ("title", "section", "text")} == {CHARS_ANALYZER}
     specs = [spec for c in clauses(body(query, **options), "match_phrase") for f, spec in c.items()
@@ -409,7 +415,7 @@ def test_paging_sorting_grouping_and_source():
     # The grouped total counts the reports under the post filters.
     [reports] = [agg for d in walk(filtered) for name, agg in d.items() if name == "_reports"]
     assert filters_on(reports["filter"], "kind") == [{"terms": {"kind": ["body"]}}]
-    assert b["_source"] == {"excludes": ["*_chars", "*_words", "*_bigrams"]}
+    assert b["_source"] == {"excludes": ["*_folded"]}  # the index's folded copies of traditional text
     assert "explain" not in b and body("x", explain=True)["explain"] is True
 
 
