@@ -7,8 +7,9 @@ analysis, bulk JSON), against another revision, with the documents compared.
         .venv/bin/python bench/bench_prepare.py --child CORPUS
     .venv/bin/python bench/bench_prepare.py --stages spy.raw
 
-* ``--against REV`` (a git revision, e.g. ``HEAD~3`` or ``main``): REV is
-  checked out in a temporary git worktree; rounds alternate old / new, each
+* ``--against REV`` (a git revision, e.g. ``HEAD~3`` or ``main``): REV's
+  packages are unpacked (bench/baseline.py) and put first on the child's
+  PYTHONPATH; rounds alternate old / new, each
   a fresh child process that prepares every file of the seeds, tests/reports
   and CORPUS exactly as ``rsearch index`` does (indexer.sync.prepare_file)
   and serialises each document as the bulk request would. Prints the
@@ -92,18 +93,29 @@ def child(corpus: list[str], digests: str | None) -> None:
     if out:
         out.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(dict(cpu=cpu, mb=mb, docs=n_docs, json_mb=n_bytes / 2**20, peak_mb=peak_mb)))
+    import rsearch.indexer  # which code ran: the caller checks
+
+    print(json.dumps(dict(cpu=cpu, mb=mb, docs=n_docs, json_mb=n_bytes / 2**20, peak_mb=peak_mb,
+                          code=str(Path(rsearch.indexer.__file__).resolve()))))
 
 
-def _run_child(tree: Path, corpus: list[str], digests: str | None) -> dict:
+def _run_child(code: Path | None, corpus: list[str], digests: str | None) -> dict:
+    """A child on ``code`` (bench/baseline.py's extract: another commit's
+    packages first on PYTHONPATH, run from outside the repository), or on
+    this checkout (None)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *corpus]
     if digests:
         cmd += ["--digests", digests]
-    env = dict(os.environ, PYTHONPATH=str(tree))
-    done = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    done = subprocess.run(cmd, cwd=code.parent if code else REPO, env=env, capture_output=True, text=True)
     if done.returncode:
-        raise SystemExit(f"child failed in {tree}:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"child failed on {code or REPO}:\n{done.stderr}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if not Path(result["code"]).is_relative_to((code or REPO).resolve()):
+        raise SystemExit(f"the child ran {result['code']}, not the code of {code or REPO}")
+    return result
 
 
 def _compare(old: str, new: str) -> list[str]:
@@ -121,24 +133,23 @@ def _compare(old: str, new: str) -> list[str]:
 
 
 def against(rev: str, corpus: list[str], rounds: int) -> int:
+    sys.path.insert(0, str(REPO / "bench"))
     corpus = [str(Path(c).resolve()) for c in corpus]
+    from baseline import extract
+
     with tempfile.TemporaryDirectory(prefix="rsearch-prepare-") as tmp:
-        old_tree = Path(tmp, "old")
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(old_tree), rev],
-                       check=True, capture_output=True)
-        try:
-            results: dict[str, list[dict]] = {"old": [], "new": []}
-            for n in range(rounds):
-                for name, tree in (("old", old_tree), ("new", REPO)) if n % 2 == 0 else (("new", REPO), ("old", old_tree)):
-                    digests = str(Path(tmp, f"{name}.tsv")) if n == 0 else None
-                    results[name].append(_run_child(tree, corpus, digests))
-                    r = results[name][-1]
-                    print(f"round {n + 1} {name}: {r['cpu'] / r['mb']:.3f} CPU-s/MB, peak {r['peak_mb']:.0f} MB",
-                          flush=True)
-            diffs = _compare(str(Path(tmp, "old.tsv")), str(Path(tmp, "new.tsv")))
-        finally:
-            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(old_tree)],
-                           capture_output=True)
+        # REV's packages, importable as rsearch.* (a worktree on PYTHONPATH is
+        # not: the editable install's finder maps rsearch.core to this checkout).
+        old_code = extract(rev, Path(tmp))
+        results: dict[str, list[dict]] = {"old": [], "new": []}
+        for n in range(rounds):
+            for name, code in (("old", old_code), ("new", None)) if n % 2 == 0 else (("new", None), ("old", old_code)):
+                digests = str(Path(tmp, f"{name}.tsv")) if n == 0 else None
+                results[name].append(_run_child(code, corpus, digests))
+                r = results[name][-1]
+                print(f"round {n + 1} {name}: {r['cpu'] / r['mb']:.3f} CPU-s/MB, peak {r['peak_mb']:.0f} MB",
+                      flush=True)
+        diffs = _compare(str(Path(tmp, "old.tsv")), str(Path(tmp, "new.tsv")))
     med = {k: statistics.median(r["cpu"] / r["mb"] for r in v) for k, v in results.items()}
     r = results["new"][0]
     print(f"input {r['mb']:.1f} MB, {r['docs']} documents, bulk JSON {r['json_mb'] / r['mb']:.2f} MB per MB")
