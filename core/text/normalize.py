@@ -49,7 +49,10 @@ _TRANSLATED = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TRAN
 _CJK_BEFORE = _CJK + r"”’）》」』】"
 _CJK_AFTER = _CJK + r"“‘（《「『【"
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；"}
-_PUNCT_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK_BEFORE}])([,:;])(?=[{_CJK_AFTER}])")
+# The look-behind comes after the mark ((?<=[…][,:;]) there is (?<=[…])
+# before it): a pattern that opens with the mark is searched for in C, one
+# that opens with a look-behind is tried at every position.
+_PUNCT_BETWEEN_CJK = re.compile(rf"([,:;])(?<=[{_CJK_BEFORE}][,:;])(?=[{_CJK_AFTER}])")
 
 # Horizontal white space of any kind (not newlines).
 _HSPACE = re.compile(r"[^\S\n]+")
@@ -68,7 +71,7 @@ def normalize(text: str) -> str:
     text = text.replace("\x0b", "\n").replace("\x0c", "\n")
     text = _CONTROL.sub("", text)
     text = replace_surrogates(text)
-    if "," in text or ":" in text or ";" in text:  # the look-behind is tried at every position
+    if "," in text or ":" in text or ";" in text:
         text = _PUNCT_BETWEEN_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1)], text)
     text = _HSPACE.sub(" ", text)
     if "\n" in text:

@@ -265,3 +265,14 @@ def test_dictionary_version_follows_user_dict_content(tmp_path, monkeypatch):
     assert v2 != v1
     user.write_text("环保志愿服务队\n", encoding="utf-8")
     assert A.dictionary_version() == v1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["年", "深", "”", "“", "a", "1", ",", ":", ";", " ", "\n", "，"]), max_size=20).map("".join))
+def test_half_width_marks_between_chinese_are_found_as_the_plain_look_behind_finds_them(text):
+    # The pattern checks the character before the mark after matching the
+    # mark (so that re searches for the mark in C); written plainly:
+    from rsearch.core.text import normalize as N
+
+    plain = re.compile(rf"(?<=[{N._CJK_BEFORE}])([,:;])(?=[{N._CJK_AFTER}])")
+    assert [m.span() for m in N._PUNCT_BETWEEN_CJK.finditer(text)] == [m.span() for m in plain.finditer(text)]
