@@ -34,6 +34,7 @@ _CONTROLS = frozenset(
     "繁体 简体 繁 简 无障碍 适老化 长辈版 视力保护 视频 图片".split()
 )
 _SMALL = frozenset("大 中 小 【 】 [ ] > » › / | ｜ · ： :".split())
+_SMALL_CHARS = "".join(_SMALL)  # each is one character
 _ANCHORS = frozenset("下载 打印 字号 字体 分享 分享到 收藏 全屏 关闭 打印本页 扫一扫".split())
 _SPLIT = re.compile(r"[\s【】\[\]（）()：:|｜/>»›·,，、]+")
 
@@ -81,7 +82,7 @@ def _control_line(folded: str) -> tuple[bool, bool]:
     stripped = folded.strip()
     if not stripped:
         return False, False
-    if all(ch in "".join(_SMALL) or ch.isspace() for ch in stripped):
+    if all(ch in _SMALL_CHARS or ch.isspace() for ch in stripped):
         return True, False
     tokens = _tokens(stripped)
     if tokens and all(t in _CONTROLS or t in _SMALL or _segments(t) for t in tokens):
@@ -109,10 +110,20 @@ def _single_chars(folded: str) -> bool:
     return bool(stripped) and all(t in _SMALL for t in stripped.split())
 
 
+def _folded_lines(lines: list[str]) -> list[str]:
+    """``[fold(line.strip()) for line in lines]``, with one call of fold for
+    the whole page (fold is per character, keeps line breaks and white space
+    as they are, and a call costs more than a short line's characters)."""
+    folded = fold("\n".join(lines)).split("\n")
+    if len(folded) != len(lines):  # a line holding a line break: line by line
+        return [fold(line.strip()) for line in lines]
+    return [line.strip() for line in folded]
+
+
 def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
     """Lines without page chrome and header fields (see module doc)."""
     header = Header()
-    folded = [fold(line.strip()) for line in lines]
+    folded = _folded_lines(lines)
     drop = [False] * len(lines)
 
     # Controls: runs of control lines; a run of only 大/中/小 needs an anchor.

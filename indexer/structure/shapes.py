@@ -75,9 +75,12 @@ def width(line: str) -> float:
     return len(line) - 0.5 * len(line.encode("ascii", "ignore"))
 
 
+_CLOSERS_AND_SPACE = CLOSERS + " "
+
+
 def ends_sentence(text: str) -> bool:
     """True if ``text`` ends with sentence-final punctuation (+ closers)."""
-    stripped = text.rstrip(CLOSERS + " ")
+    stripped = text.rstrip(_CLOSERS_AND_SPACE)
     return bool(stripped) and stripped[-1] in FINAL
 
 
