@@ -125,10 +125,21 @@ def warm_up() -> None:
     from rsearch.indexer.pipeline import recover_reports
     from rsearch.indexer.chunking import chunk_report
 
-    dumps = _serializer().dumps
-    for report in recover_reports(_WARM_UP_TEXT, "warm-up"):
-        for chunk in chunk_report(report):
-            dumps(to_document(chunk))
+    try:
+        dumps = _serializer().dumps
+        for report in recover_reports(_WARM_UP_TEXT, "warm-up"):
+            for chunk in chunk_report(report):
+                dumps(to_document(chunk))
+    except Exception:  # noqa: BLE001 - whatever fails here fails for each file, in its worker, named
+        pass
+
+
+def warm_up_meanwhile() -> threading.Thread:
+    """``warm_up`` in a thread, while the indexer waits for Elasticsearch
+    (the lock, the new index); join it before forking."""
+    thread = threading.Thread(target=warm_up, name="rsearch-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 # Files prepared ahead of the bulk sender, per worker: enough to keep every

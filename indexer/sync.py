@@ -40,7 +40,8 @@ from rsearch.indexer import index_admin
 from rsearch.indexer.bulk import bulk_write
 from rsearch.indexer.write_health import WritesRefused, missing_primaries
 from rsearch.indexer.merge import merge_for_search, settings_while_building
-from rsearch.indexer.boundary import Readers, Stopped, in_order, new_task, prepare_file, signal_name  # noqa: F401  (prepare_file: benches)
+from rsearch.indexer.boundary import (  # noqa: F401  (prepare_file: benches)
+    Readers, Stopped, in_order, new_task, prepare_file, signal_name, warm_up_meanwhile)
 from rsearch.indexer.walk import source_key, walk  # noqa: F401  (source_key: the stored name)
 from rsearch.indexer.write_lock import IndexLocked, WriteLock  # noqa: F401
 from rsearch.core.errors import IndexOutdated, RsearchError
@@ -195,6 +196,9 @@ def _index_locked(es, alias, paths, summary, *, rebuild, prune, progress, bulk_o
     keys = [key for _, key in found.files]
     dirs = found.dirs
     summary.files = len(files)
+    # The workers' warm-up runs while Elasticsearch answers the requests below
+    # (creating an index takes it most of a second).
+    warming = warm_up_meanwhile() if files else None
     summary.orphans_deleted = index_admin.delete_orphans(es, alias)
 
     input_bytes = sum(_size(path) for path in files)
@@ -226,6 +230,8 @@ def _index_locked(es, alias, paths, summary, *, rebuild, prune, progress, bulk_o
     path_of: dict[str, str] = {}
     spill = tempfile.TemporaryDirectory(prefix="rsearch-index-")
     tasks = [new_task(path, key, frozenset(held.get(key, ())), spill.name) for path, key in zip(files, keys)]
+    if warming is not None:
+        warming.join()
     readers = Readers(len(files)) if files else None
 
     def actions():
