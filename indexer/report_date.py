@@ -370,11 +370,13 @@ def _lead_day(opening: str, text: str, anchor: Anchor) -> tuple[str | None, bool
     return _day_in_month(int(m.group("d")), text, anchor) if m else (None, False)
 
 
-def report_text(report: Report) -> str:
+def report_text(report: Report, captions: bool = True) -> str:
+    """The report's title block, section titles and paragraphs (without
+    captions if ``captions`` is False)."""
     return "\n".join(
         [report.kicker or "", report.title or "", report.subtitle or ""]
         + [s.title or "" for s in report.sections]
-        + [p.text for p in report.paragraphs()]
+        + [p.text for p in report.paragraphs() if captions or p.kind != "caption"]
     )
 
 
@@ -402,7 +404,9 @@ def report_date(
     header = report.header_date or header_date(page_text)
     year = (_page_year(page_text) if page_text else latest_year(text)) or latest_year(text)
     record, record_source = (metadata_date, "metadata") if metadata_date else (name_date, "file name")
-    if record and not _agrees(record, mentioned_years(text)):
+    # (The years of its own text: not of captions, nor the lists of other
+    # headlines a web page sets under its story.)
+    if record and not _agrees(record, mentioned_years(gregorian(report_text(report, captions=False), traditional))):
         record = None  # it dates the file, not the report: no context for the text's dates
     anchor = Anchor(year, header, record, record_source if record else None)
     opening = gregorian(opening_paragraph(report), traditional)

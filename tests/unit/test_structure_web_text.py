@@ -108,3 +108,49 @@ def test_unnumbered_subheads_in_text_without_blank_lines_are_sections():
     assert [s.heading for s in report.sections][1:] == ["过去一年的工作", "今年的打算"]
     # The day it was delivered, written in Chinese numerals in its subtitle.
     assert (report.date, report.date_source) == ("2030-01-20", "title")
+
+
+# A web page's story, then what the site sets under it: a list of other
+# headlines with their dates and a channel menu (the shape of a news site's
+# page as its main-content extractor leaves it).
+STORY_THEN_FURNITURE = """# 青川县新建三座便民桥
+
+本报讯（记者 林远）3月9日，青川县三座便民桥建成通车，沿河两岸的村民出行更方便了。
+
+据介绍，三座桥总长一百二十米，去年底主体完工，今年春天通车。
+
+责任编辑：王一
+
+## 热门推荐
+
+#### 白石镇茶叶丰收 茶农笑开颜
+
+- 2029年03月06日
+- 09:38
+
+#### 江边老码头修缮完工
+
+- 2029年03月08日
+- 14:10
+
+- 推荐
+- 娱乐
+- 体育
+"""
+
+
+def test_headline_lists_and_menus_after_a_story_are_no_report_of_their_own():
+    parsed = parse_text(STORY_THEN_FURNITURE, "page.md", metadata_date="2031-03-10")
+    (report,) = parsed.reports
+    assert report.title == "青川县新建三座便民桥"
+    paragraphs = report.paragraphs()
+    # Kept (searchable), but as captions: never a title, never ranked as body.
+    assert [p.kind for p in paragraphs] == ["body", "body"] + ["caption"] * (len(paragraphs) - 2)
+    assert any("白石镇茶叶丰收" in p.text for p in paragraphs)
+
+
+def test_the_years_of_other_headlines_do_not_disown_the_pages_date():
+    # The story's 3月9日 takes its year from the page's date (2031); the
+    # 2029 of the headlines listed under it is not the story's time.
+    (report,) = parse_text(STORY_THEN_FURNITURE, "page.md", metadata_date="2031-03-10").reports
+    assert report.date == "2031-03-09"
