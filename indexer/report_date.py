@@ -9,7 +9,9 @@ text says of its own date:
 2. ``dateline``: the opening paragraph starts with a dateline and date
    (``本报讯（记者 王建军）5月8日，`` ``新华社北京3月1日电`` ``中国经济网北京6月12日讯``
    ``本报讯 为……，3月17日，``: a date in its first sentence) or simply with a
-   date and a comma (``6月18日，``).
+   date and a comma (``6月18日，``). Such a bare opening date is the day of
+   the news, not of the report: the page's header or the file's record up
+   to a week after it is the day the report came out, and outranks it.
 3. ``closing``: a line that is only a date at the end of the report
    (``2021年6月30日``, ``二〇二一年六月三十日``), as government reports and
    notices close with the issuer and the date.
@@ -91,8 +93,12 @@ _ONLY_DATE = re.compile(
     r"|(?P<cn>[〇一二三四五六七八九零○О]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日))\s*[）)]?$"
 )
 _FULL_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?")
-# A year that is a target, not a time the report is in: 到2025年, 至2035年.
-_YEAR = re.compile(r"(?<![到至\d])(?P<y>(?:19|20)\d{2})\s*年(?!代)")
+# A year that is a target, not a time the report is in: 到2025年, 至2035年;
+# nor either end of a span (2027年至2036年, 2027—2036年: a plan's period,
+# which may lie years ahead), except a span up to now (2019年至今).
+_YEAR = re.compile(
+    r"(?<![到至\d—–\-~～])(?P<y>(?:19|20)\d{2})\s*年(?!代)(?!\s*(?:[至到](?!今)|[—–\-~～]\s*(?:19|20)\d{2}))"
+)
 _HEADER_LINES = 5
 _HEADER_MAX = 40
 
@@ -243,7 +249,9 @@ _WIRE_DATELINE = re.compile(r"^[^\s，。、“”：:（）()]{2,20}?\d{1,2}\s*
 
 
 def _dateline(opening: str, anchor: Anchor) -> tuple[str | None, bool]:
-    mark = _DATELINE_MARK.match(opening) or _WIRE_DATELINE.match(opening)
+    """The date of the report's dateline (see the module doc), and whether
+    the file's record decided its year."""
+    mark = _dateline_mark(opening)
     rest = opening[mark.end():] if mark else opening
     rest = _BRACKETED.sub("", rest)
     if mark:
@@ -260,6 +268,28 @@ def _dateline(opening: str, anchor: Anchor) -> tuple[str | None, bool]:
         if m and not re.match(r"\s*[，,]", rest[m.end():]):
             m = None
     return _dated(m, anchor) if m else (None, False)
+
+
+def _dateline_mark(opening: str) -> re.Match | None:
+    return _DATELINE_MARK.match(opening) or _WIRE_DATELINE.match(opening)
+
+
+# How long after the day of its news a page may be published: a page's own
+# date (its header, the file's record) up to this many days after a date
+# that merely opens the text (6月11日，…) is the day the report came out.
+_NEWS_TO_PAGE = timedelta(days=7)
+
+
+def _published_after(day: str, page_dates: tuple[str | None, ...]) -> str | None:
+    """The first of ``page_dates`` that is a full date up to _NEWS_TO_PAGE
+    after ``day`` (a full date too), else None."""
+    if len(day) != 10:
+        return None
+    news = date.fromisoformat(day)
+    for page in page_dates:
+        if page and len(page) == 10 and timedelta(0) < date.fromisoformat(page) - news <= _NEWS_TO_PAGE:
+            return page
+    return None
 
 
 def _dated(m: re.Match, anchor: Anchor) -> tuple[str | None, bool]:
@@ -411,6 +441,13 @@ def report_date(
     anchor = Anchor(year, header, record, record_source if record else None)
     opening = gregorian(opening_paragraph(report), traditional)
     found, from_record = _dateline(opening, anchor)
+    if found and not _dateline_mark(opening):
+        # No dateline: a date that opens the text (6月11日，…) is the day of
+        # the news, as the lead's day is; the page's own date a few days
+        # later is the day the report came out.
+        published = _published_after(found, (header, record))
+        if published:
+            return published, "header" if published == header else record_source
     if found:
         return found, "dateline" + (f"+{record_source}" if from_record else "")
     for source, value in (
