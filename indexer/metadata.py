@@ -151,6 +151,10 @@ def _matches(text: str, automaton) -> list[tuple[int, int, list]]:
             if size == 2 and _cut_inside(text, start):
                 continue  # 三台北斗导航: 三台 / 北斗, not 台北
             infos = [a for a in infos if a.rank < COUNTY]
+        elif size == 2 and text[end] == "州" and _cut_inside(text, start):
+            # 别尔哥罗德州 is 别尔哥罗德 / 州, a foreign region's name, not 德州
+            # (a city's name in 州 matches like a full name, and so did this).
+            continue
         elif infos[0].rank == COUNTY and text[end + 1: end + 2] == "域":
             continue  # 新兴区域 is "region", not 新兴区
         found.append((start, end, infos))
