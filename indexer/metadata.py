@@ -382,6 +382,16 @@ _FIELD_DATE = re.compile(
 )
 
 
+# After a date, the day a span of days ends (2030/02/20-12/20, 3月1日至3月5日).
+SPAN_END = re.compile(r"\s*[日号號]?\s*(?:[-~～—–]|至|到)\s*\d")
+
+
+def field_span(value: str) -> bool:
+    """Does a date field's value give a span of days (an event's), not one day?"""
+    m = _FIELD_DATE.search(value)
+    return m is not None and SPAN_END.match(value, m.end()) is not None
+
+
 def field_date(value: str) -> str | None:
     """The day a header field or timestamp gives (``2026-02-09 09:45:30``,
     ``2026年02月10日 07时41分``, ``113年05月09日14:00``), ISO; None if none."""

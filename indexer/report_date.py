@@ -64,7 +64,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rsearch.core.analysis import fold
-from rsearch.indexer.metadata import extract_dates, gregorian
+from rsearch.indexer.metadata import SPAN_END as _SPAN_END, extract_dates, gregorian
 from rsearch.indexer.models import Report
 from rsearch.indexer.report_region import opening_paragraph
 
@@ -176,7 +176,7 @@ def header_date(page_text: str) -> str | None:
         if len(line) > _HEADER_MAX or "。" in line:
             continue
         m = _FULL_DATE.search(line)
-        if m and m.group("d"):
+        if m and m.group("d") and not _SPAN_END.match(line, m.end()):
             return _iso(int(m.group("y")), int(m.group("m")), int(m.group("d")))
     return None
 

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from rsearch.core.analysis import fold
-from rsearch.indexer.metadata import field_date
+from rsearch.indexer.metadata import field_date, field_span
 
 # Page controls, folded (simplified) script.
 _CONTROLS = frozenset(
@@ -191,9 +191,12 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
                     top <= nxt <= bottom
                 ):
                     value, value_at = lines[nxt].strip(), nxt
-            if label in _DATE_FIELDS and value and field_date(value) is None and _more_than_a_time(value):
+            if label in _DATE_FIELDS and value and (
+                (field_date(value) is None and _more_than_a_time(value)) or field_span(value)
+            ):
                 # 時間：10月4日 星期二 中午12：30 地點：…: when and where an
-                # event is, the text of a notice - not the page's date.
+                # event is, the text of a notice - not the page's date; so is
+                # a span of days (時間：2030/02/20-12/20, an exhibition's).
                 continue
             drop[i] = drop[value_at] = True
             if label in _DATE_FIELDS:

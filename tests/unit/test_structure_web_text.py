@@ -154,3 +154,17 @@ def test_the_years_of_other_headlines_do_not_disown_the_pages_date():
     # 2029 of the headlines listed under it is not the story's time.
     (report,) = parse_text(STORY_THEN_FURNITURE, "page.md", metadata_date="2031-03-10").reports
     assert report.date == "2031-03-09"
+
+
+@pytest.mark.parametrize("field", ["時間：2030/02/20-12/20地點：青川文化館", "时间：2030年3月1日至3月5日"])
+def test_a_date_field_giving_a_span_of_days_is_an_events_not_the_pages(field):
+    text = f"青川文化館推出年度特展\n\n特展以在地農作為主題，邀請三位藝術家創作。\n{field}\n歡迎民眾前往參觀。\n"
+    (report,) = parse_text(text, "notice.txt", name_date="2030-03-04").reports
+    assert (report.date, report.date_source) == ("2030-03-04", "file name")
+    assert any(field[3:8] in p.text for p in report.paragraphs())  # kept as text
+
+
+def test_a_date_field_with_a_time_span_is_still_the_pages_date():
+    text = "某區公所辦理講座\n\n發稿時間：113年5月9日 14:00-16:00\n區公所今日辦理長者健康講座，邀請醫師說明用藥安全。\n"
+    (report,) = parse_text(text, "release.txt").reports
+    assert (report.date, report.date_source) == ("2024-05-09", "header")
