@@ -41,6 +41,10 @@ _SPLIT = re.compile(r"[\s【】\[\]（）()：:|｜/>»›·,，、]+")
 _CRUMB_START = re.compile(r"^(?:您的位置|您现在的位置|当前位置|所在位置|位置)\s*[：:]")
 _CRUMB_SEP = re.compile(r"^[>»›/|｜\-]+$|^(?:->|→)$")
 _CRUMB_ITEM_MAX = 12
+# A breadcrumb on one line: 首页 > 政务公开 > 通知公告 (the home page first,
+# then short items between separators).
+_CRUMB_HOME = ("首页", "主页", "网站首页", "返回首页")
+_CRUMB_SPLIT = re.compile(r"\s*(?:>>|->|[>»›→/|｜])\s*")
 
 # Header fields: label, colon, value (the value may be on the next line).
 _DATE_FIELDS = ("时间", "发布时间", "发表时间", "发布日期", "日期", "更新时间", "发稿时间", "发稿日期", "发文日期", "成文日期", "发布于")
@@ -104,6 +108,14 @@ def _segments(token: str) -> bool:
     return True
 
 
+def _crumb_line(folded: str) -> bool:
+    """A breadcrumb on one line (``首页 > 政务公开 > 通知公告``)."""
+    if not folded.startswith(_CRUMB_HOME):
+        return False
+    items = _CRUMB_SPLIT.split(folded)
+    return len(items) >= 2 and all(0 < len(item) <= _CRUMB_ITEM_MAX for item in items)
+
+
 def _single_chars(folded: str) -> bool:
     stripped = folded.strip()
     return bool(stripped) and all(t in _SMALL for t in stripped.split())
@@ -141,6 +153,8 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
         k = j
 
     # Breadcrumbs.
+    for i, text in enumerate(folded):
+        drop[i] = drop[i] or _crumb_line(text)
     k = 0
     while k < len(lines):
         if not _CRUMB_START.match(folded[k]):

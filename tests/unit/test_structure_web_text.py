@@ -168,3 +168,38 @@ def test_a_date_field_with_a_time_span_is_still_the_pages_date():
     text = "某區公所辦理講座\n\n發稿時間：113年5月9日 14:00-16:00\n區公所今日辦理長者健康講座，邀請醫師說明用藥安全。\n"
     (report,) = parse_text(text, "release.txt").reports
     assert (report.date, report.date_source) == ("2024-05-09", "header")
+
+
+# An official notice saved from a government site: no blank lines, a
+# breadcrumb on one line, the title over the addressee, fields and controls.
+NOTICE = """首页 > 政务公开 > 通知公告
+青川市人民政府办公室关于印发青川市老旧小区改造实施方案的通知
+发布时间：2031-05-09 10:30 来源：市政府办公室
+【字体：大 中 小】 【打印】 【关闭】
+各区县人民政府，市政府各部门：
+现将《青川市老旧小区改造实施方案》印发给你们，请结合实际认真贯彻执行。
+一、总体要求
+坚持以人民为中心，统筹推进老旧小区改造，年底前完成改造小区120个。
+二、主要任务
+（一）完善基础设施。改造供水、供电、供气管网，加装电梯。
+青川市人民政府办公室
+2031年5月8日
+"""
+
+
+def test_a_notice_without_blank_lines_keeps_its_title_apart_from_its_addressee():
+    (report,) = parse_text(NOTICE, "notice.txt").reports
+    assert report.title == "青川市人民政府办公室关于印发青川市老旧小区改造实施方案的通知"
+    body = [p.text for p in report.paragraphs()]
+    assert body[0].startswith("各区县人民政府，市政府各部门：")
+    assert not any("首页" in t or "政务公开" in t for t in body)
+    assert [s.title for s in report.sections if s.title][:2] == ["一、总体要求", "二、主要任务"]
+
+
+@pytest.mark.parametrize("line,crumb", [
+    ("首页 > 政务公开 > 通知公告", True), ("首页>>新闻中心", True), ("首页 / 新闻 / 正文", True),
+    ("首页建设取得新进展", False), ("首页 > 这一行太长了不会是面包屑导航的一项", False),
+])
+def test_a_breadcrumb_on_one_line(line, crumb):
+    lines, _ = strip_chrome([line, "某县召开春耕生产会议", "正文第一段。"])
+    assert (line not in lines) == crumb
