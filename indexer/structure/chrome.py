@@ -50,10 +50,21 @@ _CRUMB_SPLIT = re.compile(r"\s*(?:>>|->|[>»›→/|｜])\s*")
 _DATE_FIELDS = ("时间", "发布时间", "发表时间", "发布日期", "日期", "更新时间", "发稿时间", "发稿日期", "发文日期", "成文日期", "发布于")
 _SOURCE_FIELDS = ("来源", "信息来源", "稿件来源", "文章来源", "稿源", "出处")
 _ISSUER_FIELDS = ("发稿单位", "发布单位", "发布机构", "发文机关", "来源单位")
-_DROP_FIELDS = ("浏览次数", "阅读量", "阅读次数", "点击数", "点击量", "访问量", "浏览量", "字号", "字体", "索引号", "分类")
+_TITLE_FIELDS = ("标题",)
+# (The catalogue fields of a government site's document page, 索引号 … 发文字号,
+# describe the document printed under them.)
+_DROP_FIELDS = ("浏览次数", "阅读量", "阅读次数", "点击数", "点击量", "访问量", "浏览量", "字号", "字体", "索引号", "分类",
+                "主题分类", "体裁分类", "组配分类", "主题词", "有效性")
+# Fields kept in the text (a document's number is searched for), but never
+# its title.
+_KEPT_FIELDS = ("发文字号", "文号")
+# A label may be spaced out to the width of the others (索  引  号, 标　　题).
 _FIELD = re.compile(
-    "^[（(]?(?P<label>" + "|".join(sorted(_DATE_FIELDS + _SOURCE_FIELDS + _ISSUER_FIELDS + _DROP_FIELDS, key=len, reverse=True))
-    + r")\s*[：:]\s*(?P<value>.*)$"
+    "^[（(]?(?P<label>" + "|".join(
+        r"\s*".join(label) for label in
+        sorted(_DATE_FIELDS + _SOURCE_FIELDS + _ISSUER_FIELDS + _TITLE_FIELDS + _DROP_FIELDS + _KEPT_FIELDS,
+               key=len, reverse=True)
+    ) + r")\s*[：:]\s*(?P<value>.*)$"
 )
 _FIELD_MAX = 100
 # A line that is only a date and time: 2026-02-03 09:02:33, 2026年02月10日 07时41分.
@@ -74,6 +85,7 @@ class Header:
     date: str | None = None  # ISO date of a date field or a timestamp line
     source: str | None = None  # 来源：the outlet the page took the report from
     issuer: str | None = None  # 发稿单位：the body that issued it
+    title: str | None = None  # 标题：the title a page's catalogue gives its document
 
 
 def _tokens(folded: str) -> list[str]:
@@ -106,6 +118,11 @@ def _segments(token: str) -> bool:
         else:
             return False
     return True
+
+
+def field_line(line: str) -> bool:
+    """Is ``line`` a header field of a page (``发布时间：…``, ``发文字号：…``)?"""
+    return _FIELD.match(fold(line.strip())) is not None
 
 
 def _crumb_line(folded: str) -> bool:
@@ -197,7 +214,9 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
         m = _FIELD.match(text)
         if m is not None:
             # fold keeps every character's place: the value in its own script.
-            label, value = m.group("label"), lines[i].strip()[m.start("value"):].strip()
+            label, value = "".join(m.group("label").split()), lines[i].strip()[m.start("value"):].strip()
+            if label in _KEPT_FIELDS:
+                continue
             value_at = i
             if not value:
                 nxt = next((m2 for m2 in range(i + 1, len(lines)) if folded[m2]), None)
@@ -219,6 +238,8 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
                 header.source = header.source or _first_part(value)
             elif label in _ISSUER_FIELDS and value:
                 header.issuer = header.issuer or _first_part(value)
+            elif label in _TITLE_FIELDS and value:
+                header.title = header.title or value
             continue
         # A timestamp at the top of the page (not a closing date line:
         # 2021年6月30日 under a notice is its signature).

@@ -203,3 +203,45 @@ def test_a_notice_without_blank_lines_keeps_its_title_apart_from_its_addressee()
 def test_a_breadcrumb_on_one_line(line, crumb):
     lines, _ = strip_chrome([line, "某县召开春耕生产会议", "正文第一段。"])
     assert (line not in lines) == crumb
+
+
+# A government site's document page: its catalogue (labels spaced out to one
+# width), then the document with its own title line.
+CATALOGUE = """索  引  号：000014349/2031-00045
+主题分类：城乡建设、环境保护
+发文机关：青川市人民政府办公室
+成文日期：2031年05月08日
+标　　题：青川市人民政府办公室关于印发老旧小区改造实施方案的通知
+发文字号：青政办发〔2031〕12号
+发布日期：2031年05月09日
+
+青川市人民政府办公室关于印发老旧小区改造实施方案的通知
+
+各区县人民政府，市政府各部门：
+
+现将《青川市老旧小区改造实施方案》印发给你们，请结合实际认真贯彻执行。
+
+青川市人民政府办公室
+
+2031年5月8日
+"""
+
+
+def test_a_catalogue_of_fields_is_no_title_and_its_document_number_stays_searchable():
+    (report,) = parse_text(CATALOGUE, "doc.txt").reports
+    assert report.title == "青川市人民政府办公室关于印发老旧小区改造实施方案的通知"
+    assert report.issuer == "青川市人民政府办公室"
+    text = "\n".join([s.title or "" for s in report.sections] + [p.text for p in report.paragraphs()])
+    assert "青政办发〔2031〕12号" in text  # a document's number is searched for
+    assert "索" not in text and "主题分类" not in text
+    assert report.date == "2031-05-08"
+
+
+def test_a_title_field_titles_a_text_that_prints_none():
+    text = ("青川市政府新聞稿\n\n日期：2031年3月12日\n標題：青川市推動社區長照據點 今年新增20處\n\n"
+            "青川市政府社會局今（12）日表示，為照顧社區長輩，今年將新增20處社區照顧關懷據點。\n\n"
+            "社會局長林美玲指出，據點將提供共餐、健康促進等服務，歡迎長輩多加利用。\n")
+    (report,) = parse_text(text, "release.txt").reports
+    assert report.title == "青川市推動社區長照據點 今年新增20處"
+    assert report.kicker == "青川市政府新聞稿"  # the line it begins with stays searchable
+    assert not any("標題" in p.text for p in report.paragraphs())
