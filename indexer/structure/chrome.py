@@ -67,6 +67,16 @@ _FIELD = re.compile(
     ) + r")\s*[：:]\s*(?P<value>.*)$"
 )
 _FIELD_MAX = 100
+# Credits that share a page's info line with its fields (来源：… 作者：…).
+_CREDIT_LABELS = ("作者", "记者", "撰稿", "撰文", "摄影", "通讯员", "编辑", "责任编辑", "责编", "校对", "审核", "发稿人")
+_ALL_LABELS = sorted(_DATE_FIELDS + _SOURCE_FIELDS + _ISSUER_FIELDS + _TITLE_FIELDS + _DROP_FIELDS + _KEPT_FIELDS
+                     + _CREDIT_LABELS, key=len, reverse=True)
+_PAIR = re.compile("(?<![\u4e00-\u9fff])(?P<label>" + "|".join(_ALL_LABELS) + r")\s*[：:]\s*")
+# A colon that is not a clock's (10:15).
+_COLON = re.compile(r"[：:](?!\d{2}\b)")
+_STAMP_START = re.compile(
+    r"^(?:19|20)\d{2}\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*"
+)
 # A line that is only a date and time: 2026-02-03 09:02:33, 2026年02月10日 07时41分.
 _TIMESTAMP = re.compile(
     r"^(?:(?:19|20)\d{2}|\d{2,3})\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?"
@@ -118,6 +128,24 @@ def _segments(token: str) -> bool:
         else:
             return False
     return True
+
+
+def _info_line(folded: str) -> tuple[str, list[tuple[str, int, int]]] | None:
+    """A page's info line: an optional timestamp, then only known fields and
+    credits, at least two things in all (``2026-02-09 10:15 来源：某某日报``,
+    ``来源：某某日报 作者：某某``). (timestamp, [(label, value start, value
+    end)]), else None."""
+    stamp = _STAMP_START.match(folded)
+    at = stamp.end() if stamp else 0
+    pairs = list(_PAIR.finditer(folded, at))
+    if not pairs or pairs[0].start() != at or len(pairs) + bool(stamp) < 2:
+        return None
+    if len(_COLON.findall(folded, at)) != len(pairs):
+        return None  # another label (地点：…): a notice's text, not the page's fields
+    ends = [p.start() for p in pairs[1:]] + [len(folded)]
+    return (stamp.group(0).strip() if stamp else ""), [
+        ("".join(p.group("label").split()), p.end(), end) for p, end in zip(pairs, ends)
+    ]
 
 
 def field_line(line: str) -> bool:
@@ -210,6 +238,30 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
             drop[i] = True
             header.source = header.source or top_masthead[0]
             header.date = header.date or top_masthead[1]
+            continue
+        info = _info_line(text)
+        if info is not None:
+            # 2026-02-09 10:15 来源：某某日报 作者：某某: the page's fields,
+            # and its credits, which stay as a byline line of their own.
+            stamp, pairs = info
+            header.date = header.date or (field_date(stamp) if stamp else None)
+            credits = []
+            for label, start, end in pairs:
+                value = lines[i].strip()[start:end].strip()
+                first = _first_part(value) if value else ""
+                if label in _CREDIT_LABELS and first:
+                    credits.append(f"{lines[i].strip()[start - len(label) - 1:start - 1]}：{first}")
+                elif label in _DATE_FIELDS:
+                    header.date = header.date or field_date(value)
+                elif label in _SOURCE_FIELDS and first:
+                    header.source = header.source or first
+                    header.date = header.date or field_date(value)  # 来源：某某日报 2026-02-09
+                elif label in _ISSUER_FIELDS and first:
+                    header.issuer = header.issuer or first
+            if credits:
+                lines[i] = " ".join(credits)
+            else:
+                drop[i] = True
             continue
         m = _FIELD.match(text)
         if m is not None:

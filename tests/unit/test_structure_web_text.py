@@ -245,3 +245,33 @@ def test_a_title_field_titles_a_text_that_prints_none():
     assert report.title == "青川市推動社區長照據點 今年新增20處"
     assert report.kicker == "青川市政府新聞稿"  # the line it begins with stays searchable
     assert not any("標題" in p.text for p in report.paragraphs())
+
+
+STORY = ("近日，青川县三座便民桥建成通车，沿河两岸四个村的三千多名村民出行更加方便。"
+         "据县交通运输局介绍，三座桥总长一百二十米，总投资八百万元。")
+
+
+@pytest.mark.parametrize("info,date,people", [
+    ("2031-04-02 10:15:00　来源：青川日报　作者：林远　分享到微信", "2031-04-02", [("林远", "author")]),
+    ("来源：青川日报 作者：林远", None, [("林远", "author")]),
+    ("作者：林远 来源：青川日报 2031-04-02", "2031-04-02", [("林远", "author")]),
+    ("发布时间：2031-04-02 10:15 来源：青川日报 作者：林远 编辑：王一", "2031-04-02",
+     [("林远", "author"), ("王一", "editor")]),
+    ("2031-04-02 10:15:00 来源：青川日报", "2031-04-02", []),
+])
+def test_a_pages_info_line_gives_its_date_source_and_credits(info, date, people):
+    for where in ("top", "bottom"):  # (an extractor may move it under the story)
+        text = (f"青川县三座便民桥建成通车\n\n{info}\n\n{STORY}\n" if where == "top"
+                else f"青川县三座便民桥建成通车\n\n{STORY}\n\n{info}\n")
+        (report,) = parse_text(text, "page.txt").reports
+        assert report.date == date and report.publication == "青川日报", where
+        assert [(p.name, p.role) for p in report.people] == people, where
+        assert not any("来源" in p.text for p in report.paragraphs()), where
+
+
+def test_an_events_when_and_where_is_no_info_line():
+    text = f"青川文化館舉辦講座\n\n時間：10月4日 星期二 中午12：30 地點：青川文化館\n\n{STORY}\n"
+    (report,) = parse_text(text, "notice.txt").reports
+    kept = [s.title or "" for s in report.sections] + [p.text for p in report.paragraphs()]
+    assert any("地點：青川文化館" in t for t in kept)  # text, not chrome
+    assert report.date is None
