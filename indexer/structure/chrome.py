@@ -233,7 +233,7 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
     for i, text in enumerate(folded):
         if drop[i] or not text or len(text) > _FIELD_MAX or (top <= i <= bottom):
             continue
-        top_masthead = masthead(lines[i])
+        top_masthead = masthead(lines[i]) or page_head(lines[i])
         if top_masthead is not None:
             drop[i] = True
             header.source = header.source or top_masthead[0]
@@ -321,6 +321,26 @@ def masthead(line: str) -> tuple[str, str] | None:
         return None
     raw = m.group("date")
     day = field_date(f"{raw[:4]}-{raw[4:6]}-{raw[6:8]}" if raw.isdigit() else raw)
+    return (m.group("name"), day) if day else None
+
+
+# A newspaper page's running head: the paper's name, the date, the weekday
+# and/or the page (青川日报 2031年3月6日 星期四 第3版 要闻). The weekday or the
+# page number is required: a date alone may close a notice.
+_PAGE_HEAD = re.compile(
+    r"^(?:(?P<name>[\u4e00-\u9fff·]{2,16})\s*)?"
+    r"(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2})\s*"
+    r"(?P<weekday>(?:星期|周)[一二三四五六日天])?\s*(?P<page>第\s*[0-9一二三四五六七八九十]{1,3}\s*版)?"
+    r"\s*[\u4e00-\u9fff·]{0,8}$"
+)
+
+
+def page_head(line: str) -> tuple[str | None, str] | None:
+    """(paper, ISO date) of a newspaper page's running head, else None."""
+    m = _PAGE_HEAD.match(fold(line.strip()))
+    if m is None or not (m.group("weekday") or m.group("page")):
+        return None
+    day = field_date(m.group("date"))
     return (m.group("name"), day) if day else None
 
 
