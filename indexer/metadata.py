@@ -151,9 +151,10 @@ def _matches(text: str, automaton) -> list[tuple[int, int, list]]:
             if size == 2 and _cut_inside(text, start):
                 continue  # 三台北斗导航: 三台 / 北斗, not 台北
             infos = [a for a in infos if a.rank < COUNTY]
-        elif size == 2 and text[end] == "州" and _cut_inside(text, start):
-            # 别尔哥罗德州 is 别尔哥罗德 / 州, a foreign region's name, not 德州
-            # (a city's name in 州 matches like a full name, and so did this).
+        elif size == 2 and text[end] == "州" and (_cut_inside(text, start) or not _starts_word(text, start)):
+            # 别尔哥罗德州 is 别尔哥罗德 / 州 and 佛罗里达州 one word: foreign
+            # regions' names, not 德州 or 达州 (a city's name in 州 matches
+            # like a full name, and so did these).
             continue
         elif infos[0].rank == COUNTY and text[end + 1: end + 2] == "域":
             continue  # 新兴区域 is "region", not 新兴区
@@ -180,6 +181,12 @@ def _cut_inside(text: str, start: int) -> bool:
     (三台北斗导航 is 三台 / 北斗 / 导航: no 台北 in it)."""
     lo = max(0, start - 4)
     return start + 1 - lo in _segments(text[lo:start + 6])
+
+
+def _starts_word(text: str, start: int) -> bool:
+    """Does word segmentation start a word at ``start``?"""
+    lo = max(0, start - 4)
+    return start == lo or start - lo in _segments(text[lo:start + 6])
 
 
 def _common_prefix(codes: list[str]) -> str:

@@ -60,9 +60,12 @@ def test_one_place_throughout_is_the_region():
     "防空系统在莫斯科州、别尔哥罗德州上空击落多架无人机。",
     "美国加利福尼亚州山火蔓延。",
     "俄罗斯库尔斯克州发布通告。",
+    "在亚利桑那州、明尼苏达州等地情况尤为严重。",  # one word: 明尼苏达州, not 达州
+    "代表团在佛罗里达州举行会谈。",
+    "澳大利亚昆士兰州遭遇洪水。",
 ])
 def test_a_foreign_region_in_zhou_holds_no_chinese_city(text):
-    # 别尔哥罗德州 ends in 德州, 加利福尼亚州 in 亚州: word segmentation says
+    # 别尔哥罗德州 ends in 德州, 明尼苏达州 in 达州: word segmentation says
     # the 州 closes a longer name.
     found = extract_regions(text)
     assert (found.provinces, found.cities, found.districts) == ([], [], [])
