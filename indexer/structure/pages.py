@@ -112,4 +112,9 @@ def _split_at_citations(units: list[Unit]) -> list[list[Unit]]:
         if i in starts and reports[-1]:
             reports.append([])
         reports[-1].append(u)
+    if len(reports) > 1 and not any(u.kind in ("text", "bullet", "md") for u in reports[-1]):
+        # A citation that closes the file's last article (…（2025年01月02日 01
+        # 版） under its text, as a site prints it) heads nothing of its own.
+        last = reports.pop()
+        reports[-1] = reports[-1] + last
     return reports

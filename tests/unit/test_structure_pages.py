@@ -119,3 +119,12 @@ def test_a_pages_running_head_is_neither_title_nor_text():
 ])
 def test_page_head(line, expected):
     assert page_head(line) == expected
+
+
+def test_a_citation_with_spaces_closing_an_article_dates_it_and_opens_nothing():
+    text = ("江苏探索科研成果转化新途径\n\n青川市科技局负责人介绍，今年已对接高校成果六百余项，成功落地转化近四百项。\n\n"
+            "“我们将继续完善平台支撑，系统构建促进转化的生态体系。”该负责人表示。\n\n"
+            "《 青川日报 》（ 2031年06月12日   01 版）\n")
+    (report,) = parse_text(text, "article.txt").reports
+    assert (report.date, report.date_source) == ("2031-06-12", "byline")
+    assert report.publication == "青川日报"
