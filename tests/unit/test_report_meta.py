@@ -143,9 +143,16 @@ def test_title_date():
     assert (r.date, r.date_source) == ("2021-01-18", "title")
 
 
-def test_text_date_is_the_latest_full_date():
-    r = one(f"# 工作综述\n\n2021年3月4日召开动员会，4月20日开展宣讲，5月13日举行观摩。{BODY}\n")
-    assert (r.date, r.date_source) == ("2021-05-13", "text")
+def test_dates_the_text_only_mentions_give_its_year():
+    # The newest full date a report mentions is seldom its own day (a
+    # meeting's, a deadline's): only its year is given.
+    r = one(f"# 工作综述\n\n2021年3月4日召开动员会，2021年5月13日举行观摩。{BODY}\n")
+    assert (r.date, r.date_source) == ("2021", "text")
+    # Not the bounds of a span or a deadline: when something starts or ends.
+    r = one(f"# 工作综述\n\n2021年3月4日召开动员会，报名自2022年1月2日起至2022年1月8日止，储备资格至2025年12月31日为止。{BODY}\n")
+    assert (r.date, r.date_source) == ("2021", "text")
+    # A year alone (a plan's, history's) dates nothing.
+    assert one(f"# 工作综述\n\n全县2019年启动改造，2025年完成全部任务。{BODY}\n").date is None
 
 
 def test_metadata_then_file_name_then_year():
@@ -162,7 +169,7 @@ def test_metadata_then_file_name_then_year():
 
 def test_the_files_record_outranks_a_date_the_text_only_mentions():
     text = f"# 文化节筹备会召开\n\n筹备会决定，文化节于2024年5月20日开幕，5月26日闭幕。{BODY}\n"
-    assert (one(text).date, one(text).date_source) == ("2024-05-26", "text")
+    assert (one(text).date, one(text).date_source) == ("2024", "text")
     assert (one(text, name_date="2024-05-09").date, one(text, name_date="2024-05-09").date_source) == \
         ("2024-05-09", "file name")
 
@@ -242,7 +249,7 @@ def test_seed_dates_from_their_text():
     assert got[("003", 2)] == ("2021-03-15", "dateline")
     assert got[("003", 3)] == ("2021-03-12", "dateline")  # the brief also cites 2019年5月
     assert got[("003", 4)] == ("2021-03-17", "dateline")
-    assert got[("004", 1)] == ("2021-03-05", "text")  # year: 中国共产党成立100周年
+    assert got[("004", 1)] == ("2021", "year")  # 中国共产党成立100周年 (its 3月5日 has no year of its own)
     assert got[("001", 1)] == ("2018", "year")  # 改革开放40周年
     assert got[("000", 1)] == (None, None)  # no date anywhere in its text: only the file's
 
