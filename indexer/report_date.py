@@ -92,7 +92,8 @@ _MONTH_DAY = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*�
 _CN_DATE = re.compile(r"(?P<y>[〇一二三四五六七八九零○О]{4})年(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})日")
 _ONLY_DATE = re.compile(
     r"^[（(]?\s*(?:(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
-    r"|(?P<cn>[〇一二三四五六七八九零○О]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日))\s*[）)]?$"
+    r"|(?P<cn>[〇一二三四五六七八九零○О]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日))\s*[）)]?"
+    r"(?:\s*[（(]?\s*(?:星期|周|週)[一二三四五六日天]\s*[）)]?)?$"  # 2031年3月6日（星期四）
 )
 _FULL_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?")
 # A year that is a target, not a time the report is in: 到2025年, 至2035年;
@@ -342,7 +343,9 @@ def _title_date(report: Report) -> str | None:
 # the month the release went out (昨(8)日 the day before it, 明(10)日 after);
 # 今天（6月12日） names the month too.
 _TODAY = re.compile(r"(?P<rel>今|昨|前|明)\s*[（(]\s*(?P<d>\d{1,2})\s*[)）]\s*(?:日|(?![年月时時\d]))")
-_TODAY_FULL = re.compile(r"(?:今天|今日)\s*[（(]\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*[)）]")
+_TODAY_FULL = re.compile(
+    r"(?:今天|今日)\s*[（(]\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*[)）]"
+)
 _SHIFT = {"今": 0, "昨": 1, "前": 2, "明": -1}
 _DAY_MENTION = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]")
 # A day of the month with no month in a report's first sentence, as news
@@ -383,7 +386,9 @@ def _today(text: str, anchor: Anchor) -> tuple[str | None, bool]:
     after the 8th, ``今天（6月12日）``)."""
     full = _TODAY_FULL.search(text)
     if full:
-        return _with_year(int(full.group("m")), int(full.group("d")), anchor)
+        # 今日（三月六日）: Hong Kong's releases write the day in Chinese numerals.
+        month, day = (int(x) if x.isdigit() else _cn_number(x) for x in full.group("m", "d"))
+        return _with_year(month, day, anchor)
     m = _TODAY.search(text)
     if not m:
         return None, False

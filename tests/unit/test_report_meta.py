@@ -291,3 +291,15 @@ def test_a_plan_period_gives_no_year_to_a_date_without_one():
     text = f"# 会议审议军备计划\n\n会议今天（6月12日）审议2031年至2040年国家计划草案。{BODY}\n"
     assert one(text).date is None  # 2031 is the plan's first year, not the report's
     assert one(text, name_date="2029-06-12").date == "2029-06-12"
+
+
+def test_a_hong_kong_release_closes_with_its_date_and_weekday():
+    text = ("# 食物安全中心公布檢測結果\n\n　　食物安全中心今日（三月六日）公布，最近抽查的食物樣本全部合格。"
+            f"{BODY}\n\n完\n\n2031年3月6日（星期四）\n香港時間15時30分\n")
+    assert (one(text).date, one(text).date_source) == ("2031-03-06", "closing")
+    # Without the closing line, today's day in Chinese numerals takes its
+    # year from the file's record.
+    text = text.split("完")[0]
+    assert one(text).date is None
+    assert (one(text, name_date="2031-03-07").date, one(text, name_date="2031-03-07").date_source) == \
+        ("2031-03-06", "today+file name")
