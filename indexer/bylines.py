@@ -155,8 +155,8 @@ def _credit_roles(mark: str) -> tuple[bool, bool]:
 
 def _strip_decoration(line: str) -> str:
     line = line.strip().lstrip(_LEAD_MARKS).strip()
-    # (本报记者 张三) - a byline wrapped in brackets.
-    if len(line) > 2 and line[0] in "(（" and line[-1] in ")）":
+    # (本报记者 张三), [责任编辑：张三], 【编辑:张三】 - a byline wrapped in brackets.
+    if len(line) > 2 and line[0] in "(（[【" and line[-1] in ")）]】":
         line = line[1:-1].strip()
     return line
 

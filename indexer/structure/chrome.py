@@ -37,6 +37,13 @@ _SMALL = frozenset("大 中 小 【 】 [ ] > » › / | ｜ · ： :".split())
 _ANCHORS = frozenset("下载 打印 字号 字体 分享 分享到 收藏 全屏 关闭 打印本页 扫一扫".split())
 _SPLIT = re.compile(r"[\s【】\[\]（）()：:|｜/>»›·,，、]+")
 
+# The links to the site's neighbouring items (上一篇：某某新闻) and its
+# invitations (扫一扫在手机打开当前页): whole lines of the page, not the report.
+_NEIGHBOURS = "上一篇|下一篇|上一条|下一条|上篇|下篇"
+_NAVIGATION = re.compile(rf"^(?:[【\[](?:{_NEIGHBOURS})[】\]]|(?:{_NEIGHBOURS})\s*[：:]|扫一扫.{{0,16}}$)")
+
+_BRACKETED_CONTROLS = re.compile(r"^(?:[【\[](?:" + "|".join(sorted(_CONTROLS, key=len, reverse=True)) + r")[】\]]\s*)+")
+
 # Breadcrumbs: 当前位置：首页 > 新闻 > 正文.
 _CRUMB_START = re.compile(r"^(?:您的位置|您现在的位置|当前位置|所在位置|位置)\s*[：:]")
 _CRUMB_SEP = re.compile(r"^[>»›/|｜\-]+$|^(?:->|→)$")
@@ -197,9 +204,14 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Header]:
                 drop[i] = True
         k = j
 
-    # Breadcrumbs.
+    # Breadcrumbs, links to neighbouring items.
     for i, text in enumerate(folded):
-        drop[i] = drop[i] or _crumb_line(text)
+        drop[i] = drop[i] or _crumb_line(text) or bool(_NAVIGATION.match(text))
+    # Controls in brackets before a credit (【纠错】 【责任编辑：某某】).
+    for i, text in enumerate(folded):
+        m = None if drop[i] else _BRACKETED_CONTROLS.match(text)
+        if m and m.end() < len(text):
+            lines[i], folded[i] = lines[i].strip()[m.end():], text[m.end():]
     k = 0
     while k < len(lines):
         if not _CRUMB_START.match(folded[k]):

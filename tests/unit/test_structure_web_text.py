@@ -275,3 +275,23 @@ def test_an_events_when_and_where_is_no_info_line():
     kept = [s.title or "" for s in report.sections] + [p.text for p in report.paragraphs()]
     assert any("地點：青川文化館" in t for t in kept)  # text, not chrome
     assert report.date is None
+
+
+@pytest.mark.parametrize("tail,editor", [
+    ("[责任编辑：王一]", "王一"),
+    ("【纠错】 【责任编辑:王一 】", "王一"),
+    ("【编辑:王一】", "王一"),
+    ("扫一扫在手机打开当前页", None),
+    ("上一篇：青川县启动春耕\n\n下一篇：白石镇茶叶丰收", None),
+    ("【上一篇】青川县启动春耕", None),
+])
+def test_a_pages_closing_credits_and_links_leave_the_text(tail, editor):
+    (report,) = parse_text(f"青川县三座便民桥建成通车\n\n{STORY}\n\n{tail}\n", "page.txt").reports
+    assert [p.name for p in report.people if p.role == "editor"] == ([editor] if editor else [])
+    assert [p.text for p in report.paragraphs()] == [STORY]
+
+
+def test_a_line_that_only_begins_like_a_link_is_text():
+    text = f"青川县三座便民桥建成通车\n\n上一条消息传来时，{STORY}\n"
+    (report,) = parse_text(text, "page.txt").reports
+    assert report.paragraphs()[0].text.startswith("上一条消息传来时")
