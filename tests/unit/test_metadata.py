@@ -232,15 +232,11 @@ def test_dates_are_looked_for_where_digits_start_with_the_same_matches(text):
 @settings(max_examples=400, deadline=None)
 @given(_date_texts)
 def test_year_patterns_with_the_look_behind_after_the_first_digit_match_as_plainly_written(text):
-    # The 民國 patterns and report_date's years check what stands before them
-    # after their first digits (so that re searches for those in C); written plainly:
+    # The 民國 patterns check what stands before them after their first
+    # digits (so that re searches for those in C); written plainly:
     from rsearch.indexer import metadata
 
     plain_date = re.compile(r"(?<![\d.])(?P<y>\d{2,3})(?P<sep>\s*年\s*)(?=\d{1,2}\s*月\s*\d{1,2}\s*[日号])")
     plain_year = re.compile(r"(?<![\d.])(?P<y>1[0-4]\d)(?P<sep>\s*年)(?![代前来间龄级])")
-    from rsearch.indexer import report_date
-
-    plain_report_year = re.compile(r"(?<![到至\d])(?P<y>(?:19|20)\d{2})\s*年(?!代)")
-    for fast, plain in ((metadata._ROC_DATE, plain_date), (metadata._ROC_YEAR, plain_year),
-                        (report_date._YEAR, plain_report_year)):
+    for fast, plain in ((metadata._ROC_DATE, plain_date), (metadata._ROC_YEAR, plain_year)):
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
