@@ -49,6 +49,7 @@ from rsearch.indexer.reader import UnreadableFile
 _TITLE_RATIO = 1.3  # title type is at least this much larger than body type
 _HEADING_RATIO = 1.1
 _FINAL = "。！？!?；;…”」』"
+_TITLE_FINAL = "。；;…"  # marks no title ends with (it may end with ！ or ？)
 
 
 @dataclass
@@ -153,8 +154,16 @@ def _reading_order(rows: list[list[_Seg]], page_width: float) -> list[list[_Seg]
         left.clear()
         right.clear()
 
-    for row in rows:
-        if any(s.x0 < gutter < s.x1 for s in row):
+    # The headline block over the columns: rows in larger type than the
+    # columns' text before the first row with text on both sides of the
+    # gutter. A centred headline's short last line may sit on one side of
+    # the gutter; it is still the headline's, not the top of a column.
+    body = median(s.size for row in rows for s in row)
+    columns_start = next((k for k, row in enumerate(rows)
+                          if any(s.x1 <= gutter for s in row) and any(s.x0 >= gutter for s in row)), len(rows))
+    for k, row in enumerate(rows):
+        if any(s.x0 < gutter < s.x1 for s in row) or (
+                k < columns_start and min(s.size for s in row) >= _TITLE_RATIO * body):
             flush()
             flows.append(row)
             continue
@@ -229,8 +238,12 @@ def _markup(paragraphs: list[_Para]) -> str:
         return ""
     body = median(sizes)
 
-    def heading(text: str, size: float) -> bool:
-        return size >= _HEADING_RATIO * body and len(text) <= 60 and text[-1:] not in _FINAL
+    def heading(text: str, size: float, ends: str = _FINAL) -> bool:
+        return size >= _HEADING_RATIO * body and len(text) <= 60 and text[-1:] not in ends
+
+    def headline(text: str, size: float) -> bool:
+        # A title may end in an exclamation or a question (``……提高警觉！``).
+        return heading(text, size, _TITLE_FINAL)
 
     title_size = max(p.size for p in paragraphs)
     title_at = None
@@ -238,7 +251,7 @@ def _markup(paragraphs: list[_Para]) -> str:
         # The first paragraph in the largest type, before the body text
         # (a page header in small type, an issuer line, do not count as body).
         for k, (text, size, _) in enumerate(paragraphs):
-            if size >= 0.95 * title_size and heading(text, size):
+            if size >= 0.95 * title_size and headline(text, size):
                 title_at = k
                 break
             if size >= 0.95 * body and (len(text) > 30 or text[-1:] in _FINAL):
@@ -254,8 +267,9 @@ def _markup(paragraphs: list[_Para]) -> str:
     out += [p.text for p in paragraphs[: k + 1]]
     title = paragraphs[title_at][0]
     k = title_at + 1
-    while k < len(paragraphs) and paragraphs[k][1] >= 0.95 * title_size and heading(*paragraphs[k][:2]):
-        title += paragraphs[k][0]  # a title set over two lines
+    while (k < len(paragraphs) and paragraphs[k][1] >= 0.95 * title_size and title[-1:] not in _FINAL
+           and headline(*paragraphs[k][:2])):
+        title += paragraphs[k][0]  # a title set over two lines (a centred one's are paragraphs each)
         k += 1
     block = kicker + ["# " + title]
     while k < len(paragraphs) and heading(*paragraphs[k][:2]):

@@ -90,6 +90,40 @@ def test_two_columns_under_a_headline_read_column_by_column():
     assert order == sorted(order)
 
 
+def _columns(top: float, rows: int = 4, width: int = 18, gutter: float = 40) -> list:
+    """Two columns of body text (size 20) from ``top`` down: the left one's
+    lines, then the right one's."""
+    lines = []
+    for k in range(rows):
+        y = top + 32 * k
+        end = "。" if k == rows - 1 else ""
+        lines += [_line(f"左栏第{k + 1}行的正文" + "文字" * ((width - 7) // 2) + end, 60, y),
+                  _line(f"右栏第{k + 1}行的正文" + "内容" * ((width - 7) // 2) + end, 60 + 20 * width + gutter, y)]
+    return lines
+
+
+def test_a_centred_headlines_short_last_line_over_the_gutter_stays_in_the_headline():
+    """A headline over two columns, centred: its last line is one character,
+    standing just right of the gutter. It is the headline's, not the top of
+    the right column."""
+    gutter = 60 + 20 * 18 + 20  # the middle of the gap between the columns
+    lines = [_line("一条很长的大标题横跨两栏排了两", 90, 40, size=44),
+             _line("行", gutter + 4, 100, size=44)] + _columns(180)
+    text = _read(lines)
+    assert text.startswith("# 一条很长的大标题横跨两栏排了两行\n")
+    order = [text.index(s) for s in ("左栏第1行", "左栏第4行", "右栏第1行", "右栏第4行")]
+    assert order == sorted(order)
+
+
+def test_a_title_ending_in_an_exclamation_over_two_centred_lines():
+    lines = [_line("请广大市民注意防范台风带来的强降雨天气", 60, 40, size=40),
+             _line("提高警觉！", 300, 90, size=40)]
+    lines += [_line("正文第一段从这里开始写，内容很长很长，一直写到这一行的最后面。", 100, 160),
+              _line("正文第一段的第二行，继续写下去，直到这一段结束为止的地方。", 60, 192)]
+    text = _read(lines)
+    assert text.startswith("# 请广大市民注意防范台风带来的强降雨天气提高警觉！\n")
+
+
 def test_a_tilted_page_is_read_line_by_line():
     angle = math.radians(1.2)
     rows = [f"第{n}行：倾斜扫描的页面上每一行都是完整的一句话。" for n in "一二三四五六"]
