@@ -155,15 +155,20 @@ def _reading_order(rows: list[list[_Seg]], page_width: float) -> list[list[_Seg]
         right.clear()
 
     # The headline block over the columns: rows in larger type than the
-    # columns' text before the first row with text on both sides of the
-    # gutter. A centred headline's short last line may sit on one side of
-    # the gutter; it is still the headline's, not the top of a column.
+    # columns' text before the first row with column text on both sides of
+    # the gutter. A centred headline's short last line may sit on one side
+    # of the gutter, and OCR may cut a headline in two at the gutter; either
+    # is still the headline, not the top of a column.
     body = median(s.size for row in rows for s in row)
+
+    def large(s: _Seg) -> bool:
+        return s.size >= _TITLE_RATIO * body
+
     columns_start = next((k for k, row in enumerate(rows)
-                          if any(s.x1 <= gutter for s in row) and any(s.x0 >= gutter for s in row)), len(rows))
+                          if any(s.x1 <= gutter and not large(s) for s in row)
+                          and any(s.x0 >= gutter and not large(s) for s in row)), len(rows))
     for k, row in enumerate(rows):
-        if any(s.x0 < gutter < s.x1 for s in row) or (
-                k < columns_start and min(s.size for s in row) >= _TITLE_RATIO * body):
+        if any(s.x0 < gutter < s.x1 for s in row) or (k < columns_start and all(map(large, row))):
             flush()
             flows.append(row)
             continue

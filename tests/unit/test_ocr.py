@@ -115,6 +115,19 @@ def test_a_centred_headlines_short_last_line_over_the_gutter_stays_in_the_headli
     assert order == sorted(order)
 
 
+def test_a_headline_the_engine_cut_in_two_at_the_gutter_is_one_headline():
+    """The detector may cut a one-line headline at the column gutter into two
+    lines of its own: still the headline, and the right column's lines are
+    not indented paragraphs each."""
+    gutter = 60 + 20 * 18 + 20
+    lines = [_line("法院审理一起假冒", gutter - 44 * 8 - 4, 40, size=44),
+             _line("注册商标的案件", gutter + 4, 40, size=44)] + _columns(120)
+    text = _read(lines)
+    assert text.startswith("# 法院审理一起假冒注册商标的案件\n")
+    paragraphs = [p for p in text.split("\n") if p and not p.startswith("#")]
+    assert len(paragraphs) == 2 and paragraphs[1].startswith("右栏第1行") and paragraphs[1].endswith("。")
+
+
 def test_a_title_ending_in_an_exclamation_over_two_centred_lines():
     lines = [_line("请广大市民注意防范台风带来的强降雨天气", 60, 40, size=40),
              _line("提高警觉！", 300, 90, size=40)]
