@@ -319,3 +319,20 @@ def test_ocr_cache_entries_are_small_json(tmp_path, monkeypatch):
     (path,) = list((tmp_path / "ocr").rglob("3.json"))
     assert json.loads(path.read_text(encoding="utf-8"))["lines"][0][0] == "字"
     assert scans.load_cached("ab" * 32, 3).lines[0].text == "字"
+
+
+def test_a_large_jpeg_is_decoded_reduced_with_its_resolution(tmp_path):
+    """A photo far larger than the engine reads is decoded at a fraction of
+    its size (the memory of its full-size copies saved), its dpi scaled."""
+    from PIL import Image
+
+    from rsearch.indexer.formats.image import load_frame
+
+    path = tmp_path / "photo.jpg"
+    Image.new("RGB", (8000, 6000), "white").save(path, dpi=(400, 400))
+    frame, dpi = load_frame(path, 0)
+    assert frame.mode == "L" and frame.size == (4000, 3000) and dpi == 200
+    assert max(frame.size) >= ocr.MAX_SIDE
+    small = tmp_path / "small.jpg"
+    Image.new("RGB", (2000, 1500), "white").save(small, dpi=(300, 300))
+    assert load_frame(small, 0)[0].size == (2000, 1500) and load_frame(small, 0)[1] == 300
