@@ -50,6 +50,7 @@ _TITLE_RATIO = 1.3  # title type is at least this much larger than body type
 _HEADING_RATIO = 1.1
 _FINAL = "。！？!?；;…”」』"
 _TITLE_FINAL = "。；;…"  # marks no title ends with (it may end with ！ or ？)
+_SENTENCE_END = "。！？!?；;…"  # a title line ending so is the title's last
 
 
 @dataclass
@@ -200,6 +201,18 @@ def _join_pages(paragraphs: list[_Para], page: list[_Para]) -> None:
     paragraphs.extend(page)
 
 
+def _same_line(a: _Seg, b: _Seg) -> bool:
+    """Is ``b`` the rest of ``a``'s line, after a space? OCR's detector cuts
+    a line where a wide space stands (``防止“程序空转” 推动……``, ``记者 王建军``):
+    two segments side by side on one baseline, less than the two characters
+    apart that mark a column gutter (``_segments``; so a text layer's
+    segments never are), in about the same type (a short piece's size is
+    measured less surely)."""
+    size = max(a.size, b.size)
+    return (abs((a.top + a.bottom) / 2 - (b.top + b.bottom) / 2) < 0.4 * min(a.height, b.height)
+            and -0.2 * size <= b.x0 - a.x1 <= 1.5 * size and size <= 1.25 * min(a.size, b.size))
+
+
 def _paragraphs(flow: list[_Seg]) -> list[_Para]:
     """The paragraphs of one flow."""
     if not flow:
@@ -210,7 +223,9 @@ def _paragraphs(flow: list[_Seg]) -> list[_Para]:
     prev = None
     for s in flow:
         new = prev is None
-        if prev is not None:
+        if prev is not None and _same_line(prev, s):
+            new = False
+        elif prev is not None:
             gap = prev.bottom - s.top
             size = max(prev.size, s.size)
             new = (
@@ -229,9 +244,10 @@ def _paragraphs(flow: list[_Seg]) -> list[_Para]:
     out = []
     for p in paras:
         text = ""
-        for s in p:
-            if text and text[-1].isascii() and text[-1].isalnum() and s.text[:1].isascii() and s.text[:1].isalnum():
-                text += " "
+        for k, s in enumerate(p):
+            if text and ((text[-1].isascii() and text[-1].isalnum() and s.text[:1].isascii() and s.text[:1].isalnum())
+                         or (_same_line(p[k - 1], s) and s.x0 - p[k - 1].x1 > 0.4 * s.size)):
+                text += " "  # (OCR's line ends are measured less surely than a text layer's)
             text += s.text
         out.append(_Para(text, median(s.size for s in p), p[0].x0 > lo + 1.5 * p[0].size))
     return out
@@ -272,7 +288,7 @@ def _markup(paragraphs: list[_Para]) -> str:
     out += [p.text for p in paragraphs[: k + 1]]
     title = paragraphs[title_at][0]
     k = title_at + 1
-    while (k < len(paragraphs) and paragraphs[k][1] >= 0.95 * title_size and title[-1:] not in _FINAL
+    while (k < len(paragraphs) and paragraphs[k][1] >= 0.95 * title_size and title[-1:] not in _SENTENCE_END
            and headline(*paragraphs[k][:2])):
         title += paragraphs[k][0]  # a title set over two lines (a centred one's are paragraphs each)
         k += 1

@@ -128,6 +128,19 @@ def test_a_headline_the_engine_cut_in_two_at_the_gutter_is_one_headline():
     assert len(paragraphs) == 2 and paragraphs[1].startswith("右栏第1行") and paragraphs[1].endswith("。")
 
 
+def test_a_line_the_engine_cut_at_a_space_stays_one_line():
+    """The detector cuts a headline (and a byline) where a wide space
+    stands: the pieces are one line with a space, not a title and a
+    subtitle (or two paragraphs)."""
+    lines = [_line("防止程序空转", 100, 40, size=44), _line("推动化解纠纷", 100 + 44 * 6 + 22, 40, size=44),
+             _line("本报记者", 60, 120), _line("王建军", 60 + 20 * 4 + 10, 120)]
+    lines += [_line("正文第一段从这里开始写，内容很长很长，一直写到这一行的最后面。", 100, 160),
+              _line("正文第一段的第二行，继续写下去，直到这一段结束为止的地方。", 60, 192)]
+    text = _read(lines)
+    assert text.startswith("# 防止程序空转 推动化解纠纷\n")
+    assert "\n本报记者 王建军\n" in text
+
+
 def test_a_title_ending_in_an_exclamation_over_two_centred_lines():
     lines = [_line("请广大市民注意防范台风带来的强降雨天气", 60, 40, size=40),
              _line("提高警觉！", 300, 90, size=40)]
