@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -165,7 +166,8 @@ def score_report(tally: Tally, label: dict, report, misses: list) -> None:
     if label.get("sections"):
         heads = {_norm(s.heading or s.title) for s in (report.sections if report is not None else [])}
         for section in label["sections"]:
-            ok = _norm(section) in heads
+            # (a label may be the heading line as written: ``### 标题``)
+            ok = _norm(re.sub(r"^#+[ \t]*", "", section).replace("**", "")) in heads
             tally.add("sections", ok)
             if not ok:
                 misses.append(("section", where, section, None))

@@ -45,6 +45,7 @@ from datetime import date
 from functools import lru_cache
 
 from rsearch.core.gazetteer import COUNTY, levels, short_names, table
+from rsearch.core.text.dictionary import plain_segmenter
 from rsearch.indexer.models import Regions
 
 # Short forms that are ordinary words far more often than places.
@@ -161,10 +162,8 @@ def _matches(text: str, automaton) -> list[tuple[int, int, list]]:
 @lru_cache(maxsize=4096)
 def _segments(window: str) -> tuple[int, ...]:
     """Where rjieba's word segmentation puts word boundaries in ``window``."""
-    import rjieba
-
     ends, pos = [], 0
-    for token in rjieba.cut(window):
+    for token in plain_segmenter().cut(window):
         pos += len(token)
         ends.append(pos)
     return tuple(ends)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from rsearch.indexer.chunking import Chunk, chunk_report
 from rsearch.core.analysis import fold
-from rsearch.indexer.formats import check_size, is_plain_text, read_document
+from rsearch.indexer.formats import check_size, front_matter, is_plain_text, read_document
 from rsearch.indexer.metadata import extract_regions
 from rsearch.indexer.models import Report
 from rsearch.indexer.reader import PIECE_BYTES, UnreadableFile, read_piece
@@ -97,6 +97,9 @@ def load_piece(path: str | os.PathLike, source_path: str, piece: Piece = Piece()
         else:
             check_size(path)
     text, following, encoding = read_piece(spilled or path, piece.offset, piece.encoding)
+    if piece.offset == 0 and spilled is None:  # a text file's own title and date (as _plain reads them)
+        text, day = front_matter.read(text)
+        piece = replace(piece, metadata_date=day)
     chunks = _chunks(text, path, source_path, piece.metadata_date, piece)
     reports = len({c.report_id for c in chunks})
     if following is None:

@@ -3,7 +3,9 @@ file records), dispatched by suffix. The suffixes indexed are listed once, in
 ``indexer.pipeline.SUFFIXES``; ``READERS`` has a reader for each (a test
 checks they agree).
 
-* ``.txt`` / ``.md``: indexer.reader (encodings, binary and empty files).
+* ``.txt`` / ``.md``: indexer.reader (encodings, binary and empty files);
+  a static-site generator's YAML front matter gives the title and date
+  (indexer.formats.front_matter).
 * ``.pdf``: pypdfium2 (PDFium; Apache-2.0/BSD-3, not the AGPL PyMuPDF):
   text in reading order from the characters' positions (two-column pages
   read column by column), paragraphs from line spacing, indents and short
@@ -47,9 +49,10 @@ class Document:
 
 
 def _plain(path) -> Document:
+    from rsearch.indexer.formats import front_matter
     from rsearch.indexer.reader import read_text
 
-    return Document(read_text(path))
+    return Document(*front_matter.read(read_text(path)))
 
 
 def _pdf(path) -> Document:

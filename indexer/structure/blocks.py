@@ -21,13 +21,19 @@ class Block:
     at_file_start: bool
 
 
+# A line of rule characters only (markdown's ``---`` / ``***`` / ``___``, a
+# row of dashes or em dashes): a separator drawn between parts, no text.
+_RULE = re.compile(r"[-*_=—─━~～·•]{3,}|(?:[-*_] ){2,}[-*_]")
+
+
 def find_blocks(lines: list[str]) -> list[Block]:
+    """Runs of non-blank lines; a rule line counts as a blank one."""
     blocks: list[Block] = []
     gap = 0
     current: list[str] = []
     start = 0
     for no, line in enumerate(lines):
-        if line.strip():
+        if line.strip() and not _RULE.fullmatch(line.strip()):
             if not current:
                 start = no
             current.append(line.strip())
@@ -82,7 +88,8 @@ def column_width(blocks: list[Block]) -> float | None:
 # A markdown block quote (``> 本报记者 张三``, as markdown exports and HTML
 # converters write bylines and notes): the marker is layout, not text. A
 # lone ``>`` (a breadcrumb's separator) is left alone.
-_QUOTE = re.compile(r"^[ \t]*>[ \t]+(?=\S)")
+# (a bare ``>`` is a blank line inside the quote)
+_QUOTE = re.compile(r"^[ \t]*>(?:[ \t]+(?=\S)|[ \t]*$)")
 # Markdown bold around a run of text (``**央视网消息**``): emphasis, not text.
 _BOLD = re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*")
 

@@ -35,6 +35,8 @@ def classify(
     for u in units:
         if u.kind in ("byline", "link"):
             u.role = Role.BYLINE
+        elif u.kind == "image":
+            u.role = Role.CAPTION
         elif u.kind == "md" and not u.role:
             u.role = Role.HEADING
         elif u.kind == "text" and not u.role and u.gap_isolated and u.whole_block and len(u.lines) == 1 and caption_like(u.text):

@@ -166,9 +166,9 @@ def splits_word(left: str, right: str) -> bool:
     if not a or not b or not is_cjk(a[-1]) or not is_cjk(b[0]):
         return False
     if _SEGMENTER is None:
-        import rjieba  # imported lazily: most files never need it
+        from rsearch.core.text.dictionary import plain_segmenter  # loaded lazily: most files never need it
 
-        _SEGMENTER = rjieba.cut
+        _SEGMENTER = plain_segmenter().cut
     pos = 0
     cut = len(a)
     for token in _SEGMENTER(a + b):

@@ -36,7 +36,7 @@ class Role(StrEnum):
 
 @dataclass
 class Unit:
-    kind: str  # "text" | "md" | "byline" | "bullet" | "link"
+    kind: str  # "text" | "md" | "byline" | "bullet" | "link" | "image" (a picture's caption)
     text: str
     lines: list[str]
     line_no: int
@@ -61,14 +61,27 @@ class Unit:
         return self.block_start and self.block.gap_before >= 2 and not self.block.at_file_start
 
 
-# A markdown link alone on a line (``[查看原文](https://…)``): where a story
-# came from, set after it as a credit - not text, never a title.
-_LINK_LINE = re.compile(r"^\[[^\[\]]{1,30}\]\(\S+\)$")
+# A markdown link alone on a line (``[查看原文](https://…)``), perhaps after
+# a short label (``原文链接：[…](…)``) and struck through or bold: where a
+# story came from, a credit - not text, never a title.
+_LINK_LINE = re.compile(r"^(?:[^\[\]()]{1,16}[：:][^\[\]()]{0,8}?\s*)?([~*]{0,2})\[[^\[\]]{1,80}\]\(\S+\)\1$")
+# A markdown image (``![图说](https://….jpg)``) or an HTML figure caption on a
+# line of its own: the picture's caption is its text (none: nothing).
+_IMAGE_LINE = re.compile(r"^!\[([^\[\]]*)\]\(\S+(?:\s+\"[^\"]*\")?\)$|^<figcaption>(.*)</figcaption>$")
+
+
+# An image's file name standing in for its caption (``![10-01.jpg](…)``).
+_FILE_NAME = re.compile(r"[\w.-]+\.(?:jpe?g|png|gif|webp|bmp|tiff?)", re.I)
 
 
 def line_kind(line: str) -> tuple[str, object]:
-    if line[0] == "[" and _LINK_LINE.match(line):
+    if "](" in line and _LINK_LINE.match(line):
         return "link", Byline(publication=None, people=[], raw=line)
+    if line[0] in "!<":
+        m = _IMAGE_LINE.match(line)
+        if m:
+            caption = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
+            return "image", "" if _FILE_NAME.fullmatch(caption) else caption
     m = MARKDOWN_HEADING.match(line)
     if m and m.group(2):
         return "md", (len(m.group(1)), m.group(2))
@@ -157,6 +170,10 @@ def make_units(blocks: list[Block], col_width: float | None, templates: list[Tem
                 units.append(Unit("md", text, [text], no, block, first, level=level))
             elif kind == "link":
                 units.append(Unit("link", line, [line], no, block, first, byline=data))
+            elif kind == "image":
+                if data:
+                    units.append(Unit("image", data, [data], no, block, first))
+                continue  # (a picture without a caption: no text, and no first line)
             elif kind == "byline":
                 prev = units[-1] if units else None
                 if prev is not None and prev.kind == "byline" and prev.block is block:

@@ -53,8 +53,8 @@ def _start(corpus, es_url, index_name, *extra):
     raise AssertionError("the workers never started")
 
 
-def _finish(proc):
-    out, err = proc.communicate(timeout=120)
+def _finish(proc, timeout=120):
+    out, err = proc.communicate(timeout=timeout)
     assert "Traceback" not in out + err, err
     return out, [line for line in err.splitlines() if line.strip()]
 
@@ -77,7 +77,11 @@ def test_a_signal_ends_the_run_with_one_line(corpus, es_url, index_name, how, co
 def test_kill_9_of_a_worker_costs_one_file_at_most(corpus, es, es_url, index_name):
     proc, workers = _start(corpus, es_url, index_name)
     os.kill(workers[0].pid, signal.SIGKILL)
-    out, err = _finish(proc)
+    # A worker killed while it holds pebble's task hand-over lock (pebble
+    # issue #163) leaves the others waiting for that lock until its 60 s
+    # time-out; then the run goes on. On a loaded machine that pushes a
+    # 150-file run past two minutes.
+    out, err = _finish(proc, timeout=300)
     assert proc.returncode in (0, 1)
     assert len(err) <= 1 and all("the process reading it died (killed by SIGKILL)" in line for line in err), err
     es.indices.refresh(index=index_name)
