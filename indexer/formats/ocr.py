@@ -228,10 +228,33 @@ def page_chars(lines: list[OcrLine], scale: float, page_height: float) -> list[t
     ratios = [p[6] / pitch for p, pitch in zip(placed, pitches) if pitch]
     ratio = median(ratios) if len(ratios) >= 3 else _BOX_TO_TYPE
     placed = [p[:6] + (pitch or p[6] / ratio,) for p, pitch in zip(placed, pitches)]
+    placed = _beside(placed, pitches)
     sizes = _short_lines(placed, _type_sizes([p[6] for p in placed], [len(p[0]) for p in placed]))
     out: list[tuple] = []
     for n, ((text, centres, left, right, top, bottom, _), size) in enumerate(zip(placed, sizes)):
         out += [c + (n,) for c in _line_chars(text, centres, left, right, top, bottom, size, scale, page_height)]
+    return out
+
+
+def _beside(placed: list[tuple], pitches: list[float | None]) -> list[tuple]:
+    """A line sized by its box (too few Chinese characters for a pitch)
+    takes the size of a line beside it on the same baseline that was sized
+    by its pitch, when the two are within 50% of each other: the detector
+    cut one line in two at a space, and a box around ``防止“程序空转”`` is
+    drawn a third taller than the type."""
+    out = list(placed)
+    for k, (text, _, left, right, top, bottom, size) in enumerate(placed):
+        if pitches[k] is not None:
+            continue
+        for j, (_, _, left2, right2, top2, bottom2, size2) in enumerate(placed):
+            if pitches[j] is None or j == k:
+                continue
+            overlap = min(bottom, bottom2) - max(top, top2)
+            gap = max(left2 - right, left - right2)
+            if (overlap >= 0.5 * min(bottom - top, bottom2 - top2) and gap < 2 * size2
+                    and max(size, size2) <= 1.5 * min(size, size2)):
+                out[k] = placed[k][:6] + (size2,)
+                break
     return out
 
 

@@ -141,6 +141,22 @@ def test_a_line_the_engine_cut_at_a_space_stays_one_line():
     assert "\n本报记者 王建军\n" in text
 
 
+def test_a_piece_sized_by_its_box_takes_the_size_of_its_neighbour_on_the_line():
+    """A piece with few Chinese characters is sized by its box, which the
+    detector may draw much taller than the type: beside a piece of the same
+    line sized by its character pitch, it is in that size, and the two are
+    one headline."""
+    left = _line("防止“空转”", 100, 40, size=44)
+    top, bottom = left.quad[0][1], left.quad[3][1]
+    grow = (bottom - top) * 0.45
+    left.quad = [[x, y - grow / 2 if k < 2 else y + grow / 2] for k, (x, y) in enumerate(left.quad)]
+    lines = [left, _line("推动实质性化解矛盾纠纷", 100 + 44 * 6 + 22, 40, size=44)]
+    lines += [_line("正文第一段从这里开始写，内容很长很长，一直写到这一行的最后面。", 100, 160),
+              _line("正文第一段的第二行，继续写下去，直到这一段结束为止的地方。", 60, 192)]
+    text = _read(lines)
+    assert text.startswith("# 防止“空转” 推动实质性化解矛盾纠纷\n")
+
+
 def test_a_title_ending_in_an_exclamation_over_two_centred_lines():
     lines = [_line("请广大市民注意防范台风带来的强降雨天气", 60, 40, size=40),
              _line("提高警觉！", 300, 90, size=40)]
