@@ -365,3 +365,21 @@ def test_a_large_jpeg_is_decoded_reduced_with_its_resolution(tmp_path):
     small = tmp_path / "small.jpg"
     Image.new("RGB", (2000, 1500), "white").save(small, dpi=(300, 300))
     assert load_frame(small, 0)[0].size == (2000, 1500) and load_frame(small, 0)[1] == 300
+
+
+@needs_engine
+def test_an_ocr_worker_reads_a_page_in_bounded_memory(tmp_path):
+    """A fresh process reading a scanned A4 page as the indexer's pool
+    workers do stays well under 1 GB (about 400 MB; 770 MB with the
+    engine's default settings: docs/benchmarks.md#ocr)."""
+    code = (
+        "import resource, pathlib\n"
+        "from rsearch.indexer.formats import scans\n"
+        f"p = pathlib.Path({str(SCANS / 'two_column_scan.pdf')!r})\n"
+        "assert scans._read_page((str(p), scans.file_digest(p), 0))[2] > 0.9\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    env = {**os.environ, "RSEARCH_CACHE_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout.split()[-1]) < 600
