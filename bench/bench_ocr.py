@@ -72,9 +72,14 @@ def strip(text: str) -> str:
 
 
 def cer(ocr_text: str, reference: str) -> float:
+    """The reference is normalised as the indexer normalises all text
+    (core.text.normalize: ``年,深入`` is written ``年，深入``), so that only
+    what the engine misread counts."""
     from rapidfuzz.distance import Levenshtein
 
-    ref = strip(reference)
+    from rsearch.core.text.normalize import normalize
+
+    ref = strip(normalize(reference))
     return Levenshtein.distance(strip(ocr_text), ref) / max(1, len(ref))
 
 
