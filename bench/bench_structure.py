@@ -17,7 +17,9 @@ Figures, per source (the folder under ``docs/``) and kind, and overall:
 * people recall: the share of labelled ``people`` names the report credits;
   precision: the share of names the report credits that are right - in
   ``people`` where the label has it, else occurring in ``author_raw`` (a
-  report with neither is not judged). Editors (责任编辑, 本版责编) are left
+  report with neither is not judged, nor one whose ``author_raw`` is its
+  ``source_raw``: a page's author meta that names the site itself, 网易,
+  says nothing of who wrote it). Editors (责任编辑, 本版责编) are left
   out of both: labels come from the author field, which never lists them.
 * dates: the report's date equals the labelled day.
 * sections: the share of labelled section headings that head a parsed section.
@@ -157,7 +159,7 @@ def score_report(tally: Tally, label: dict, report, misses: list) -> None:
         tally.add("people_precision", sum(1 for n in got if n in want), len(got))
         if set(want) != set(got):
             misses.append(("people", where, label["people"], names))
-    elif "author_raw" in label:
+    elif "author_raw" in label and _norm(label["author_raw"]) != _norm(label.get("source_raw")):
         raw = _norm(label["author_raw"])
         got = [_norm(n) for n in names]
         tally.add("people_precision", sum(1 for n in got if n and n in raw), len(got))

@@ -155,8 +155,8 @@ def _credit_roles(mark: str) -> tuple[bool, bool]:
 
 def _strip_decoration(line: str) -> str:
     line = line.strip().lstrip(_LEAD_MARKS).strip()
-    # (本报记者 张三) - a byline wrapped in brackets.
-    if len(line) > 2 and line[0] in "(（" and line[-1] in ")）":
+    # (本报记者 张三), [责任编辑：张三], 【编辑:张三】 - a byline wrapped in brackets.
+    if len(line) > 2 and line[0] in "(（[【" and line[-1] in ")）]】":
         line = line[1:-1].strip()
     return line
 
@@ -313,9 +313,10 @@ def _credits(text: str, raw: str, tight: bool, bare_need_surname: bool) -> Bylin
 
 # A citation of the printed page after a byline, as newspapers' digital
 # editions print it: 《人民日报》（2025年01月02日第 05 版）, 《光明日报》（2025年01月02日 01版）,
-# 《经济日报》（2025-01-02 第5版）. It names the paper, its date and page.
+# 《经济日报》（2025-01-02 第5版）, 《 人民日报 》（ 2025年01月02日 01 版）.
+# It names the paper, its date and page.
 _CITATION = re.compile(
-    r"《(?P<pub>[^《》\s]{2,20})》\s*[（(]\s*"
+    r"《\s*(?P<pub>[^《》\s]{2,20})\s*》\s*[（(]\s*"
     r"(?P<date>(?P<y>(?:19|20)\d{2})\s*[年\-./]\s*(?P<m>\d{1,2})\s*[月\-./]\s*(?P<d>\d{1,2})\s*日?)?\s*"
     r"(?:第?\s*(?P<page>[0-9A-Za-z]{1,4})\s*版)?\s*[）)]$"
 )

@@ -152,6 +152,11 @@ def _matches(text: str, automaton) -> list[tuple[int, int, list]]:
             if size == 2 and _cut_inside(text, start):
                 continue  # 三台北斗导航: 三台 / 北斗, not 台北
             infos = [a for a in infos if a.rank < COUNTY]
+        elif size == 2 and text[end] == "州" and (_cut_inside(text, start) or not _starts_word(text, start)):
+            # 别尔哥罗德州 is 别尔哥罗德 / 州 and 佛罗里达州 one word: foreign
+            # regions' names, not 德州 or 达州 (a city's name in 州 matches
+            # like a full name, and so did these).
+            continue
         elif infos[0].rank == COUNTY and text[end + 1: end + 2] == "域":
             continue  # 新兴区域 is "region", not 新兴区
         found.append((start, end, infos))
@@ -175,6 +180,12 @@ def _cut_inside(text: str, start: int) -> bool:
     (三台北斗导航 is 三台 / 北斗 / 导航: no 台北 in it)."""
     lo = max(0, start - 4)
     return start + 1 - lo in _segments(text[lo:start + 6])
+
+
+def _starts_word(text: str, start: int) -> bool:
+    """Does word segmentation start a word at ``start``?"""
+    lo = max(0, start - 4)
+    return start == lo or start - lo in _segments(text[lo:start + 6])
 
 
 def _common_prefix(codes: list[str]) -> str:
@@ -375,6 +386,16 @@ def gregorian(text: str, traditional: bool = False) -> str:
 _FIELD_DATE = re.compile(
     r"(?P<y>\d{2,4})\s*[年\-./]\s*(?P<m>\d{1,2})\s*[月\-./]\s*(?P<d>\d{1,2})(?!\d)"
 )
+
+
+# After a date, the day a span of days ends (2030/02/20-12/20, 3月1日至3月5日).
+SPAN_END = re.compile(r"\s*[日号號]?\s*(?:[-~～—–]|至|到)\s*\d")
+
+
+def field_span(value: str) -> bool:
+    """Does a date field's value give a span of days (an event's), not one day?"""
+    m = _FIELD_DATE.search(value)
+    return m is not None and SPAN_END.match(value, m.end()) is not None
 
 
 def field_date(value: str) -> str | None:

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 
+from rsearch.core.analysis import fold
 from rsearch.indexer.doclayout import prepare_lines
 from rsearch.indexer.models import Report
 from rsearch.indexer.structure.assemble import build_report
@@ -93,4 +94,12 @@ def parse_reports(text: str, source_path: str) -> list[Report]:
         report.header_date = header.date
         report.publication = report.publication or header.source
         report.issuer = report.issuer or header.issuer
+    if len(reports) == 1 and header.title and fold(reports[0].title or "") != fold(header.title):
+        # A page's catalogue names its one document (标题：…): what it says
+        # outranks a line the text merely begins with (某某市政府新聞稿),
+        # which stays over it as its kicker.
+        report = reports[0]
+        if report.title and not report.kicker:
+            report.kicker = report.title
+        report.title = header.title
     return reports

@@ -56,7 +56,25 @@ def split_reports(units: list[Unit]) -> list[list[Unit]]:
             # (an editor's credit, 责任编辑, ends a web page's text, not an article;
             # a link to the story's source, [查看原文](…), ends the story)
             closed = True
-    return [r for r in reports if r]
+    return _furniture_joined([r for r in reports if r])
+
+
+def _furniture_joined(reports: list[list[Unit]]) -> list[list[Unit]]:
+    """A part after an article that holds no sentence of text is no article:
+    the lists of other headlines, channel menus and follow-us boxes a web
+    page sets under its story (``热门推荐``, ``- 推荐 - 娱乐``). It stays
+    with the report before it, as captions: searchable, never a title."""
+    out = reports[:1]
+    for group in reports[1:]:
+        if any(u.kind in ("text", "bullet") and u.role in (Role.BODY, Role.NONE) and ends_sentence(u.text)
+               for u in group):
+            out.append(group)
+            continue
+        for u in group:
+            if u.role in (Role.TITLE, Role.TITLEGROUP, Role.KICKER, Role.SUBTITLE, Role.HEADING, Role.BODY, Role.NONE):
+                u.role = Role.CAPTION
+        out[-1] = out[-1] + group
+    return out
 
 
 def _byline_after_group(units: list[Unit], i: int) -> bool:
@@ -94,4 +112,9 @@ def _split_at_citations(units: list[Unit]) -> list[list[Unit]]:
         if i in starts and reports[-1]:
             reports.append([])
         reports[-1].append(u)
+    if len(reports) > 1 and not any(u.kind in ("text", "bullet", "md") for u in reports[-1]):
+        # A citation that closes the file's last article (…（2025年01月02日 01
+        # 版） under its text, as a site prints it) heads nothing of its own.
+        last = reports.pop()
+        reports[-1] = reports[-1] + last
     return reports

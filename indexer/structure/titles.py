@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rsearch.indexer.structure.chrome import field_line
 from rsearch.indexer.structure.credits import writer_byline
 from rsearch.indexer.structure.shapes import (
     LONG, balanced, caption_like, dash_line, ends_sentence, opens_with_dateline, headline_like, is_lede_label, join_lines, kicker_like, kicker_text, width,
@@ -287,9 +288,12 @@ def choose_title(units: list[Unit]) -> tuple[TitleParts, set[int]]:
     # A title block (the first one; a report rarely has two) - unless the
     # file's first line titles the report and the block stands below text.
     groups = [u for u in units if u.role == Role.TITLEGROUP]
-    lead = units[0] if units else None
-    if groups and groups[0] is not lead and lead is not None and lead.block.at_file_start and lead.block_start \
-            and _first_line_title(lead, units, sentence=False):
+    # The file's first line - after the fields of a page's catalogue left in
+    # the text (发文字号：…), which head no document.
+    fields = next((k for k, u in enumerate(units) if not (u.kind == "text" and field_line(u.text))), len(units))
+    lead = units[fields] if fields < len(units) else None
+    at_top = lead is not None and lead.block_start and (lead.block.at_file_start or fields > 0)
+    if groups and groups[0] is not lead and at_top and _first_line_title(lead, units[fields:], sentence=False):
         return TitleParts(title=lead.text), {id(lead)}
     if groups:
         gid = groups[0].group
@@ -301,9 +305,9 @@ def choose_title(units: list[Unit]) -> tuple[TitleParts, set[int]]:
     # long and whatever its punctuation (！ ？ ，), even a whole sentence
     # when a blank line sets it apart (a notice titled by its gist). Lines
     # right under it in its block that read as headlines are its subtitles.
-    if lead is not None and lead.block.at_file_start and lead.block_start and _first_line_title(lead, units):
+    if at_top and _first_line_title(lead, units[fields:]):
         parts, ids = TitleParts(title=lead.text), {id(lead)}
-        for v in units[1:]:
+        for v in units[fields + 1:]:
             if v.block is not lead.block or v.kind != "text" or len(v.lines) != 1 or ends_sentence(v.text):
                 break
             if not parts.subtitle and len(v.text) <= 6 and " " not in v.text and not lead.text[-1] in "！？!?":
@@ -349,7 +353,7 @@ def _first_line_title(u: Unit, units: list[Unit], sentence: bool = True) -> bool
         return False
     if len(text) < 4 or text[-1] in "，,、；;：:" or is_lede_label(text):
         return False
-    if opens_with_dateline(text):
+    if opens_with_dateline(text) or field_line(text):
         return False
     k = next((k for k, v in enumerate(units) if k and v.block is not u.block), None)
     if k is not None and k + 1 < len(units) and units[k].role == Role.HEADING and units[k + 1].kind == "text" \

@@ -349,7 +349,10 @@ def _ends_unit(line: str, nxt: str, wrapped: bool, col_width: float | None, full
     # lines), unless the break splits a word.
     if not headline_like(line) or splits_word(line, nxt):
         return False
-    return width(nxt) > LONG or (full_width > LONG and width(line) < 0.8 * full_width)
+    # A line that ends in a colon under a headline is the text's address or
+    # salutation (各区县人民政府，市政府各部门： / 各位代表：), no part of it.
+    addressed = nxt.rstrip().endswith(("：", ":")) and width(nxt) <= LONG
+    return addressed or width(nxt) > LONG or (full_width > LONG and width(line) < 0.8 * full_width)
 
 
 def find_templates(units: list[Unit], col_width: float) -> list[Template]:

@@ -11,7 +11,9 @@ from rsearch.indexer.metadata import extract_regions
 from rsearch.indexer.pipeline import recover_reports
 from rsearch.core.gazetteer import resolve
 from rsearch.indexer.reader import read_text
-from rsearch.indexer.report_date import SOURCES, anniversary_years, file_name_date, header_date, source_parts
+from rsearch.indexer.report_date import (
+    SOURCES, anniversary_years, file_name_date, header_date, mentioned_years, source_parts,
+)
 from paths import SEED_FILES as SEEDS
 
 
@@ -141,9 +143,16 @@ def test_title_date():
     assert (r.date, r.date_source) == ("2021-01-18", "title")
 
 
-def test_text_date_is_the_latest_full_date():
-    r = one(f"# 工作综述\n\n2021年3月4日召开动员会，4月20日开展宣讲，5月13日举行观摩。{BODY}\n")
-    assert (r.date, r.date_source) == ("2021-05-13", "text")
+def test_dates_the_text_only_mentions_give_its_year():
+    # The newest full date a report mentions is seldom its own day (a
+    # meeting's, a deadline's): only its year is given.
+    r = one(f"# 工作综述\n\n2021年3月4日召开动员会，2021年5月13日举行观摩。{BODY}\n")
+    assert (r.date, r.date_source) == ("2021", "text")
+    # Not the bounds of a span or a deadline: when something starts or ends.
+    r = one(f"# 工作综述\n\n2021年3月4日召开动员会，报名自2022年1月2日起至2022年1月8日止，储备资格至2025年12月31日为止。{BODY}\n")
+    assert (r.date, r.date_source) == ("2021", "text")
+    # A year alone (a plan's, history's) dates nothing.
+    assert one(f"# 工作综述\n\n全县2019年启动改造，2025年完成全部任务。{BODY}\n").date is None
 
 
 def test_metadata_then_file_name_then_year():
@@ -160,7 +169,7 @@ def test_metadata_then_file_name_then_year():
 
 def test_the_files_record_outranks_a_date_the_text_only_mentions():
     text = f"# 文化节筹备会召开\n\n筹备会决定，文化节于2024年5月20日开幕，5月26日闭幕。{BODY}\n"
-    assert (one(text).date, one(text).date_source) == ("2024-05-26", "text")
+    assert (one(text).date, one(text).date_source) == ("2024", "text")
     assert (one(text, name_date="2024-05-09").date, one(text, name_date="2024-05-09").date_source) == \
         ("2024-05-09", "file name")
 
@@ -240,6 +249,57 @@ def test_seed_dates_from_their_text():
     assert got[("003", 2)] == ("2021-03-15", "dateline")
     assert got[("003", 3)] == ("2021-03-12", "dateline")  # the brief also cites 2019年5月
     assert got[("003", 4)] == ("2021-03-17", "dateline")
-    assert got[("004", 1)] == ("2021-03-05", "text")  # year: 中国共产党成立100周年
+    assert got[("004", 1)] == ("2021", "year")  # 中国共产党成立100周年 (its 3月5日 has no year of its own)
     assert got[("001", 1)] == ("2018", "year")  # 改革开放40周年
     assert got[("000", 1)] == (None, None)  # no date anywhere in its text: only the file's
+
+
+def test_a_date_opening_the_text_is_the_news_day_and_the_page_a_few_days_on_its_day():
+    text = f"# 两家银行获批合并\n\n6月10日，监管部门批复两家银行合并。今年以来已有多家银行退出市场。{BODY}\n"
+    assert one(text).date is None  # no year anywhere: the day alone dates nothing
+    # The file's record two days on is the day the report came out; the
+    # news it opens with is of the 10th.
+    r = one(text, name_date="2031-06-12")
+    assert (r.date, r.date_source) == ("2031-06-12", "file name")
+    r = one(text, metadata_date="2031-06-11")
+    assert (r.date, r.date_source) == ("2031-06-11", "metadata")
+    # A record months on is when the file was saved, not the page's day: the
+    # text's own day, its year from the record.
+    r = one(text, metadata_date="2031-11-02")
+    assert (r.date, r.date_source) == ("2031-06-10", "dateline+metadata")
+    # A dateline (本报讯, X月X日电) dates the report itself, whatever the record.
+    r = one(text.replace("6月10日，监管部门", "本报讯 6月10日，监管部门"), name_date="2031-06-12")
+    assert (r.date, r.date_source) == ("2031-06-10", "dateline+file name")
+
+
+def test_a_page_header_a_day_after_the_opening_date_is_the_reports_day():
+    page = f"某某日报 2031年3月6日 星期四\n\n# 春耕备耕有序推进\n\n3月5日，全县春耕备耕工作会议召开。{BODY}\n"
+    assert (one(page).date, one(page).date_source) == ("2031-03-06", "header")
+
+
+@pytest.mark.parametrize("text,years", [
+    ("会议审议2031年至2040年发展规划草案。", set()),  # a plan's period: no time the report is in
+    ("审议2031—2040年规划。", set()),
+    ("公司自2019年至今累计投资十亿元，2023年营收增长一成。", {2019, 2023}),  # up to now: a past year
+    ("2020年全市完成投资，到2035年建成现代化城市。", {2020}),
+])
+def test_years_a_text_is_in(text, years):
+    assert mentioned_years(text) == years
+
+
+def test_a_plan_period_gives_no_year_to_a_date_without_one():
+    text = f"# 会议审议军备计划\n\n会议今天（6月12日）审议2031年至2040年国家计划草案。{BODY}\n"
+    assert one(text).date is None  # 2031 is the plan's first year, not the report's
+    assert one(text, name_date="2029-06-12").date == "2029-06-12"
+
+
+def test_a_hong_kong_release_closes_with_its_date_and_weekday():
+    text = ("# 食物安全中心公布檢測結果\n\n　　食物安全中心今日（三月六日）公布，最近抽查的食物樣本全部合格。"
+            f"{BODY}\n\n完\n\n2031年3月6日（星期四）\n香港時間15時30分\n")
+    assert (one(text).date, one(text).date_source) == ("2031-03-06", "closing")
+    # Without the closing line, today's day in Chinese numerals takes its
+    # year from the file's record.
+    text = text.split("完")[0]
+    assert one(text).date is None
+    assert (one(text, name_date="2031-03-07").date, one(text, name_date="2031-03-07").date_source) == \
+        ("2031-03-06", "today+file name")

@@ -54,3 +54,26 @@ def test_the_stops_of_a_trip_are_not_where_the_report_is_from():
 def test_one_place_throughout_is_the_region():
     text = "春耕忙\n\n连日来，农户们忙着育秧。湖南省长沙市的合作社组织统一播种，长沙的农机手检修机具。\n"
     assert region(text)[:2] == ["湖南省", "长沙市"]
+
+
+@pytest.mark.parametrize("text", [
+    "防空系统在莫斯科州、别尔哥罗德州上空击落多架无人机。",
+    "美国加利福尼亚州山火蔓延。",
+    "俄罗斯库尔斯克州发布通告。",
+    "在亚利桑那州、明尼苏达州等地情况尤为严重。",  # one word: 明尼苏达州, not 达州
+    "代表团在佛罗里达州举行会谈。",
+    "澳大利亚昆士兰州遭遇洪水。",
+])
+def test_a_foreign_region_in_zhou_holds_no_chinese_city(text):
+    # 别尔哥罗德州 ends in 德州, 明尼苏达州 in 达州: word segmentation says
+    # the 州 closes a longer name.
+    found = extract_regions(text)
+    assert (found.provinces, found.cities, found.districts) == ([], [], [])
+
+
+@pytest.mark.parametrize("text,city", [
+    ("会议在杭州举行。", "杭州市"), ("郑州、开封两地联动。", "郑州市"), ("德州扒鸡远销海外。", "德州市"),
+    ("汉中、达州两地签约。", "达州市"), ("来自兰州的消息。", "兰州市"),
+])
+def test_cities_in_zhou_are_still_found(text, city):
+    assert city in extract_regions(text).cities

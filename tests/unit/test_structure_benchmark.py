@@ -63,6 +63,21 @@ def test_scoring_on_a_corpus_written_here(tmp_path):
     assert "**overall**" in bench_structure.table(groups)
 
 
+def test_an_author_label_naming_the_site_itself_is_not_judged(tmp_path):
+    brief = "# 河畔新栽一片林\n\n本报讯（记者 王小明）3月12日，志愿者在河畔种下一片新树。\n"
+    corpus = _corpus(
+        tmp_path, {"w/site.txt": brief, "w/person.txt": brief},
+        [{"file": "docs/w/site.txt", "kind": "web_page", "script": "simplified",
+          "reports": [{"title": "河畔新栽一片林", "author_raw": "某某网", "source_raw": "某某网"}]},
+         {"file": "docs/w/person.txt", "kind": "web_page", "script": "simplified",
+          "reports": [{"title": "河畔新栽一片林", "author_raw": "李大山", "source_raw": "某某网"}]}],
+    )
+    groups, _ = bench_structure.evaluate(corpus)
+    # Only the second file is judged: 王小明 is not its 李大山.
+    tally = groups["w (web_page)"]
+    assert (tally.hit["people_precision"], tally.total["people_precision"]) == (0, 1)
+
+
 def test_page_articles_are_matched_in_order():
     class R:
         def __init__(self, title):

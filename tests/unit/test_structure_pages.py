@@ -4,7 +4,10 @@ piece kept whole, credit notes out of the body."""
 
 from __future__ import annotations
 
+import pytest
+
 from rsearch.indexer.parse import parse_text
+from rsearch.indexer.structure.chrome import page_head
 
 PAGE = """河畔新栽一片林（城市观察）
 
@@ -75,3 +78,53 @@ def test_people_and_credit_notes():
     body = "\n".join(p.text for p in reports[0].paragraphs())
     assert "作者为" not in body and any("作者为" in b for b in reports[0].bylines)
     assert "编  者" not in "\n".join(p.text for p in reports[1].paragraphs())
+
+
+# A local paper's page as text: its running head, then three articles with
+# bylines of their own (no 《…》 citations).
+LOCAL_PAGE = """青川日报 2031年3月6日 星期四 第3版 要闻
+
+春耕备耕有序推进
+
+本报记者 林远
+
+3月5日，全县春耕备耕工作会议召开。会议要求，各乡镇要抓住当前有利时机，组织农民做好春耕准备。
+
+据了解，今年全县计划种植水稻十二万亩、玉米八万亩，农资储备充足，种子化肥已经陆续发放到农户手中。
+
+老街巷口换新颜
+
+本报通讯员 张青
+
+近日，城关镇老街的巷口铺上了新石板，沿街的路灯也换成了节能灯，居民们纷纷点赞。
+
+城关镇负责人介绍，老街改造工程共涉及十二条巷道，将于五月底前全部完工。
+"""
+
+
+def test_a_pages_running_head_is_neither_title_nor_text():
+    reports = parse_text(LOCAL_PAGE, "page.txt").reports
+    assert [r.title for r in reports] == ["春耕备耕有序推进", "老街巷口换新颜"]
+    assert all(r.publication == "青川日报" and r.date == "2031-03-06" for r in reports)
+    assert not any("星期四" in p.text for r in reports for p in r.paragraphs())
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("青川日报 2031年3月6日 星期四 第3版 要闻", ("青川日报", "2031-03-06")),
+    ("某某晚报 2031-03-06 第12版", ("某某晚报", "2031-03-06")),
+    ("2031年3月6日 星期四", (None, "2031-03-06")),
+    ("2031年3月6日", None),  # a date alone may close a notice
+    ("青川县人民政府 2031年3月6日", None),
+    ("《青川日报》（2031年03月06日第 03 版）", None),  # a paper's citation: a byline
+])
+def test_page_head(line, expected):
+    assert page_head(line) == expected
+
+
+def test_a_citation_with_spaces_closing_an_article_dates_it_and_opens_nothing():
+    text = ("江苏探索科研成果转化新途径\n\n青川市科技局负责人介绍，今年已对接高校成果六百余项，成功落地转化近四百项。\n\n"
+            "“我们将继续完善平台支撑，系统构建促进转化的生态体系。”该负责人表示。\n\n"
+            "《 青川日报 》（ 2031年06月12日   01 版）\n")
+    (report,) = parse_text(text, "article.txt").reports
+    assert (report.date, report.date_source) == ("2031-06-12", "byline")
+    assert report.publication == "青川日报"
