@@ -42,16 +42,28 @@ def load_frame(path: str | os.PathLike, index: int) -> tuple[object, float]:
     300 when the file does not say)."""
     from PIL import ImageOps
 
+    from rsearch.indexer.formats.ocr import MAX_SIDE
+
     with _open(path) as img:
         img.seek(index)
         dpi = img.info.get("dpi", (300, 300))[0] or 300
+        try:
+            dpi = float(dpi)
+        except (TypeError, ValueError):
+            dpi = 300.0
+        dpi = dpi if 50 <= dpi <= 2400 else 300.0
+        # A JPEG is decoded straight to grey at the smallest of 1/2, 1/4,
+        # 1/8 of its size that is still at least what the engine reads
+        # (MAX_SIDE): a 48-megapixel phone photo then takes 12 MB, not the
+        # 190 MB of its full-size colour and grey copies.
+        width = img.width
+        if img.format == "JPEG" and max(img.size) > 2 * MAX_SIDE:
+            scale = max(MAX_SIDE / max(img.size), 1 / 8)
+            img.draft("L", (round(img.width * scale), round(img.height * scale)))
+            dpi *= img.width / width
         frame = ImageOps.exif_transpose(img)
         frame = frame.convert("L")
-    try:
-        dpi = float(dpi)
-    except (TypeError, ValueError):
-        dpi = 300.0
-    return frame, dpi if 50 <= dpi <= 2400 else 300.0
+    return frame, dpi
 
 
 def read(path: str | os.PathLike) -> Document:

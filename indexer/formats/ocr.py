@@ -228,10 +228,33 @@ def page_chars(lines: list[OcrLine], scale: float, page_height: float) -> list[t
     ratios = [p[6] / pitch for p, pitch in zip(placed, pitches) if pitch]
     ratio = median(ratios) if len(ratios) >= 3 else _BOX_TO_TYPE
     placed = [p[:6] + (pitch or p[6] / ratio,) for p, pitch in zip(placed, pitches)]
+    placed = _beside(placed, pitches)
     sizes = _short_lines(placed, _type_sizes([p[6] for p in placed], [len(p[0]) for p in placed]))
     out: list[tuple] = []
     for n, ((text, centres, left, right, top, bottom, _), size) in enumerate(zip(placed, sizes)):
         out += [c + (n,) for c in _line_chars(text, centres, left, right, top, bottom, size, scale, page_height)]
+    return out
+
+
+def _beside(placed: list[tuple], pitches: list[float | None]) -> list[tuple]:
+    """A line sized by its box (too few Chinese characters for a pitch)
+    takes the size of a line beside it on the same baseline that was sized
+    by its pitch, when the two are within 50% of each other: the detector
+    cut one line in two at a space, and a box around ``防止“程序空转”`` is
+    drawn a third taller than the type."""
+    out = list(placed)
+    for k, (text, _, left, right, top, bottom, size) in enumerate(placed):
+        if pitches[k] is not None:
+            continue
+        for j, (_, _, left2, right2, top2, bottom2, size2) in enumerate(placed):
+            if pitches[j] is None or j == k:
+                continue
+            overlap = min(bottom, bottom2) - max(top, top2)
+            gap = max(left2 - right, left - right2)
+            if (overlap >= 0.5 * min(bottom - top, bottom2 - top2) and gap < 2 * size2
+                    and max(size, size2) <= 1.5 * min(size, size2)):
+                out[k] = placed[k][:6] + (size2,)
+                break
     return out
 
 
@@ -372,22 +395,48 @@ def _import_engine():
     return RapidOCR
 
 
+# The detector reads the page scaled to at most this many pixels on its long
+# side (A4 at about 110 dpi: 10-point type is 15 pixels high, more than it
+# needs); the recogniser reads each line it finds at up to MAX_SIDE. The
+# detector's time and memory grow with its pixels: at 1280 a page takes
+# about 0.7 of the CPU it takes at 2339, at no measured cost in accuracy
+# (docs/benchmarks.md#ocr).
+DET_SIDE = 1280
+
+
+def engine_settings() -> dict:
+    """RapidOCR's settings besides the thread count (the benchmark keys its
+    cache by them)."""
+    return {
+        "Global.log_level": "error",
+        "Global.max_side_len": MAX_SIDE,
+        "Det.limit_type": "max",
+        "Det.limit_side_len": DET_SIDE,
+        # The recogniser reads one line at a time, not six: a batch is as
+        # wide as its widest line, and the model's memory grows faster
+        # than its width; six lines of a page held about 450 MB more at the
+        # peak, and took no less CPU (docs/benchmarks.md#ocr).
+        "Rec.rec_batch_num": 1,
+    }
+
+
 _lock = threading.Lock()
 _engines: dict[int, object] = {}
 
 
 def _engine(threads: int):
-    """One engine per process and thread count (loading the models takes a
-    second and some 200 MB)."""
+    """One engine per process and thread count. Loading it takes a second;
+    the libraries and models take about 180 MB, reading a page another
+    350 MB at most (docs/benchmarks.md#ocr)."""
     with _lock:
         if threads not in _engines:
             RapidOCR = _import_engine()
             import logging
 
             logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+            _lean_sessions()
             params = {
-                "Global.log_level": "error",
-                "Global.max_side_len": MAX_SIDE,
+                **engine_settings(),
                 "EngineConfig.onnxruntime.intra_op_num_threads": threads,
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             }
@@ -396,6 +445,45 @@ def _engine(threads: int):
             except Exception as exc:  # a broken install: say so in one line
                 raise OcrUnavailable(f"the OCR engine cannot load ({exc.__class__.__name__}: {exc})") from exc
         return _engines[threads]
+
+
+def _lean_sessions() -> None:
+    """ONNX Runtime's memory pattern plans one block for all of a model's
+    intermediate tensors, per input shape, and keeps it: with pages of many
+    sizes that is the largest page's worth held for good (about 100 MB more
+    at the peak). RapidOCR sets no option for it (it already turns the CPU
+    arena off), so its session options are wrapped here; should its
+    internals move, OCR still works, with that memory."""
+    try:
+        from rapidocr.inference_engine.onnxruntime.main import OrtInferSession
+    except ImportError:
+        return
+    make = OrtInferSession.__dict__.get("_init_sess_opts")
+    if make is None or getattr(make, "__func__", make).__name__ == "lean":
+        return
+    make = make.__func__ if isinstance(make, staticmethod) else make
+
+    def lean(cfg):
+        options = make(cfg)
+        options.enable_mem_pattern = False
+        return options
+
+    OrtInferSession._init_sess_opts = staticmethod(lean)
+
+
+def release_freed_memory() -> None:
+    """Give the memory freed after a page back to the system (glibc's
+    malloc_trim): the engine's buffers, tens of MB each, otherwise stay in
+    the heap between pages (a worker then holds about 500 MB while idle
+    rather than 180). Elsewhere (not glibc) a no-op. Lowering glibc's mmap
+    threshold instead, so that every large buffer is returned at once,
+    also lowers the peak, but costs the kernel 50-100% more CPU a page."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def default_threads() -> int:
@@ -413,6 +501,7 @@ def recognise(image, *, dpi: float = 300.0, threads: int | None = None) -> OcrPa
         turned = _read(engine, image.rotate(180), dpi)
         if _weight_of(turned) > _weight_of(page):
             page = turned
+    release_freed_memory()
     return page
 
 

@@ -90,6 +90,82 @@ def test_two_columns_under_a_headline_read_column_by_column():
     assert order == sorted(order)
 
 
+def _columns(top: float, rows: int = 4, width: int = 18, gutter: float = 40) -> list:
+    """Two columns of body text (size 20) from ``top`` down: the left one's
+    lines, then the right one's."""
+    lines = []
+    for k in range(rows):
+        y = top + 32 * k
+        end = "。" if k == rows - 1 else ""
+        lines += [_line(f"左栏第{k + 1}行的正文" + "文字" * ((width - 7) // 2) + end, 60, y),
+                  _line(f"右栏第{k + 1}行的正文" + "内容" * ((width - 7) // 2) + end, 60 + 20 * width + gutter, y)]
+    return lines
+
+
+def test_a_centred_headlines_short_last_line_over_the_gutter_stays_in_the_headline():
+    """A headline over two columns, centred: its last line is one character,
+    standing just right of the gutter. It is the headline's, not the top of
+    the right column."""
+    gutter = 60 + 20 * 18 + 20  # the middle of the gap between the columns
+    lines = [_line("一条很长的大标题横跨两栏排了两", 90, 40, size=44),
+             _line("行", gutter + 4, 100, size=44)] + _columns(180)
+    text = _read(lines)
+    assert text.startswith("# 一条很长的大标题横跨两栏排了两行\n")
+    order = [text.index(s) for s in ("左栏第1行", "左栏第4行", "右栏第1行", "右栏第4行")]
+    assert order == sorted(order)
+
+
+def test_a_headline_the_engine_cut_in_two_at_the_gutter_is_one_headline():
+    """The detector may cut a one-line headline at the column gutter into two
+    lines of its own: still the headline, and the right column's lines are
+    not indented paragraphs each."""
+    gutter = 60 + 20 * 18 + 20
+    lines = [_line("法院审理一起假冒", gutter - 44 * 8 - 4, 40, size=44),
+             _line("注册商标的案件", gutter + 4, 40, size=44)] + _columns(120)
+    text = _read(lines)
+    assert text.startswith("# 法院审理一起假冒注册商标的案件\n")
+    paragraphs = [p for p in text.split("\n") if p and not p.startswith("#")]
+    assert len(paragraphs) == 2 and paragraphs[1].startswith("右栏第1行") and paragraphs[1].endswith("。")
+
+
+def test_a_line_the_engine_cut_at_a_space_stays_one_line():
+    """The detector cuts a headline (and a byline) where a wide space
+    stands: the pieces are one line with a space, not a title and a
+    subtitle (or two paragraphs)."""
+    lines = [_line("防止程序空转", 100, 40, size=44), _line("推动化解纠纷", 100 + 44 * 6 + 22, 40, size=44),
+             _line("本报记者", 60, 120), _line("王建军", 60 + 20 * 4 + 10, 120)]
+    lines += [_line("正文第一段从这里开始写，内容很长很长，一直写到这一行的最后面。", 100, 160),
+              _line("正文第一段的第二行，继续写下去，直到这一段结束为止的地方。", 60, 192)]
+    text = _read(lines)
+    assert text.startswith("# 防止程序空转 推动化解纠纷\n")
+    assert "\n本报记者 王建军\n" in text
+
+
+def test_a_piece_sized_by_its_box_takes_the_size_of_its_neighbour_on_the_line():
+    """A piece with few Chinese characters is sized by its box, which the
+    detector may draw much taller than the type: beside a piece of the same
+    line sized by its character pitch, it is in that size, and the two are
+    one headline."""
+    left = _line("防止“空转”", 100, 40, size=44)
+    top, bottom = left.quad[0][1], left.quad[3][1]
+    grow = (bottom - top) * 0.45
+    left.quad = [[x, y - grow / 2 if k < 2 else y + grow / 2] for k, (x, y) in enumerate(left.quad)]
+    lines = [left, _line("推动实质性化解矛盾纠纷", 100 + 44 * 6 + 22, 40, size=44)]
+    lines += [_line("正文第一段从这里开始写，内容很长很长，一直写到这一行的最后面。", 100, 160),
+              _line("正文第一段的第二行，继续写下去，直到这一段结束为止的地方。", 60, 192)]
+    text = _read(lines)
+    assert text.startswith("# 防止“空转” 推动实质性化解矛盾纠纷\n")
+
+
+def test_a_title_ending_in_an_exclamation_over_two_centred_lines():
+    lines = [_line("请广大市民注意防范台风带来的强降雨天气", 60, 40, size=40),
+             _line("提高警觉！", 300, 90, size=40)]
+    lines += [_line("正文第一段从这里开始写，内容很长很长，一直写到这一行的最后面。", 100, 160),
+              _line("正文第一段的第二行，继续写下去，直到这一段结束为止的地方。", 60, 192)]
+    text = _read(lines)
+    assert text.startswith("# 请广大市民注意防范台风带来的强降雨天气提高警觉！\n")
+
+
 def test_a_tilted_page_is_read_line_by_line():
     angle = math.radians(1.2)
     rows = [f"第{n}行：倾斜扫描的页面上每一行都是完整的一句话。" for n in "一二三四五六"]
@@ -272,3 +348,42 @@ def test_ocr_cache_entries_are_small_json(tmp_path, monkeypatch):
     (path,) = list((tmp_path / "ocr").rglob("3.json"))
     assert json.loads(path.read_text(encoding="utf-8"))["lines"][0][0] == "字"
     assert scans.load_cached("ab" * 32, 3).lines[0].text == "字"
+
+
+def test_a_large_jpeg_is_decoded_reduced_with_its_resolution(tmp_path):
+    """A photo far larger than the engine reads is decoded at a fraction of
+    its size (the memory of its full-size copies saved), its dpi scaled."""
+    from PIL import Image
+
+    from rsearch.indexer.formats.image import load_frame
+
+    path = tmp_path / "photo.jpg"
+    Image.new("RGB", (8000, 6000), "white").save(path, dpi=(400, 400))
+    frame, dpi = load_frame(path, 0)
+    assert frame.mode == "L" and frame.size == (4000, 3000) and dpi == 200
+    assert max(frame.size) >= ocr.MAX_SIDE
+    small = tmp_path / "small.jpg"
+    Image.new("RGB", (2000, 1500), "white").save(small, dpi=(300, 300))
+    assert load_frame(small, 0)[0].size == (2000, 1500) and load_frame(small, 0)[1] == 300
+
+
+@needs_engine
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the peak from Linux's /proc")
+def test_an_ocr_worker_reads_a_page_in_bounded_memory(tmp_path):
+    """A fresh process reading a scanned A4 page as the indexer's pool
+    workers do stays well under 1 GB (about 400 MB; 770 MB with the
+    engine's default settings: docs/benchmarks.md#ocr)."""
+    # The peak of the process's own memory (VmHWM): getrusage's ru_maxrss
+    # would also count the pytest process it was forked from.
+    code = (
+        "import pathlib\n"
+        "from rsearch.indexer.formats import scans\n"
+        f"p = pathlib.Path({str(SCANS / 'two_column_scan.pdf')!r})\n"
+        "assert scans._read_page((str(p), scans.file_digest(p), 0))[2] > 0.9\n"
+        "status = dict(line.split(':', 1) for line in open('/proc/self/status'))\n"
+        "print(int(status['VmHWM'].split()[0]) // 1024)\n"
+    )
+    env = {**os.environ, "RSEARCH_CACHE_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout.split()[-1]) < 600
