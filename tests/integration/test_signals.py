@@ -22,7 +22,7 @@ import pytest
 
 from paths import SEED_FILES
 
-COPIES = 30
+COPIES = 50
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def _start(corpus, es_url, index_name, *extra):
             workers = psutil.Process(proc.pid).children(recursive=True)
         except psutil.NoSuchProcess:
             workers = []
-        if workers and any(w.cpu_times().user > 0.2 for w in workers):
+        if workers and any(w.cpu_times().user > 0.05 for w in workers):  # (early: warm workers read the corpus in seconds)
             return proc, workers
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.05)
@@ -79,8 +79,8 @@ def test_kill_9_of_a_worker_costs_one_file_at_most(corpus, es, es_url, index_nam
     os.kill(workers[0].pid, signal.SIGKILL)
     # A worker killed while it holds pebble's task hand-over lock (pebble
     # issue #163) leaves the others waiting for that lock until its 60 s
-    # time-out; then the run goes on. On a loaded machine that pushes a
-    # 150-file run past two minutes.
+    # time-out; then the run goes on. On a loaded machine that pushes the
+    # run past two minutes.
     out, err = _finish(proc, timeout=300)
     assert proc.returncode in (0, 1)
     assert len(err) <= 1 and all("the process reading it died (killed by SIGKILL)" in line for line in err), err
