@@ -176,9 +176,9 @@ def make_units(blocks: list[Block], col_width: float | None, templates: list[Tem
             elif kind == "link":
                 units.append(Unit("link", line, [line], no, block, first, byline=data))
             elif kind == "image":
-                if data:
-                    units.append(Unit("image", data, [data], no, block, first))
-                continue  # (a picture without a caption: no text, and no first line)
+                if not data:
+                    continue  # a picture without a caption: no text
+                units.append(Unit("image", data, [data], no, block, first))
             elif kind == "byline":
                 prev = units[-1] if units else None
                 if prev is not None and prev.kind == "byline" and prev.block is block:
