@@ -16,8 +16,11 @@
   the Python side (the child and its workers) and, with our own node, the
   Elasticsearch side, in CPU-seconds per MB.
 
-With ``--against REV`` each round runs the end to end of REV (a temporary git
-worktree) and of the working tree, alternating which goes first.
+With ``--against REV`` each round runs the end to end of REV (its packages
+unpacked by bench/baseline.py, first on the child's PYTHONPATH, the child run
+from outside the repository) and of the working tree, alternating which goes
+first; each child reports the file its indexer was imported from, and the run
+stops if that is not the tree asked for.
 Throughput is MB of input files per second. The target is end to end within
 1.3x of the ceiling. Rounds alternate ceiling / end to end; medians reported.
 Without --es-url a local node (heap 1g) is started in a temporary directory.
@@ -152,7 +155,9 @@ def e2e_child(url: str, corpus: str) -> None:
     r1, c1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     main_cpu = r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime
     worker_cpu = c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime
-    print(json.dumps(dict(seconds=elapsed, main_cpu=main_cpu, worker_cpu=worker_cpu,
+    import rsearch.indexer.sync as code
+
+    print(json.dumps(dict(seconds=elapsed, main_cpu=main_cpu, worker_cpu=worker_cpu, code=code.__file__,
                           indexed=summary.indexed, failed=summary.failed)), flush=True)
 
 
@@ -160,7 +165,8 @@ def end_to_end(tree: Path, url: str, corpus: Path, node_cpu) -> dict:
     with tempfile.TemporaryFile("w+") as err:
         child = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "--e2e-child", url, str(corpus)],
-            cwd=tree, env=dict(os.environ, PYTHONPATH=str(tree)), stdout=subprocess.PIPE, stderr=err, text=True)
+            cwd=tree.parent, env=dict(os.environ, PYTHONPATH=str(tree)), stdout=subprocess.PIPE, stderr=err,
+            text=True)
         first = child.stdout.readline()
         es0 = node_cpu()
         with TreeMemory(child.pid) as memory:
@@ -171,6 +177,8 @@ def end_to_end(tree: Path, url: str, corpus: Path, node_cpu) -> dict:
             err.seek(0)
             raise SystemExit(f"end to end failed in {tree}:\n{first}{rest}{err.read()}")
     result = json.loads(rest.strip().splitlines()[-1])
+    if not Path(result["code"]).resolve().is_relative_to(tree.resolve()):
+        raise SystemExit(f"end to end meant for {tree} ran {result['code']}")
     result["memory"] = memory.mb()
     result["es_cpu"] = None if es0 is None else es1 - es0
     return result
@@ -225,12 +233,11 @@ def main() -> None:
         node_cpu = node_cpu_of(pid)
         trees = {"new": REPO}
         if args.against:
-            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="rsearch-e2e-"))
-            trees["old"] = Path(tmp, "old")
-            subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(trees["old"]), args.against],
-                           check=True, capture_output=True)
-            stack.callback(subprocess.run, ["git", "-C", str(REPO), "worktree", "remove", "--force",
-                                            str(trees["old"])], capture_output=True)
+            sys.path.insert(0, str(REPO / "bench"))
+            from baseline import extract
+
+            trees["old"] = extract(args.against, Path(stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="rsearch-e2e-"))))
         es = Settings(url=url, request_timeout=120).client()
         n_docs = None
         if not args.no_ceiling:

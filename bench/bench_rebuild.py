@@ -12,8 +12,10 @@ makes it). One local node (heap ``--heap``, its own temporary directory)
 serves both; every request goes through a small HTTP proxy in this process,
 which counts the request bodies sent to ``_bulk``.
 
-First each variant rebuilds a small corpus once, unmeasured (a fresh node's
-JIT compiling is most of its CPU in the first minutes). Then each round runs
+First each variant rebuilds the corpus once, unmeasured: a fresh node's JIT
+compiles each variant's analysis and indexing paths on their first
+megabytes (warmed on 2 MB only, e6b0add's first round ran 40% slower than
+its others and flattered the ratio; ``--warmup-mb`` to change it). Then each round runs
 both commands, alternating which goes first, each its own
 index alias, as a user types it: ``<venv>/bin/rsearch --es-url PROXY --index
 bench-<variant> index --rebuild CORPUS``. Per run: wall seconds (MB/s);
@@ -250,8 +252,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--queries", type=int, default=100, help="random strings for took (plus common words)")
     parser.add_argument("--heap", default="1g")
-    parser.add_argument("--warmup-mb", type=float, default=2.0,
-                        help="corpus each variant rebuilds once, unmeasured, before the rounds (default 2)")
+    parser.add_argument("--warmup-mb", type=float,
+                        help="corpus each variant rebuilds once, unmeasured, before the rounds (default: --mb)")
     parser.add_argument("--json", help="write the figures here")
     args = parser.parse_args()
 
@@ -274,6 +276,7 @@ def main() -> None:
         pid = node.node.status().pid
         # A fresh node spends its first minutes compiling (the JIT): each
         # variant rebuilds a small corpus once first, unmeasured.
+        args.warmup_mb = args.warmup_mb or args.mb
         warm = make_corpus(args.warmup_mb)
         for variant in venvs:
             rebuild(variant, venvs[variant], proxy, es, pid, warm, args.warmup_mb)
