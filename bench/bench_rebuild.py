@@ -15,8 +15,8 @@ which counts the request bodies sent to ``_bulk``.
 First each variant rebuilds the corpus once, unmeasured: a fresh node's JIT
 compiles each variant's analysis and indexing paths on their first
 megabytes (warmed on 2 MB only, e6b0add's first round ran 40% slower than
-its others and flattered the ratio; ``--warmup-mb`` to change it). Then each round runs
-both commands, alternating which goes first, each its own
+its others and flattered the ratio; ``--warmup-mb`` to change it). Then each
+round runs both commands, alternating which goes first, each its own
 index alias, as a user types it: ``<venv>/bin/rsearch --es-url PROXY --index
 bench-<variant> index --rebuild CORPUS``. Per run: wall seconds (MB/s);
 CPU-seconds per MB of the rsearch process tree (wait4's rusage: the command
@@ -275,7 +275,7 @@ def main() -> None:
         proxy = CountingProxy((parts.hostname, parts.port))
         pid = node.node.status().pid
         # A fresh node spends its first minutes compiling (the JIT): each
-        # variant rebuilds a small corpus once first, unmeasured.
+        # variant rebuilds the corpus (or --warmup-mb of it) once, unmeasured.
         args.warmup_mb = args.warmup_mb or args.mb
         warm = make_corpus(args.warmup_mb)
         for variant in venvs:
