@@ -47,8 +47,12 @@ changes it): a report nothing dates has no date.
 Dates without a year (``3月12日``) take the year from context: the page
 header's date (a day after it belongs to the year before: a 12月30日 brief on
 a page dated 2022年1月3日), else the file's record (the same way), else the
-latest year the page mentions (pages quote history, ``2019年5月成立以来``, but
-are dated by their newest events), else an anniversary year. A day without a
+newest full date of the time the page gives (not a span's bound nor a
+deadline), else the anniversary it celebrates. A year merely mentioned
+(``自2009年以来``, ``2022年底``, ``2025年春季``) is no context: on held-out news it
+gave every yearless dateline it decided a wrong year, so such a report is
+undated. Nor is a document's metadata date a report's when it is older than
+every year the text is in, by more than a year (a PDF's default creation date). A day without a
 month (``今(9)日``) takes the month of a mention of that day (``5月9日``), else
 the month around the header's date or the file's record. Where the file's
 record decided the year or month of a date the text gives, the source says
@@ -167,8 +171,18 @@ def latest_year(text: str) -> int | None:
 # Per page, not per report: every report of a file asks for its page's
 # year and header date (a page of briefs is one file of many reports).
 @lru_cache(maxsize=8)
-def _page_year(page_text: str) -> int | None:
-    return latest_year(page_text)
+def _year_of_the_time(text: str) -> int | None:
+    """The year a date without one (3月9日) is read in when nothing else
+    dates the text: that of the newest full date it gives that is not the
+    bound of a span or a deadline, else of the anniversary it celebrates
+    (建党100周年: 2021). A year merely mentioned (自2009年以来, 2022年底,
+    2025年春季) is none: on held-out news it gave a wrong year to every
+    yearless dateline it decided."""
+    full = _dates_of_the_time(text)
+    if full:
+        return int(max(full)[:4])
+    celebrated = anniversary_years(text)
+    return max(celebrated) if celebrated else None
 
 
 @lru_cache(maxsize=8)
@@ -190,7 +204,7 @@ class Anchor:
     9日下午) is read against: the page header's date, the file's own record
     of its date (``record``, from ``record_source``: an HTML page's
     publication meta, a document's creation date, a date in the file's
-    name), and the latest year the text is in."""
+    name), and the year of the text's own time (``_year_of_the_time``)."""
 
     year: int | None = None
     header: str | None = None
@@ -228,6 +242,14 @@ def _agrees(record: str, years: set[int]) -> bool:
     2000-01-01) or the file was saved, not the report's."""
     year = int(record[:4])
     return not years or year in years or year - 1 in years
+
+
+def _predates(record: str, years: set[int]) -> bool:
+    """Is a document's own record of its date (its metadata, not a name a
+    person gave the file) older than every year its text is in, by more than
+    a year (a PDF's creation date 2000-01-01 on a report of 2021)? Then it is
+    a tool's default or a template's, not the report's date."""
+    return bool(years) and int(record[:4]) + 1 < min(years)
 
 
 def _nearest_day(reference: str, day: int) -> str | None:
@@ -460,7 +482,7 @@ def report_date(
     text = gregorian(text, traditional)
     page_text = gregorian(page_text, traditional)
     header = report.header_date or header_date(page_text)
-    year = (_page_year(page_text) if page_text else latest_year(text)) or latest_year(text)
+    year = (_year_of_the_time(page_text) if page_text else None) or _year_of_the_time(text)
     record, record_source = (metadata_date, "metadata") if metadata_date else (name_date, "file name")
     # (The years of its own text: not of captions, nor the lists of other
     # headlines a web page sets under its story.)
@@ -491,7 +513,7 @@ def report_date(
     # The file's own record of its date outranks what the text merely
     # mentions: a release names the days of coming events, a report the
     # dates of past ones, neither of which is its own.
-    if metadata_date:
+    if metadata_date and not _predates(metadata_date, mentioned_years(text)):
         return metadata_date, "metadata"
     if name_date:
         return name_date, "file name"

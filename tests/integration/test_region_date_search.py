@@ -103,15 +103,19 @@ def test_every_report_has_one_date_on_every_chunk(chunks):
     assert all(len(v) == 1 for v in by_report.values())
     # Only a report whose text names no date of its own, in a file whose
     # name names none, is undated (the file's modification time is no
-    # report's date; seed 002's only date, 5月13日, has no year of its own).
+    # report's date; seed 002's only date, 5月13日, has no year of its own,
+    # nor has fmt_two_column.pdf's 3月9日).
     undated = {file_of(c) for c in chunks.values() if c["date"] is None}
-    assert undated == {"000_a0a002071f58397a.txt", "002_482eecf055e9753a.txt", "traditional.txt"}
+    assert undated == {"000_a0a002071f58397a.txt", "002_482eecf055e9753a.txt", "traditional.txt",
+                       "fmt_two_column.pdf"}
 
 
 def test_dates_and_sources_of_the_format_files(chunks):
     got = {file_of(c): (c["date"], c["date_source"]) for c in chunks.values()}
     assert got["fmt_brief_header.pdf"] == ("2021-06-18", "dateline")  # year from the page header
-    assert got["fmt_two_column.pdf"] == ("2021-03-09", "dateline")
+    # 本报讯 3月9日 with no year of its own; the text only mentions 2021
+    # (2021年是“十四五”开局之年): undated, not guessed.
+    assert got["fmt_two_column.pdf"] == (None, None)
     assert got["fmt_work_report.docx"] == ("2021-06-30", "closing")
     assert got["fmt_work_report.pdf"] == ("2021-06-30", "closing")  # 二〇二一年六月三十日
     assert got["fmt_notice.html"] == ("2021-11-08", "closing")

@@ -72,7 +72,9 @@ def test_press_release_header_with_roc_date():
 def test_today_in_brackets_dates_a_release():
     text = "某市舉辦親子活動\n\n市府今(12)日在公園舉辦親子活動，活動將持續至3月20日，3月12日起開放報名。民國113年起每年舉辦。\n"
     (report,) = parse_text(text, "release.txt").reports
-    assert (report.date, report.date_source) == ("2024-03-12", "today")
+    assert report.date is None  # a year merely mentioned (113年起) gives no day its year
+    (report,) = parse_text(text, "release.txt", name_date="2024-03-12").reports
+    assert (report.date, report.date_source) == ("2024-03-12", "today+file name")
 
 
 @pytest.mark.parametrize("text,expected", [
