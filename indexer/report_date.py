@@ -49,11 +49,11 @@ header's date (a day after it belongs to the year before: a 12月30日 brief on
 a page dated 2022年1月3日), else the file's record (the same way), else the
 newest full date of the time the page gives (not a span's bound nor a
 deadline), else the anniversary it celebrates. A year merely mentioned
-(``自2009年以来``, ``2022年底``, ``2025年春季``) is no context: on held-out news it
-gave every yearless dateline it decided a wrong year, so such a report is
-undated. Nor is a document's metadata date a report's when it is older than
-every year the text is in, by more than a year (a PDF's default creation date). A day without a
-month (``今(9)日``) takes the month of a mention of that day (``5月9日``), else
+(``自2009年以来``, ``2022年底``, ``2025年春季``) is no context: on held-out news
+it gave every yearless dateline it decided a wrong year, so such a report
+is undated. Nor is a document's metadata date a report's when it is older
+than every year the text is in, by more than a year (a PDF's default
+creation date). A day without a month (``今(9)日``) takes the month of a mention of that day (``5月9日``), else
 the month around the header's date or the file's record. Where the file's
 record decided the year or month of a date the text gives, the source says
 so: ``today+file name``, ``dateline+metadata``. A date is ``YYYY-MM-DD``,
@@ -160,12 +160,6 @@ def anniversary_years(text: str) -> list[int]:
 def mentioned_years(text: str) -> set[int]:
     """The years ``text`` is in: explicit years (not targets) and anniversaries."""
     return {int(m.group("y")) for m in _YEAR.finditer(text)} | set(anniversary_years(text))
-
-
-def latest_year(text: str) -> int | None:
-    """The latest year ``text`` is in: explicit years (not targets) and anniversaries."""
-    years = [int(m.group("y")) for m in _YEAR.finditer(text)] + anniversary_years(text)
-    return max(years) if years else None
 
 
 # Per page, not per report: every report of a file asks for its page's
