@@ -39,6 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 
+from bench_rebuild import node_cpu  # noqa: E402
 from bench_scale import make_corpus  # noqa: E402
 
 VARIANTS = ("v9", "no-text-bigrams", "no-bigrams", "no-chars", "plain")
@@ -47,9 +48,10 @@ FIELDS = ("title", "section", "text")
 
 def variant(name: str, definition: dict) -> tuple[dict, dict, bool]:
     """(settings, mappings, text only?) of one variant."""
+    from rsearch.indexer.merge import settings_while_building
+
     d = copy.deepcopy(definition)
-    settings = {**d["settings"], "number_of_shards": 1, "number_of_replicas": 0,
-                "refresh_interval": "-1", "translog.durability": "async"}
+    settings = {**d["settings"], "number_of_shards": 1, "number_of_replicas": 0, **settings_while_building()}
     props = d["mappings"]["properties"]
     if name == "plain":
         return settings, {"properties": {"text": {"type": "text", "analyzer": "standard"}}}, True
@@ -110,10 +112,10 @@ def main() -> None:
 
     with temporary_node(heap=args.heap, prefix="rsearch-bench-fields-") as node:
         es = Settings(url=node.url, request_timeout=600).client()
-        proc = psutil.Process(node.node.status().pid)
+        pid = node.node.status().pid
 
         def cpu() -> float:
-            return sum(sum(p.cpu_times()[:2]) for p in [proc, *proc.children(recursive=True)])
+            return node_cpu(pid)
 
         def run(name: str, batch: list[bytes]) -> dict:
             settings, mappings, _ = shapes[name]
